@@ -1,0 +1,109 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let strictSwift: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+]
+
+let package = Package(
+    name: "swift-kafka-native",
+    platforms: [.macOS(.v15)],
+    products: [
+        .library(name: "KafkaWire", targets: ["KafkaWire"]),
+        .library(name: "KafkaClient", targets: ["KafkaClient"]),
+        .library(name: "MSKAuth", targets: ["MSKAuth"]),
+        .executable(name: "kafka-protocol-generator", targets: ["KafkaProtocolGenerator"]),
+        .executable(name: "kafka-demo", targets: ["KafkaDemo"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+    ],
+    targets: [
+        // MARK: C system libraries (thin bridges, never re-exported from public API)
+        .systemLibrary(name: "CKafkaOpenSSL", pkgConfig: "openssl",
+                       providers: [.apt(["libssl-dev"])]),
+        .systemLibrary(name: "CKafkaZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CKafkaSnappy", pkgConfig: "snappy",
+                       providers: [.apt(["libsnappy-dev"])]),
+        .systemLibrary(name: "CKafkaLZ4", pkgConfig: "liblz4",
+                       providers: [.apt(["liblz4-dev"])]),
+        .systemLibrary(name: "CKafkaZstd", pkgConfig: "libzstd",
+                       providers: [.apt(["libzstd-dev"])]),
+        // Hardware CRC32C kernels (SSE4.2 / ARMv8 CRC) with a portable fallback.
+        .target(name: "CKafkaCRC32C"),
+
+        // MARK: Protocol layer: no networking
+        .target(
+            name: "KafkaWire",
+            dependencies: ["CKafkaCRC32C", "CKafkaZlib", "CKafkaSnappy", "CKafkaLZ4", "CKafkaZstd"],
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "KafkaProtocolGenerator",
+            dependencies: ["KafkaProtocolGeneratorKit"],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "KafkaProtocolGeneratorKit",
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Client
+        .target(
+            name: "KafkaClient",
+            dependencies: [
+                "KafkaWire", "CKafkaOpenSSL",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strictSwift
+        ),
+        .target(
+            name: "MSKAuth",
+            dependencies: ["KafkaClient", "CKafkaOpenSSL"],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Examples
+        .executableTarget(
+            name: "KafkaDemo",
+            dependencies: ["KafkaWire", "KafkaClient"],
+            path: "Examples/KafkaDemo",
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "KafkaTestSupport",
+            dependencies: ["KafkaWire", "KafkaClient"],
+            path: "Tests/KafkaTestSupport",
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "KafkaWireTests",
+            dependencies: ["KafkaWire", "KafkaTestSupport"],
+            resources: [.copy("Fixtures")],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "KafkaProtocolGeneratorTests",
+            dependencies: ["KafkaProtocolGeneratorKit", "KafkaTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "KafkaClientTests",
+            dependencies: ["KafkaClient", "KafkaTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "MSKAuthTests",
+            dependencies: ["MSKAuth", "KafkaTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport"],
+            swiftSettings: strictSwift
+        ),
+    ]
+)
