@@ -1,0 +1,36 @@
+/// AWS credentials used to sign requests.
+///
+/// `description` and `debugDescription` show the access key ID only; the
+/// secret key and session token are always redacted.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+    /// The access key ID (for example `AKIDEXAMPLE`); not secret.
+    public var accessKeyID: String
+    /// The secret access key.
+    public var secretAccessKey: String
+    /// The session token of temporary credentials, if any.
+    public var sessionToken: String?
+
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+        self.accessKeyID = accessKeyID
+        self.secretAccessKey = secretAccessKey
+        self.sessionToken = sessionToken
+    }
+
+    public var description: String {
+        let token = sessionToken == nil ? "none" : "<redacted>"
+        return "AWSCredentials(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>, sessionToken: \(token))"
+    }
+
+    public var debugDescription: String { description }
+
+    /// Checks that both keys are present and can appear in a credential scope.
+    func validate() throws(MSKAuthError) {
+        if accessKeyID.isEmpty || secretAccessKey.isEmpty {
+            throw MSKAuthError(.invalidCredentials, detail: "access key ID and secret access key must not be empty")
+        }
+        // The key ID is written into the `/`-separated credential scope.
+        if accessKeyID.utf8.contains(where: { $0 == UInt8(ascii: "/") || $0 < 0x21 || $0 > 0x7E }) {
+            throw MSKAuthError(.invalidCredentials, detail: "access key ID must be printable ASCII without '/'")
+        }
+    }
+}
