@@ -58,10 +58,12 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
     /// `X-Amz-Content-SHA256` when asked for, and `Authorization`).
     ///
     /// `Authorization`, `X-Amz-Date` and `X-Amz-Security-Token` headers already
-    /// on the request are replaced, not signed.
+    /// on the request (and `X-Amz-Content-SHA256` when the signer adds its own)
+    /// are replaced, not signed.
     public func signHeaders(_ request: SigV4Request) throws(MSKAuthError) -> SigV4SignedHeaders {
         let context = try makeContext(request)
-        let replaced: Set<String> = ["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
+        var replaced: Set<String> = ["authorization", "x-amz-date", "x-amz-security-token"]
+        if options.addContentSHA256Header { replaced.insert("x-amz-content-sha256") }
         var headers = request.headers.filter { !replaced.contains($0.name.lowercased()) }
         var added = [SigV4Header("X-Amz-Date", context.timestamp.dateTime)]
         if let token = credentials.sessionToken, options.signSessionToken {
