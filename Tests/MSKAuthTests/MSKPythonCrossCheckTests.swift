@@ -41,7 +41,7 @@ struct MSKPythonCrossCheckTests {
 
     @Test("OAUTHBEARER tokens and AWS_MSK_IAM signatures match Python exactly")
     func crossCheck() throws {
-        let cases = Self.makeCases(count: 12)
+        let cases = Self.makeCases(count: 24)
         let references = try PythonReference.evaluate(cases)
         try #require(references.count == cases.count)
         for (input, reference) in zip(cases, references) {

@@ -51,7 +51,9 @@ enum PythonReference {
         var iam: [String: String]
     }
 
-    /// For each case: the signer's token with its clock and user agent pinned,
+    /// For each case: the token from the signer's public
+    /// `generate_auth_token_from_credentials_provider`, with botocore's clock and
+    /// the library's user agent pinned,
     /// and botocore's presigned `GET https://<host>/?Action=kafka-cluster:Connect`.
     static let script = """
         import datetime, json, sys
@@ -60,7 +62,16 @@ enum PythonReference {
         from botocore.auth import SigV4QueryAuth
         from botocore.awsrequest import AWSRequest
         from botocore.credentials import Credentials
+        from botocore.credentials import CredentialProvider
         from aws_msk_iam_sasl_signer import MSKAuthTokenProvider as provider
+
+        class FixedCredentials(CredentialProvider):
+            METHOD = "fixed"
+            def __init__(self, credentials):
+                super().__init__()
+                self.credentials = credentials
+            def load(self):
+                return self.credentials
 
         results = []
         for case in json.load(sys.stdin):
@@ -69,7 +80,8 @@ enum PythonReference {
                 lambda remove_tzinfo=True, now=now: now.replace(tzinfo=None) if remove_tzinfo else now)
             provider.__get_user_agent__ = lambda agent=case["userAgent"]: agent
             credentials = Credentials(case["access"], case["secret"], case.get("token"))
-            token, expiry = getattr(provider, "__construct_auth_token")(case["region"], credentials)
+            token, expiry = provider.generate_auth_token_from_credentials_provider(
+                case["region"], FixedCredentials(credentials))
             request = AWSRequest(method="GET", url="https://" + case["host"] + "/",
                                  params={"Action": "kafka-cluster:Connect"})
             SigV4QueryAuth(credentials, "kafka-cluster", case["region"], expires=900).add_auth(request)
