@@ -1,0 +1,213 @@
+/// Builds one magic-2 record batch, record by record, for a producer.
+///
+/// Records are written straight into one growing buffer after a placeholder
+/// header; ``finish(compression:level:)`` compresses the records section once
+/// (if asked), then back-patches the header, length and CRC32C.
+///
+/// ```swift
+/// var encoder = RecordBatchEncoder(baseTimestamp: now, estimatedSize: 16_384)
+/// encoder.append(key: key, value: value, timestamp: now)
+/// let bytes = try encoder.finish(compression: .lz4)
+/// ```
+public struct RecordBatchEncoder: Sendable {
+    /// The offset of the first record (brokers assign real offsets; producers send 0).
+    public var baseOffset: Int64
+    public var partitionLeaderEpoch: Int32
+    /// Attributes other than the codec, which `finish` sets.
+    public var attributes: RecordBatchAttributes
+    public var producerId: Int64
+    public var producerEpoch: Int16
+    public var baseSequence: Int32
+
+    @usableFromInline var storage: [UInt8]
+    @usableFromInline var used: Int
+    /// The timestamp deltas are relative to this (the first record's timestamp).
+    @usableFromInline var baseTimestamp: Int64?
+    @usableFromInline var maxTimestamp: Int64
+    @usableFromInline var lastOffsetDelta: Int32
+    /// How many records have been appended.
+    public private(set) var recordCount: Int
+
+    /// - Parameters:
+    ///   - estimatedSize: bytes to reserve up front (the batch size limit is a good choice).
+    public init(
+        baseOffset: Int64 = 0,
+        partitionLeaderEpoch: Int32 = -1,
+        attributes: RecordBatchAttributes = RecordBatchAttributes(),
+        producerId: Int64 = -1,
+        producerEpoch: Int16 = -1,
+        baseSequence: Int32 = -1,
+        estimatedSize: Int = 16_384
+    ) {
+        self.baseOffset = baseOffset
+        self.partitionLeaderEpoch = partitionLeaderEpoch
+        self.attributes = attributes
+        self.producerId = producerId
+        self.producerEpoch = producerEpoch
+        self.baseSequence = baseSequence
+        storage = [UInt8](repeating: 0, count: max(estimatedSize, RecordBatch.headerSize + 64))
+        used = RecordBatch.headerSize
+        baseTimestamp = nil
+        maxTimestamp = -1
+        lastOffsetDelta = -1
+        recordCount = 0
+    }
+
+    /// The encoded size so far, uncompressed, including the header.
+    @inlinable
+    public var sizeInBytes: Int { used }
+
+    /// Appends a record whose offset delta is the next one (0, 1, 2, ...).
+    @inlinable
+    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], timestamp: Int64) {
+        let delta = lastOffsetDelta &+ 1
+        append(key: key, value: value, headers: headers, timestamp: timestamp, offsetDelta: delta)
+    }
+
+    /// Appends a record with an explicit offset delta (must be above the previous one).
+    @inlinable
+    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], timestamp: Int64, offsetDelta: Int32) {
+        if let key {
+            key.withUnsafeBytes { keyBytes in
+                if let value {
+                    value.withUnsafeBytes { appendRaw(key: keyBytes, value: $0, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta) }
+                } else {
+                    appendRaw(key: keyBytes, value: nil, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta)
+                }
+            }
+        } else if let value {
+            value.withUnsafeBytes { appendRaw(key: nil, value: $0, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta) }
+        } else {
+            appendRaw(key: nil, value: nil, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta)
+        }
+    }
+
+    /// Appends a record from borrowed bytes (nil key/value are nulls).
+    public mutating func appendRaw(
+        key: UnsafeRawBufferPointer?,
+        value: UnsafeRawBufferPointer?,
+        headers: [RecordHeader],
+        timestamp: Int64,
+        offsetDelta: Int32
+    ) {
+        let base = baseTimestamp ?? timestamp
+        if baseTimestamp == nil { baseTimestamp = timestamp }
+        let timestampDelta = timestamp &- base
+        var bodySize = 1 + WireWriter.varlongSize(timestampDelta) + WireWriter.varlongSize(Int64(offsetDelta))
+        bodySize += Self.nullableSize(key?.count) + Self.nullableSize(value?.count)
+        bodySize += WireWriter.varlongSize(Int64(headers.count))
+        for header in headers {
+            let keyCount = header.key.utf8.count
+            bodySize += WireWriter.varlongSize(Int64(keyCount)) + keyCount + Self.nullableSize(header.value?.count)
+        }
+        reserve(bodySize + 5)
+        let start = used
+        var end = start
+        storage.withUnsafeMutableBytes { raw in
+            let out = raw.baseAddress!
+            var p = start
+            p += Self.putVarlong(out + p, Int64(bodySize))
+            out.storeBytes(of: 0, toByteOffset: p, as: UInt8.self)
+            p += 1
+            p += Self.putVarlong(out + p, timestampDelta)
+            p += Self.putVarlong(out + p, Int64(offsetDelta))
+            p += Self.putNullable(out + p, key)
+            p += Self.putNullable(out + p, value)
+            p += Self.putVarlong(out + p, Int64(headers.count))
+            for header in headers {
+                var headerKey = header.key
+                headerKey.withUTF8 { utf8 in p += Self.putNullable(out + p, UnsafeRawBufferPointer(utf8)) }
+                if let headerValue = header.value {
+                    headerValue.withUnsafeBytes { p += Self.putNullable(out + p, $0) }
+                } else {
+                    p += Self.putVarlong(out + p, -1)
+                }
+            }
+            end = p
+        }
+        used = end
+        if timestamp > maxTimestamp { maxTimestamp = timestamp }
+        lastOffsetDelta = offsetDelta
+        recordCount += 1
+    }
+
+    /// Finishes the batch: compresses the records once, fills in the header and CRC.
+    ///
+    /// Kafka requires at least one record per batch, but an empty batch still encodes.
+    public consuming func finish(compression: CompressionCodec = .none, level: Int? = nil) throws(KafkaWireError) -> [UInt8] {
+        var output: [UInt8]
+        if compression == .none {
+            storage.removeLast(storage.count - used)
+            output = storage
+        } else {
+            let compressed = try withBytes(storage) { (raw) throws(KafkaWireError) in
+                try compression.compress(UnsafeRawBufferPointer(rebasing: raw[RecordBatch.headerSize..<used]), level: level)
+            }
+            output = [UInt8](repeating: 0, count: RecordBatch.headerSize)
+            output.append(contentsOf: compressed)
+        }
+        var batchAttributes = attributes
+        batchAttributes.setCompression(compression)
+        guard output.count - RecordBatch.logOverhead <= Int(Int32.max) else {
+            throw KafkaWireError(.invalidLength, field: "batchLength", detail: "batch of \(output.count) bytes")
+        }
+        let first = baseTimestamp ?? -1
+        output.withUnsafeMutableBytes { raw in
+            func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
+                raw.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
+            }
+            put(baseOffset, 0)
+            put(Int32(raw.count - RecordBatch.logOverhead), 8)
+            put(partitionLeaderEpoch, 12)
+            put(Int8(2), 16)
+            put(batchAttributes.rawValue, 21)
+            put(max(lastOffsetDelta, 0), 23)
+            put(first, 27)
+            put(maxTimestamp, 35)
+            put(producerId, 43)
+            put(producerEpoch, 51)
+            put(baseSequence, 53)
+            put(Int32(truncatingIfNeeded: recordCount), 57)
+            let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[RecordBatch.attributesOffset...]))
+            put(crc, RecordBatch.crcOffset)
+        }
+        return output
+    }
+
+    // MARK: Internals
+
+    @usableFromInline
+    mutating func reserve(_ extra: Int) {
+        guard storage.count - used < extra else { return }
+        let grown = max(storage.count * 2, used + extra)
+        storage.append(contentsOf: repeatElement(0, count: grown - storage.count))
+    }
+
+    static func nullableSize(_ count: Int?) -> Int {
+        guard let count else { return 1 }
+        return WireWriter.varlongSize(Int64(count)) + count
+    }
+
+    @inline(__always)
+    static func putVarlong(_ out: UnsafeMutableRawPointer, _ value: Int64) -> Int {
+        var v = UInt64(bitPattern: (value << 1) ^ (value >> 63))
+        var index = 0
+        while v >= 0x80 {
+            out.storeBytes(of: UInt8(truncatingIfNeeded: v) | 0x80, toByteOffset: index, as: UInt8.self)
+            v >>= 7
+            index += 1
+        }
+        out.storeBytes(of: UInt8(v), toByteOffset: index, as: UInt8.self)
+        return index + 1
+    }
+
+    @inline(__always)
+    static func putNullable(_ out: UnsafeMutableRawPointer, _ bytes: UnsafeRawBufferPointer?) -> Int {
+        guard let bytes else { return putVarlong(out, -1) }
+        let prefix = putVarlong(out, Int64(bytes.count))
+        if let source = bytes.baseAddress, !bytes.isEmpty {
+            (out + prefix).copyMemory(from: source, byteCount: bytes.count)
+        }
+        return prefix + bytes.count
+    }
+}
