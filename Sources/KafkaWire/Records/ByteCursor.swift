@@ -20,7 +20,7 @@ struct ByteCursor {
     @inlinable
     var remaining: Int { end - position }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func read<T: FixedWidthInteger>(_: T.Type, field: StaticString) throws(KafkaWireError) -> T {
         let size = MemoryLayout<T>.size
         guard remaining >= size else {
@@ -52,7 +52,7 @@ struct ByteCursor {
         throw KafkaWireError(.truncated, field: "\(field)", detail: "input ends inside a varint")
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func readVarint(field: StaticString) throws(KafkaWireError) -> Int32 {
         // Fast path: most varints in records are one byte.
         if position < end {
@@ -86,9 +86,30 @@ struct ByteCursor {
         guard length <= remaining else {
             throw KafkaWireError(.invalidLength, field: "\(field)", detail: "length \(length) exceeds the \(remaining) bytes left")
         }
-        let bytes = [UInt8](UnsafeRawBufferPointer(start: base + position, count: length))
+        let source = base + position
+        // Uninitialized capacity + memcpy: the generic sequence initializer is slower.
+        let bytes = [UInt8](unsafeUninitializedCapacity: length) { buffer, initialized in
+            if length > 0 { UnsafeMutableRawPointer(buffer.baseAddress!).copyMemory(from: source, byteCount: length) }
+            initialized = length
+        }
         position += length
         return bytes
+    }
+
+    /// Reads a varint length and skips that many bytes, returning their
+    /// position relative to this cursor's start; -1 is null.
+    @inlinable @inline(__always)
+    mutating func readNullableRange(field: StaticString) throws(KafkaWireError) -> Range<Int>? {
+        let length = Int(try readVarint(field: field))
+        if length == -1 { return nil }
+        guard length >= 0 else {
+            throw KafkaWireError(.invalidLength, field: "\(field)", detail: "negative length \(length)")
+        }
+        guard length <= remaining else {
+            throw KafkaWireError(.invalidLength, field: "\(field)", detail: "length \(length) exceeds the \(remaining) bytes left")
+        }
+        defer { position += length }
+        return position..<position + length
     }
 
     @inlinable
@@ -97,11 +118,26 @@ struct ByteCursor {
             throw KafkaWireError(.invalidLength, field: "\(field)", detail: "string length \(length) with \(remaining) bytes left")
         }
         let buffer = UnsafeBufferPointer(start: (base + position).assumingMemoryBound(to: UInt8.self), count: length)
-        guard let string = String(validating: buffer, as: UTF8.self) else {
-            throw KafkaWireError(.invalidString, field: "\(field)", detail: "not valid UTF-8")
+        let string: String
+        // Header keys are nearly always ASCII, which needs no validation;
+        // String(validating:) is an unspecialized generic and costs far more.
+        if Self.isASCII(buffer) {
+            string = String(decoding: buffer, as: UTF8.self)
+        } else {
+            guard let validated = String(validating: buffer, as: UTF8.self) else {
+                throw KafkaWireError(.invalidString, field: "\(field)", detail: "not valid UTF-8")
+            }
+            string = validated
         }
         position += length
         return string
+    }
+
+    @inlinable
+    static func isASCII(_ buffer: UnsafeBufferPointer<UInt8>) -> Bool {
+        var bits: UInt8 = 0
+        for byte in buffer { bits |= byte }
+        return bits < 0x80
     }
 
     /// The next `count` bytes as a buffer, consumed.

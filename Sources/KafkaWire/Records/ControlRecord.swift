@@ -41,7 +41,7 @@ public struct ControlRecord: Hashable, Sendable {
 
     /// Parses the control data of `record` (from a batch whose control bit is set).
     public init(_ record: Record) throws(KafkaWireError) {
-        guard let key = record.key, key.count >= 4 else {
+        guard let key = record.key.map(Array.init), key.count >= 4 else {
             throw KafkaWireError(.invalidLength, field: "controlRecord.key", detail: "control key needs 4 bytes")
         }
         keyVersion = Int16(bitPattern: UInt16(key[0]) << 8 | UInt16(key[1]))
@@ -49,7 +49,7 @@ public struct ControlRecord: Hashable, Sendable {
         markerVersion = nil
         coordinatorEpoch = nil
         guard type == .abort || type == .commit else { return }
-        guard let value = record.value, value.count >= 6 else {
+        guard let value = record.value.map(Array.init), value.count >= 6 else {
             throw KafkaWireError(.invalidLength, field: "controlRecord.value", detail: "transaction marker needs 6 bytes")
         }
         markerVersion = Int16(bitPattern: UInt16(value[0]) << 8 | UInt16(value[1]))

@@ -1,25 +1,37 @@
 /// A record header: a string key and nullable bytes.
 public struct RecordHeader: Hashable, Sendable {
     public var key: String
-    public var value: [UInt8]?
+    /// The header value; decoded values are slices of the fetched buffer.
+    public var value: ArraySlice<UInt8>?
 
     @inlinable
     public init(key: String, value: [UInt8]?) {
         self.key = key
-        self.value = value
+        self.value = value.map { $0[...] }
+    }
+
+    /// Creates a header whose value shares existing storage.
+    @inlinable
+    public init(key: String, valueSlice: ArraySlice<UInt8>?) {
+        self.key = key
+        self.value = valueSlice
     }
 }
 
 /// One record as a consumer sees it, with absolute offset and timestamp.
+///
+/// Decoded keys and values are slices of the fetched (or decompressed)
+/// buffer, so decoding copies nothing; `Array(value)` makes an owned copy.
+/// A slice keeps its whole buffer alive while it exists.
 public struct Record: Hashable, Sendable {
     /// The record's offset in the partition.
     public var offset: Int64
     /// Milliseconds since the epoch; -1 for magic-0 messages, which have none.
     public var timestamp: Int64
     /// The record key; nil is a null key.
-    public var key: [UInt8]?
+    public var key: ArraySlice<UInt8>?
     /// The record value; nil is a null value (a tombstone).
-    public var value: [UInt8]?
+    public var value: ArraySlice<UInt8>?
     /// Record headers (magic 2 only).
     public var headers: [RecordHeader]
     /// The per-record attributes byte (unused by Kafka today; legacy messages carry theirs here).
@@ -34,10 +46,24 @@ public struct Record: Hashable, Sendable {
         headers: [RecordHeader] = [],
         attributes: Int8 = 0
     ) {
+        self.init(offset: offset, timestamp: timestamp, keySlice: key.map { $0[...] },
+                  valueSlice: value.map { $0[...] }, headers: headers, attributes: attributes)
+    }
+
+    /// Creates a record whose key and value share existing storage.
+    @inlinable
+    public init(
+        offset: Int64,
+        timestamp: Int64,
+        keySlice: ArraySlice<UInt8>?,
+        valueSlice: ArraySlice<UInt8>?,
+        headers: [RecordHeader] = [],
+        attributes: Int8 = 0
+    ) {
         self.offset = offset
         self.timestamp = timestamp
-        self.key = key
-        self.value = value
+        self.key = keySlice
+        self.value = valueSlice
         self.headers = headers
         self.attributes = attributes
     }

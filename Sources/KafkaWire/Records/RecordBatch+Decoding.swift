@@ -8,7 +8,7 @@ extension RecordBatch {
         options: RecordDecodingOptions = RecordDecodingOptions()
     ) throws(KafkaWireError) -> RecordBatch {
         try withBytes(bytes) { (raw) throws(KafkaWireError) in
-            let batch = try decodeV2(raw, options: options)
+            let batch = try decodeV2(raw, storage: bytes, storageOffset: 0, options: options)
             guard raw.count == logOverhead + Int(batchLengthField(raw)) else {
                 throw KafkaWireError(.trailingBytes, field: "recordBatch", detail: "bytes after the batch")
             }
@@ -21,7 +21,13 @@ extension RecordBatch {
     }
 
     /// Decodes the magic-2 batch at the start of `raw`; its length field must fit in `raw`.
-    static func decodeV2(_ raw: UnsafeRawBufferPointer, options: RecordDecodingOptions) throws(KafkaWireError) -> RecordBatch {
+    /// `raw` is `storage` from `storageOffset` on: records become slices of `storage`.
+    static func decodeV2(
+        _ raw: UnsafeRawBufferPointer,
+        storage: [UInt8],
+        storageOffset: Int,
+        options: RecordDecodingOptions
+    ) throws(KafkaWireError) -> RecordBatch {
         var cursor = ByteCursor(raw)
         let baseOffset = try cursor.read(Int64.self, field: "baseOffset")
         let batchLength = Int(try cursor.read(Int32.self, field: "batchLength"))
@@ -62,12 +68,13 @@ extension RecordBatch {
         let timestampOverride: Int64? = attributes.timestampType == .logAppendTime ? maxTimestamp : nil
         let records: [Record]
         if codec == .none {
-            records = try decodeRecords(body, count: recordCount, baseOffset: baseOffset,
+            records = try decodeRecords(body, storage: storage, storageOffset: storageOffset + headerSize,
+                                        count: recordCount, baseOffset: baseOffset,
                                         baseTimestamp: baseTimestamp, timestampOverride: timestampOverride)
         } else {
             let inflated = try codec.decompress(body, limit: options.decompressedSizeLimit)
             records = try withBytes(inflated) { (plain) throws(KafkaWireError) in
-                try decodeRecords(plain, count: recordCount, baseOffset: baseOffset,
+                try decodeRecords(plain, storage: inflated, storageOffset: 0, count: recordCount, baseOffset: baseOffset,
                                   baseTimestamp: baseTimestamp, timestampOverride: timestampOverride)
             }
         }
@@ -81,9 +88,12 @@ extension RecordBatch {
     /// The smallest encoded record: length, attributes, two deltas, key, value, header count.
     static let minimumRecordSize = 7
 
-    /// Decodes `count` records that must fill `section` exactly.
+    /// Decodes `count` records that must fill `section` exactly; `section` is
+    /// `storage` from `storageOffset` on, and keys and values are slices of it.
     static func decodeRecords(
         _ section: UnsafeRawBufferPointer,
+        storage: [UInt8],
+        storageOffset: Int,
         count: Int,
         baseOffset: Int64,
         baseTimestamp: Int64,
@@ -100,12 +110,13 @@ extension RecordBatch {
             guard length >= minimumRecordSize - 1, length <= cursor.remaining else {
                 throw KafkaWireError(.invalidLength, field: "record.length", detail: "\(length) with \(cursor.remaining) bytes left")
             }
+            let origin = storageOffset + cursor.position
             var record = ByteCursor(try cursor.readBuffer(count: length, field: "record"))
             let attributes = try record.read(Int8.self, field: "record.attributes")
             let timestampDelta = try record.readVarlong(field: "record.timestampDelta")
             let offsetDelta = try record.readVarint(field: "record.offsetDelta")
-            let key = try record.readNullableBytes(field: "record.key")
-            let value = try record.readNullableBytes(field: "record.value")
+            let key = try record.readNullableRange(field: "record.key").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
+            let value = try record.readNullableRange(field: "record.value").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
             let headerCount = Int(try record.readVarint(field: "record.headers"))
             var headers: [RecordHeader] = []
             if headerCount != 0 {
@@ -117,8 +128,8 @@ extension RecordBatch {
                 for _ in 0..<headerCount {
                     let keyLength = Int(try record.readVarint(field: "header.key"))
                     let headerKey = try record.readString(length: keyLength, field: "header.key")
-                    let headerValue = try record.readNullableBytes(field: "header.value")
-                    headers.append(RecordHeader(key: headerKey, value: headerValue))
+                    let headerValue = try record.readNullableRange(field: "header.value").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
+                    headers.append(RecordHeader(key: headerKey, valueSlice: headerValue))
                 }
             }
             guard record.remaining == 0 else {
@@ -127,7 +138,7 @@ extension RecordBatch {
             records.append(Record(
                 offset: baseOffset &+ Int64(offsetDelta),
                 timestamp: timestampOverride ?? (baseTimestamp &+ timestampDelta),
-                key: key, value: value, headers: headers, attributes: attributes))
+                keySlice: key, valueSlice: value, headers: headers, attributes: attributes))
         }
         guard cursor.remaining == 0 else {
             throw KafkaWireError(.trailingBytes, field: "records", detail: "\(cursor.remaining) bytes after \(count) records")

@@ -57,7 +57,7 @@ public struct RecordBatchDecoder: Sendable {
             let magic = Int8(bitPattern: entry[RecordBatch.magicOffset])
             switch magic {
             case 2:
-                return try RecordBatch.decodeV2(entry, options: options)
+                return try RecordBatch.decodeV2(entry, storage: bytes, storageOffset: start, options: options)
             case 0, 1:
                 var cursor = ByteCursor(entry)
                 return try LegacyMessageSet.decodeEntry(&cursor, options: options)

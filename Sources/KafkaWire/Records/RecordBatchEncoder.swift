@@ -82,6 +82,20 @@ public struct RecordBatchEncoder: Sendable {
         }
     }
 
+    /// Appends a decoded record (for example to re-produce it), at `offsetDelta`;
+    /// its timestamp is kept and its offset is ignored.
+    public mutating func append(_ record: Record, offsetDelta: Int32) {
+        func withOptionalBytes<R>(_ bytes: ArraySlice<UInt8>?, _ body: (UnsafeRawBufferPointer?) -> R) -> R {
+            guard let bytes else { return body(nil) }
+            return bytes.withUnsafeBytes { body($0) }
+        }
+        withOptionalBytes(record.key) { key in
+            withOptionalBytes(record.value) { value in
+                appendRaw(key: key, value: value, headers: record.headers, timestamp: record.timestamp, offsetDelta: offsetDelta)
+            }
+        }
+    }
+
     /// Appends a record from borrowed bytes (nil key/value are nulls).
     public mutating func appendRaw(
         key: UnsafeRawBufferPointer?,
