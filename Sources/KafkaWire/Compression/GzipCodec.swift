@@ -38,7 +38,13 @@ enum GzipCodec {
             throw KafkaWireError(.decompressionFailed, detail: "inflateInit2 failed")
         }
         defer { inflateEnd(&stream) }
-        var output = DecompressionOutput(expectedSize: input.count * 4, limit: limit, codec: .gzip)
+        // The gzip trailer's ISIZE (size mod 4 GiB) is a hint for the first buffer only.
+        var expected = input.count * 4
+        if input.count >= 18 {
+            let trailer = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: input.count - 4, as: UInt32.self))
+            if Int(trailer) <= limit { expected = max(Int(trailer) + 1, 256) }
+        }
+        var output = DecompressionOutput(expectedSize: expected, limit: limit, codec: .gzip)
         var consumed = 0
         while true {
             let chunk = min(input.count - consumed, 1 << 30)

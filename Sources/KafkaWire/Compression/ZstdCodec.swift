@@ -24,7 +24,14 @@ enum ZstdCodec {
             throw KafkaWireError(.decompressionFailed, detail: "zstd: cannot create a decompression context")
         }
         defer { ZSTD_freeDCtx(context) }
-        var output = DecompressionOutput(expectedSize: input.count * 4, limit: limit, codec: .zstd)
+        // The frame's declared size is only a first guess for the buffer: it may be
+        // absent or lie, and the cap is still enforced as output arrives.
+        var expected = input.count * 4
+        if let base = input.baseAddress {
+            let declared = ZSTD_getFrameContentSize(base, input.count)
+            if declared < UInt64(Int.max), Int(declared) <= limit { expected = Int(declared) + 1 }
+        }
+        var output = DecompressionOutput(expectedSize: expected, limit: limit, codec: .zstd)
         var source = ZSTD_inBuffer(src: input.baseAddress, size: input.count, pos: 0)
         var pending = 1
         while source.pos < source.size || pending != 0 {

@@ -115,5 +115,24 @@ def main():
     write("fetch_blob", blob + tail[: len(tail) // 2], {"codec": "mixed", "completeBytes": len(blob)})
 
 
+def zstd_frames():
+    """zstd frames without a content size, and with one that lies (the decoder must not trust it)."""
+    import zstandard
+    data = b"kafka zstd frame " * 4096
+    with open("zstd_no_content_size.bin", "wb") as f:
+        f.write(zstandard.ZstdCompressor(write_content_size=False).compress(data))
+    frame = bytearray(zstandard.ZstdCompressor(write_content_size=True, write_checksum=False).compress(data))
+    # Frame header: magic (4), descriptor (1); with single-segment set and FCS
+    # field size code 2 the size is a 4-byte little-endian value right after.
+    descriptor = frame[4]
+    assert descriptor >> 6 == 2 and descriptor & 0x20, "unexpected zstd frame header layout"
+    struct.pack_into("<I", frame, 5, 16)
+    with open("zstd_lying_content_size.bin", "wb") as f:
+        f.write(bytes(frame))
+    with open("zstd_frames.json", "w") as f:
+        json.dump({"decompressedSize": len(data), "pattern": "kafka zstd frame ", "lyingContentSize": 16}, f, indent=1)
+
+
 if __name__ == "__main__":
+    zstd_frames()
     main()
