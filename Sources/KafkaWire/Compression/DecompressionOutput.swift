@@ -9,7 +9,8 @@ struct DecompressionOutput {
     let codec: CompressionCodec
 
     init(expectedSize: Int, limit: Int, codec: CompressionCodec) {
-        self.limit = max(0, limit)
+        // Clamped so that `limit + 1` cannot overflow when a caller passes Int.max.
+        self.limit = min(max(0, limit), Int.max - 1)
         self.codec = codec
         let initial = min(max(expectedSize, 256), self.limit + 1)
         storage = [UInt8](repeating: 0, count: initial)

@@ -1,5 +1,6 @@
 /// The type of a control record, from its key.
 public struct ControlRecordType: Hashable, Sendable, CustomStringConvertible {
+    /// The type as written in the control key.
     public var rawValue: Int16
 
     @inlinable
@@ -25,13 +26,16 @@ public struct ControlRecordType: Hashable, Sendable, CustomStringConvertible {
 /// A control record of a control batch: key int16 version + int16 type; for
 /// abort/commit markers the value is int16 version + int32 coordinator epoch.
 public struct ControlRecord: Hashable, Sendable {
+    /// The control key's version (0 today).
     public var keyVersion: Int16
+    /// What this control record marks.
     public var type: ControlRecordType
     /// For abort/commit markers: the value's version.
     public var markerVersion: Int16?
     /// For abort/commit markers: the epoch of the transaction coordinator that wrote it.
     public var coordinatorEpoch: Int32?
 
+    /// A transaction marker (commit or abort) written by coordinator epoch `coordinatorEpoch`.
     public init(type: ControlRecordType, coordinatorEpoch: Int32, keyVersion: Int16 = 0, markerVersion: Int16 = 0) {
         self.keyVersion = keyVersion
         self.type = type

@@ -1,9 +1,11 @@
 /// A record header: a string key and nullable bytes.
 public struct RecordHeader: Hashable, Sendable {
+    /// The header name (UTF-8).
     public var key: String
     /// The header value; decoded values are slices of the fetched buffer.
     public var value: ArraySlice<UInt8>?
 
+    /// Creates a header that owns `value`.
     @inlinable
     public init(key: String, value: [UInt8]?) {
         self.key = key
@@ -37,6 +39,7 @@ public struct Record: Hashable, Sendable {
     /// The per-record attributes byte (unused by Kafka today; legacy messages carry theirs here).
     public var attributes: Int8
 
+    /// Creates a record that owns its key and value.
     @inlinable
     public init(
         offset: Int64,

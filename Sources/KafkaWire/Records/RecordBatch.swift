@@ -12,6 +12,7 @@ public struct RecordBatch: Hashable, Sendable {
     public var magic: Int8
     /// The stored CRC (CRC32C for magic 2; CRC32 of the outer message for legacy).
     public var crc: UInt32
+    /// Codec, timestamp type and transactional/control flags.
     public var attributes: RecordBatchAttributes
     /// The offset of the last record minus `baseOffset`.
     public var lastOffsetDelta: Int32
@@ -21,12 +22,14 @@ public struct RecordBatch: Hashable, Sendable {
     public var maxTimestamp: Int64
     /// The idempotent producer id, or -1.
     public var producerId: Int64
+    /// The idempotent producer's epoch, or -1.
     public var producerEpoch: Int16
     /// The sequence number of the first record, or -1.
     public var baseSequence: Int32
     /// The records, with absolute offsets and timestamps.
     public var records: [Record]
 
+    /// Creates a batch value (decoders fill every field; tests and tools may build one directly).
     public init(
         baseOffset: Int64,
         partitionLeaderEpoch: Int32 = -1,

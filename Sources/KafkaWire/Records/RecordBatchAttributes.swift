@@ -6,9 +6,11 @@ public struct RecordBatchAttributes: Hashable, Sendable {
     /// The attributes as written on the wire.
     public var rawValue: Int16
 
+    /// Wraps attributes read from the wire; unknown bits are kept.
     @inlinable
     public init(rawValue: Int16) { self.rawValue = rawValue }
 
+    /// Builds attributes from their parts.
     public init(
         compression: CompressionCodec = .none,
         timestampType: TimestampType = .createTime,

@@ -10,13 +10,16 @@
 /// while let batch = try decoder.next() { for record in batch.records { ... } }
 /// ```
 public struct RecordBatchDecoder: Sendable {
+    /// The `records` blob being decoded.
     public let bytes: [UInt8]
+    /// Checksum and decompression settings.
     public var options: RecordDecodingOptions
     /// Where the next batch starts.
     public private(set) var position: Int
     /// True once the blob ended in a partial batch that was skipped.
     public private(set) var skippedPartialBatch: Bool
 
+    /// A decoder positioned at the first batch of `bytes`.
     public init(_ bytes: [UInt8], options: RecordDecodingOptions = RecordDecodingOptions()) {
         self.bytes = bytes
         self.options = options

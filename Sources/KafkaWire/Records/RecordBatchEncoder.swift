@@ -12,11 +12,15 @@
 public struct RecordBatchEncoder: Sendable {
     /// The offset of the first record (brokers assign real offsets; producers send 0).
     public var baseOffset: Int64
+    /// The leader epoch field (-1 from producers; brokers overwrite it).
     public var partitionLeaderEpoch: Int32
     /// Attributes other than the codec, which `finish` sets.
     public var attributes: RecordBatchAttributes
+    /// Idempotent/transactional producer id, or -1.
     public var producerId: Int64
+    /// Producer epoch, or -1.
     public var producerEpoch: Int16
+    /// The sequence number of the first record, or -1.
     public var baseSequence: Int32
 
     @usableFromInline var storage: [UInt8]

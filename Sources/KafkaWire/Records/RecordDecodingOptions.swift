@@ -6,6 +6,7 @@ public struct RecordDecodingOptions: Sendable, Hashable {
     /// Verify each batch's CRC (CRC32C for magic 2, CRC32 for legacy messages).
     public var verifyChecksums: Bool
 
+    /// Defaults: a 256 MiB cap and checksums verified.
     public init(
         decompressedSizeLimit: Int = CompressionCodec.defaultDecompressedSizeLimit,
         verifyChecksums: Bool = true

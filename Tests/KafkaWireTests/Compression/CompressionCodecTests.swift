@@ -58,6 +58,9 @@ import Testing
             #expect(thrownWireCode { try codec.decompress(Array(compressed.prefix(cut))) } == .decompressionFailed, "cut \(cut)")
         }
         #expect(thrownWireCode { try codec.decompress([0xDE, 0xAD, 0xBE, 0xEF, 0, 1, 2, 3]) } == .decompressionFailed)
+        #expect(thrownWireCode { try codec.decompress([]) } == .decompressionFailed)
+        // Int.max means "no cap" and must not overflow.
+        #expect(try codec.decompress(compressed, limit: Int.max) == input)
     }
 
     @Test(arguments: codecs)
