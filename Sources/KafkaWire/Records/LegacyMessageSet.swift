@@ -88,7 +88,14 @@ public enum LegacyMessageSet {
         guard let compressed = message.valueRange else {
             throw KafkaWireError(.missingValue, field: "message.value", detail: "compressed wrapper with a null value")
         }
-        let inflated = try codec.decompress(compressed, limit: options.decompressedSizeLimit)
+        let inflated: [UInt8]
+        if codec == .lz4, message.magic == 0 {
+            // Magic-0 LZ4 comes from Kafka 0.8/0.9 and its faulty header checksum.
+            let repaired = LZ4LegacyFrame.repairingHeaderChecksum([UInt8](compressed))
+            inflated = try codec.decompress(repaired, limit: options.decompressedSizeLimit)
+        } else {
+            inflated = try codec.decompress(compressed, limit: options.decompressedSizeLimit)
+        }
         var records = try withBytes(inflated) { (raw) throws(KafkaWireError) in
             try decodeInner(raw, verify: options.verifyChecksums)
         }

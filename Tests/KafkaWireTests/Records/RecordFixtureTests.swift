@@ -4,7 +4,7 @@ import Testing
 /// Decodes batches written by kafka-python (see Fixtures/records/README.md).
 @Suite struct RecordFixtureTests {
     static let names = ["v2_none", "v2_gzip", "v2_snappy", "v2_lz4", "v2_zstd", "v2_plain",
-                        "legacy_v0_none", "legacy_v0_gzip", "legacy_v0_snappy",
+                        "legacy_v0_none", "legacy_v0_gzip", "legacy_v0_snappy", "legacy_v0_lz4",
                         "legacy_v1_none", "legacy_v1_gzip", "legacy_v1_snappy", "legacy_v1_lz4",
                         "fetch_blob"]
 

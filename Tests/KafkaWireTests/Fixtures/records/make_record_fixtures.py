@@ -2,7 +2,7 @@
 """Writes record-batch fixtures with kafka-python's builders (an independent implementation).
 
 Run from this folder:  python3 make_record_fixtures.py
-Needs: pip install kafka-python python-snappy lz4 zstandard
+Needs: pip install kafka-python python-snappy lz4 zstandard xxhash
 Each NAME.bin gets a NAME.json sidecar with the records the Swift decoder must yield.
 """
 import json
@@ -104,7 +104,8 @@ def main():
                               "producerId": -1, "producerEpoch": -1, "baseSequence": -1,
                               "transactional": False})
     for magic in (0, 1):
-        for codec in ("none", "gzip", "snappy") + (("lz4",) if magic == 1 else ()):
+        # Magic 0 with lz4 uses the pre-KIP-57 (Kafka 0.8/0.9) faulty header checksum.
+        for codec in ("none", "gzip", "snappy", "lz4"):
             data = legacy_set(magic, codec, records[:12], first_offset=500)
             write("legacy_v%d_%s" % (magic, codec), data, {"codec": codec, "magic": magic})
     # A fetch-style blob: several batches of mixed magic, then a truncated batch.
