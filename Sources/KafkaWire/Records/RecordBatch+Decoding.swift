@@ -102,48 +102,75 @@ extension RecordBatch {
         guard count <= section.count / minimumRecordSize else {
             throw KafkaWireError(.invalidLength, field: "recordCount", detail: "\(count) records cannot fit in \(section.count) bytes")
         }
-        var records: [Record] = []
-        records.reserveCapacity(count)
         var cursor = ByteCursor(section)
-        for _ in 0..<count {
-            let length = Int(try cursor.readVarint(field: "record.length"))
-            guard length >= minimumRecordSize - 1, length <= cursor.remaining else {
-                throw KafkaWireError(.invalidLength, field: "record.length", detail: "\(length) with \(cursor.remaining) bytes left")
-            }
-            let origin = storageOffset + cursor.position
-            var record = ByteCursor(try cursor.readBuffer(count: length, field: "record"))
-            let attributes = try record.read(Int8.self, field: "record.attributes")
-            let timestampDelta = try record.readVarlong(field: "record.timestampDelta")
-            let offsetDelta = try record.readVarint(field: "record.offsetDelta")
-            let key = try record.readNullableRange(field: "record.key").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
-            let value = try record.readNullableRange(field: "record.value").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
-            let headerCount = Int(try record.readVarint(field: "record.headers"))
-            var headers: [RecordHeader] = []
-            if headerCount != 0 {
-                // Each header takes at least two bytes (two lengths).
-                guard headerCount > 0, headerCount <= record.remaining / 2 else {
-                    throw KafkaWireError(.invalidLength, field: "record.headers", detail: "count \(headerCount) with \(record.remaining) bytes left")
-                }
-                headers.reserveCapacity(headerCount)
-                for _ in 0..<headerCount {
-                    let keyLength = Int(try record.readVarint(field: "header.key"))
-                    let headerKey = try record.readString(length: keyLength, field: "header.key")
-                    let headerValue = try record.readNullableRange(field: "header.value").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
-                    headers.append(RecordHeader(key: headerKey, valueSlice: headerValue))
+        var failure: KafkaWireError?
+        // Records are built in place: appending goes through generic copy paths.
+        let records = [Record](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for index in 0..<count {
+                do throws(KafkaWireError) {
+                    let record = try decodeRecord(&cursor, storage: storage, storageOffset: storageOffset, baseOffset: baseOffset,
+                                                  baseTimestamp: baseTimestamp, timestampOverride: timestampOverride)
+                    (buffer.baseAddress! + index).initialize(to: record)
+                    initialized = index + 1
+                } catch {
+                    failure = error
+                    return
                 }
             }
-            guard record.remaining == 0 else {
-                throw KafkaWireError(.trailingBytes, field: "record", detail: "\(record.remaining) bytes after the headers")
-            }
-            records.append(Record(
-                offset: baseOffset &+ Int64(offsetDelta),
-                timestamp: timestampOverride ?? (baseTimestamp &+ timestampDelta),
-                keySlice: key, valueSlice: value, headers: headers, attributes: attributes))
         }
+        if let failure { throw failure }
         guard cursor.remaining == 0 else {
             throw KafkaWireError(.trailingBytes, field: "records", detail: "\(cursor.remaining) bytes after \(count) records")
         }
         return records
+    }
+}
+
+extension RecordBatch {
+    /// Decodes the record at the cursor; keys and values become slices of `storage`,
+    /// which holds the cursor's bytes from `storageOffset` on.
+    @inline(__always)
+    static func decodeRecord(
+        _ cursor: inout ByteCursor,
+        storage: [UInt8],
+        storageOffset: Int,
+        baseOffset: Int64,
+        baseTimestamp: Int64,
+        timestampOverride: Int64?
+    ) throws(KafkaWireError) -> Record {
+        let length = Int(try cursor.readVarint(field: "record.length"))
+        guard length >= minimumRecordSize - 1, length <= cursor.remaining else {
+            throw KafkaWireError(.invalidLength, field: "record.length", detail: "\(length) with \(cursor.remaining) bytes left")
+        }
+        let origin = storageOffset + cursor.position
+        var record = ByteCursor(try cursor.readBuffer(count: length, field: "record"))
+        let attributes = try record.read(Int8.self, field: "record.attributes")
+        let timestampDelta = try record.readVarlong(field: "record.timestampDelta")
+        let offsetDelta = try record.readVarint(field: "record.offsetDelta")
+        let key = try record.readNullableRange(field: "record.key").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
+        let value = try record.readNullableRange(field: "record.value").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
+        let headerCount = Int(try record.readVarint(field: "record.headers"))
+        var headers: [RecordHeader] = []
+        if headerCount != 0 {
+            // Each header takes at least two bytes (two lengths).
+            guard headerCount > 0, headerCount <= record.remaining / 2 else {
+                throw KafkaWireError(.invalidLength, field: "record.headers", detail: "count \(headerCount) with \(record.remaining) bytes left")
+            }
+            headers.reserveCapacity(headerCount)
+            for _ in 0..<headerCount {
+                let keyLength = Int(try record.readVarint(field: "header.key"))
+                let headerKey = try record.readString(length: keyLength, field: "header.key")
+                let headerValue = try record.readNullableRange(field: "header.value").map { storage[origin + $0.lowerBound..<origin + $0.upperBound] }
+                headers.append(RecordHeader(key: headerKey, valueSlice: headerValue))
+            }
+        }
+        guard record.remaining == 0 else {
+            throw KafkaWireError(.trailingBytes, field: "record", detail: "\(record.remaining) bytes after the headers")
+        }
+        return Record(
+            offset: baseOffset &+ Int64(offsetDelta),
+            timestamp: timestampOverride ?? (baseTimestamp &+ timestampDelta),
+            keySlice: key, valueSlice: value, headers: headers, attributes: attributes)
     }
 }
 
