@@ -31,6 +31,9 @@ public struct RecordBatchEncoder: Sendable {
     @usableFromInline var lastOffsetDelta: Int32
     /// How many records have been appended.
     public private(set) var recordCount: Int
+    /// Header values written verbatim instead of derived from the records
+    /// (for re-encoding a decoded batch exactly).
+    var headerOverride: (lastOffsetDelta: Int32, baseTimestamp: Int64, maxTimestamp: Int64)?
 
     /// - Parameters:
     ///   - estimatedSize: bytes to reserve up front (the batch size limit is a good choice).
@@ -169,7 +172,9 @@ public struct RecordBatchEncoder: Sendable {
         guard output.count - RecordBatch.logOverhead <= Int(Int32.max) else {
             throw KafkaWireError(.invalidLength, field: "batchLength", detail: "batch of \(output.count) bytes")
         }
-        let first = baseTimestamp ?? -1
+        let first = headerOverride?.baseTimestamp ?? baseTimestamp ?? -1
+        let lastDelta = headerOverride?.lastOffsetDelta ?? max(lastOffsetDelta, 0)
+        let maxTimestamp = headerOverride?.maxTimestamp ?? self.maxTimestamp
         output.withUnsafeMutableBytes { raw in
             func put<T: FixedWidthInteger>(_ value: T, _ offset: Int) {
                 raw.storeBytes(of: value.bigEndian, toByteOffset: offset, as: T.self)
@@ -179,7 +184,7 @@ public struct RecordBatchEncoder: Sendable {
             put(partitionLeaderEpoch, 12)
             put(Int8(2), 16)
             put(batchAttributes.rawValue, 21)
-            put(max(lastOffsetDelta, 0), 23)
+            put(lastDelta, 23)
             put(first, 27)
             put(maxTimestamp, 35)
             put(producerId, 43)
