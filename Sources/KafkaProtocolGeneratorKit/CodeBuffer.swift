@@ -26,6 +26,13 @@ struct CodeBuffer {
         line("}")
     }
 
+    /// Writes the body one level deeper (for `case` bodies).
+    mutating func indented(_ body: (inout CodeBuffer) -> Void) {
+        depth += 1
+        body(&self)
+        depth -= 1
+    }
+
     /// Writes the body under `if condition`, unless the condition is statically true
     /// (body written plainly) or false (nothing written).
     mutating func when(_ condition: String, _ body: (inout CodeBuffer) -> Void) {

@@ -179,9 +179,16 @@ extension MessageEmitter {
                     let tagged = FieldEmitContext(field: field.field, property: field.property, swiftType: field.swiftType,
                                                   structType: field.structType, defaultExpression: field.defaultExpression,
                                                   context: flexibleContext, flexibleVersions: field.flexibleVersions)
-                    code.block("do") { code in
-                        emitFieldDecode(tagged, tagged: true, reader: "tagReader", into: &code)
-                        code.line("try tagReader.expectEnd(field: \"\(field.property)\")")
+                    code.indented { code in
+                        code.line("let rawValue: WireReader = tagReader")
+                        code.block("do") { code in
+                            emitFieldDecode(tagged, tagged: true, reader: "tagReader", into: &code)
+                            code.line("try tagReader.expectEnd(field: \"\(field.property)\")")
+                        }
+                        // A known field sent at its default is kept raw too, so re-encoding is byte-exact.
+                        code.block("if self.\(field.escapedProperty) == \(field.defaultExpression)") { code in
+                            code.line("self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))")
+                        }
                     }
                 }
                 code.line("default:")

@@ -138,7 +138,8 @@ extension MessageEmitter {
         for field in known {
             code.when(field.field.tagVersions.condition("version", within: flexibleContext)) { code in
                 code.block("if self.\(field.escapedProperty) != \(field.defaultExpression)") { code in
-                    code.line("taggedCount += 1")
+                    // A raw copy of this tag (kept when it was decoded at its default) is replaced.
+                    code.line("taggedCount += 1 - KafkaTaggedField.count(of: \(field.field.tag!), in: self.unknownTaggedFields)")
                 }
             }
         }
@@ -155,6 +156,7 @@ extension MessageEmitter {
                                                   context: flexibleContext, flexibleVersions: field.flexibleVersions)
                     emitOptionalEncode(tagged, tagged: true, writer: "tagWriter", into: &code)
                     code.line("writer.writeTaggedField(tag: \(tag), bytes: tagWriter.bytes)")
+                    code.line("KafkaTaggedField.skip(tag: \(tag), in: self.unknownTaggedFields, index: &unknownIndex)")
                 }
             }
         }

@@ -101,7 +101,8 @@ struct MessageEmitter {
             code.line("public var \(field.escapedProperty): \(field.swiftType) = \(field.defaultExpression)")
         }
         if hasTaggedSection(model) {
-            code.line("/// Tagged fields this library does not know, kept in wire order so re-encoding is exact.")
+            code.line("/// Tagged fields this library does not know (and known ones received at their default),")
+            code.line("/// kept raw in wire order so re-encoding is byte-exact.")
             code.line("public var unknownTaggedFields: [KafkaTaggedField] = []")
         }
         code.line()

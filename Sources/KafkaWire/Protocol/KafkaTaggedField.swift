@@ -69,3 +69,19 @@ extension WireReader {
         return fields
     }
 }
+
+extension KafkaTaggedField {
+    /// How many of `fields` carry `tag`.
+    @inlinable
+    public static func count(of tag: UInt32, in fields: [KafkaTaggedField]) -> Int {
+        var count = 0
+        for field in fields where field.tag == tag { count += 1 }
+        return count
+    }
+
+    /// Advances `index` past fields carrying `tag` (raw copies superseded by a known value).
+    @inlinable
+    public static func skip(tag: UInt32, in fields: [KafkaTaggedField], index: inout Int) {
+        while index < fields.count, fields[index].tag == tag { index += 1 }
+    }
+}

@@ -21,7 +21,8 @@ public struct AddOffsetsToTxnRequest: KafkaRequest {
     /// The unique group identifier.
     /// Versions 0+.
     public var groupId: String = ""
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -24,7 +24,8 @@ public struct AddPartitionsToTxnRequest: KafkaRequest {
     /// The partitions to add to the transaction.
     /// Versions 0-3.
     public var v3AndBelowTopics: [AddPartitionsToTxnRequest.AddPartitionsToTxnTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -184,7 +185,8 @@ public struct AddPartitionsToTxnRequest: KafkaRequest {
         /// The partitions to add to the transaction.
         /// Versions 4+.
         public var topics: [AddPartitionsToTxnRequest.AddPartitionsToTxnTopic] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -261,7 +263,8 @@ public struct AddPartitionsToTxnRequest: KafkaRequest {
         /// The partition indexes to add to the transaction
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

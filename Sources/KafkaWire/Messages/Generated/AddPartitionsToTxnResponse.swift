@@ -20,7 +20,8 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
     /// The results for each topic.
     /// Versions 0-3.
     public var resultsByTopicV3AndBelow: [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -150,7 +151,8 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
         /// The results for each topic.
         /// Versions 4+.
         public var topicResults: [AddPartitionsToTxnResponse.AddPartitionsToTxnTopicResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -215,7 +217,8 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
         /// The results for each partition
         /// Versions 0+.
         public var resultsByPartition: [AddPartitionsToTxnResponse.AddPartitionsToTxnPartitionResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -284,7 +287,8 @@ public struct AddPartitionsToTxnResponse: KafkaResponse {
         /// The response error code.
         /// Versions 0+.
         public var partitionErrorCode: Int16 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

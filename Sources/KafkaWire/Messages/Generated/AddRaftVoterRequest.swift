@@ -22,7 +22,8 @@ public struct AddRaftVoterRequest: KafkaRequest {
     /// The endpoints that can be used to communicate with the voter
     /// Versions 0+.
     public var listeners: [AddRaftVoterRequest.Listener] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -122,7 +123,8 @@ public struct AddRaftVoterRequest: KafkaRequest {
         /// The port
         /// Versions 0+.
         public var port: UInt16 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

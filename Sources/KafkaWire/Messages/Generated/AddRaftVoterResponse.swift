@@ -17,7 +17,8 @@ public struct AddRaftVoterResponse: KafkaResponse {
     /// The error message, or null if there was no error.
     /// Versions 0+, nullable 0+, ignorable.
     public var errorMessage: String? = ""
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct AlterClientQuotasRequest: KafkaRequest {
     /// Whether the alteration should be validated, but not performed.
     /// Versions 0+.
     public var validateOnly: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -100,7 +101,8 @@ public struct AlterClientQuotasRequest: KafkaRequest {
         /// An individual quota configuration entry to alter.
         /// Versions 0+.
         public var ops: [AlterClientQuotasRequest.EntryData.OpData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -187,7 +189,8 @@ public struct AlterClientQuotasRequest: KafkaRequest {
             /// The name of the entity, or null if the default.
             /// Versions 0+, nullable 0+.
             public var entityName: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -244,7 +247,8 @@ public struct AlterClientQuotasRequest: KafkaRequest {
             /// Whether the quota configuration value should be removed, otherwise set.
             /// Versions 0+.
             public var remove: Bool = false
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct AlterClientQuotasResponse: KafkaResponse {
     /// The quota configuration entries to alter.
     /// Versions 0+.
     public var entries: [AlterClientQuotasResponse.EntryData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -102,7 +103,8 @@ public struct AlterClientQuotasResponse: KafkaResponse {
         /// The quota entity to alter.
         /// Versions 0+.
         public var entity: [AlterClientQuotasResponse.EntryData.EntityData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -178,7 +180,8 @@ public struct AlterClientQuotasResponse: KafkaResponse {
             /// The name of the entity, or null if the default.
             /// Versions 0+, nullable 0+.
             public var entityName: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct AlterPartitionReassignmentsRequest: KafkaRequest {
     /// The topics to reassign.
     /// Versions 0+.
     public var topics: [AlterPartitionReassignmentsRequest.ReassignableTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -96,7 +97,8 @@ public struct AlterPartitionReassignmentsRequest: KafkaRequest {
         /// The partitions to reassign.
         /// Versions 0+.
         public var partitions: [AlterPartitionReassignmentsRequest.ReassignableTopic.ReassignablePartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -160,7 +162,8 @@ public struct AlterPartitionReassignmentsRequest: KafkaRequest {
             /// The replicas to place the partitions on, or null to cancel a pending reassignment for this partition.
             /// Versions 0+, nullable 0+.
             public var replicas: [Int32]? = nil
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct AlterPartitionReassignmentsResponse: KafkaResponse {
     /// The responses to topics to reassign.
     /// Versions 0+.
     public var responses: [AlterPartitionReassignmentsResponse.ReassignableTopicResponse] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -113,7 +114,8 @@ public struct AlterPartitionReassignmentsResponse: KafkaResponse {
         /// The responses to partitions to reassign
         /// Versions 0+.
         public var partitions: [AlterPartitionReassignmentsResponse.ReassignableTopicResponse.ReassignablePartitionResponse] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -180,7 +182,8 @@ public struct AlterPartitionReassignmentsResponse: KafkaResponse {
             /// The error message for this partition, or null if there was no error.
             /// Versions 0+, nullable 0+.
             public var errorMessage: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

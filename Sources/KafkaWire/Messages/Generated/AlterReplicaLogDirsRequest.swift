@@ -12,7 +12,8 @@ public struct AlterReplicaLogDirsRequest: KafkaRequest {
     /// The alterations to make for each directory.
     /// Versions 0+.
     public var dirs: [AlterReplicaLogDirsRequest.AlterReplicaLogDir] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -93,7 +94,8 @@ public struct AlterReplicaLogDirsRequest: KafkaRequest {
         /// The topics to add to the directory.
         /// Versions 0+.
         public var topics: [AlterReplicaLogDirsRequest.AlterReplicaLogDir.AlterReplicaLogDirTopic] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -161,7 +163,8 @@ public struct AlterReplicaLogDirsRequest: KafkaRequest {
             /// The partition indexes.
             /// Versions 0+.
             public var partitions: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

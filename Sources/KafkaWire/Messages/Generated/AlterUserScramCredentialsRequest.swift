@@ -15,7 +15,8 @@ public struct AlterUserScramCredentialsRequest: KafkaRequest {
     /// The SCRAM credentials to update/insert.
     /// Versions 0+.
     public var upsertions: [AlterUserScramCredentialsRequest.ScramCredentialUpsertion] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -115,7 +116,8 @@ public struct AlterUserScramCredentialsRequest: KafkaRequest {
         /// The SCRAM mechanism.
         /// Versions 0+.
         public var mechanism: Int8 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -170,7 +172,8 @@ public struct AlterUserScramCredentialsRequest: KafkaRequest {
         /// The salted password.
         /// Versions 0+.
         public var saltedPassword: [UInt8] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

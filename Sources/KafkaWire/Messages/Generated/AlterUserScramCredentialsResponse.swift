@@ -14,7 +14,8 @@ public struct AlterUserScramCredentialsResponse: KafkaResponse {
     /// The results for deletions and alterations, one per affected user.
     /// Versions 0+.
     public var results: [AlterUserScramCredentialsResponse.AlterUserScramCredentialsResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -98,7 +99,8 @@ public struct AlterUserScramCredentialsResponse: KafkaResponse {
         /// The error message, if any.
         /// Versions 0+, nullable 0+.
         public var errorMessage: String? = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -29,7 +29,8 @@ public struct ApiVersionsResponse: KafkaResponse {
     /// Set by a KRaft controller if the required configurations for ZK migration are present
     /// Versions 3+, tag 3, ignorable.
     public var zkMigrationReady: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -84,16 +85,16 @@ public struct ApiVersionsResponse: KafkaResponse {
         if version >= 3 {
             var taggedCount: Int = self.unknownTaggedFields.count
             if self.supportedFeatures != [] {
-                taggedCount += 1
+                taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
             }
             if self.finalizedFeaturesEpoch != -1 {
-                taggedCount += 1
+                taggedCount += 1 - KafkaTaggedField.count(of: 1, in: self.unknownTaggedFields)
             }
             if self.finalizedFeatures != [] {
-                taggedCount += 1
+                taggedCount += 1 - KafkaTaggedField.count(of: 2, in: self.unknownTaggedFields)
             }
             if self.zkMigrationReady != false {
-                taggedCount += 1
+                taggedCount += 1 - KafkaTaggedField.count(of: 3, in: self.unknownTaggedFields)
             }
             writer.writeUnsignedVarint(UInt32(taggedCount))
             var unknownIndex: Int = 0
@@ -109,12 +110,14 @@ public struct ApiVersionsResponse: KafkaResponse {
                     }
                 }
                 writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
             }
             writer.writeUnknownTaggedFields(self.unknownTaggedFields, below: 1, index: &unknownIndex)
             if self.finalizedFeaturesEpoch != -1 {
                 var tagWriter = WireWriter(reservingCapacity: 16)
                 tagWriter.write(self.finalizedFeaturesEpoch)
                 writer.writeTaggedField(tag: 1, bytes: tagWriter.bytes)
+                KafkaTaggedField.skip(tag: 1, in: self.unknownTaggedFields, index: &unknownIndex)
             }
             writer.writeUnknownTaggedFields(self.unknownTaggedFields, below: 2, index: &unknownIndex)
             if self.finalizedFeatures != [] {
@@ -128,12 +131,14 @@ public struct ApiVersionsResponse: KafkaResponse {
                     }
                 }
                 writer.writeTaggedField(tag: 2, bytes: tagWriter.bytes)
+                KafkaTaggedField.skip(tag: 2, in: self.unknownTaggedFields, index: &unknownIndex)
             }
             writer.writeUnknownTaggedFields(self.unknownTaggedFields, below: 3, index: &unknownIndex)
             if self.zkMigrationReady != false {
                 var tagWriter = WireWriter(reservingCapacity: 16)
                 tagWriter.writeBool(self.zkMigrationReady)
                 writer.writeTaggedField(tag: 3, bytes: tagWriter.bytes)
+                KafkaTaggedField.skip(tag: 3, in: self.unknownTaggedFields, index: &unknownIndex)
             }
             writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
         }
@@ -179,49 +184,65 @@ public struct ApiVersionsResponse: KafkaResponse {
                 var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                 switch tag {
                     case 0:
-                    do {
+                        let rawValue: WireReader = tagReader
                         do {
-                            let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 5, field: "supportedFeatures")
-                            var items: [ApiVersionsResponse.SupportedFeatureKey] = []
-                            items.reserveCapacity(count)
-                            for _ in 0..<count {
-                                do {
-                                    items.append(try ApiVersionsResponse.SupportedFeatureKey(from: &tagReader, version: version))
-                                } catch {
-                                    throw error.inField("supportedFeatures")
+                            do {
+                                let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 5, field: "supportedFeatures")
+                                var items: [ApiVersionsResponse.SupportedFeatureKey] = []
+                                items.reserveCapacity(count)
+                                for _ in 0..<count {
+                                    do {
+                                        items.append(try ApiVersionsResponse.SupportedFeatureKey(from: &tagReader, version: version))
+                                    } catch {
+                                        throw error.inField("supportedFeatures")
+                                    }
                                 }
+                                self.supportedFeatures = items
                             }
-                            self.supportedFeatures = items
+                            try tagReader.expectEnd(field: "supportedFeatures")
                         }
-                        try tagReader.expectEnd(field: "supportedFeatures")
-                    }
+                        if self.supportedFeatures == [] {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
                     case 1:
-                    do {
-                        self.finalizedFeaturesEpoch = try tagReader.read(Int64.self, field: "finalizedFeaturesEpoch")
-                        try tagReader.expectEnd(field: "finalizedFeaturesEpoch")
-                    }
-                    case 2:
-                    do {
+                        let rawValue: WireReader = tagReader
                         do {
-                            let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 5, field: "finalizedFeatures")
-                            var items: [ApiVersionsResponse.FinalizedFeatureKey] = []
-                            items.reserveCapacity(count)
-                            for _ in 0..<count {
-                                do {
-                                    items.append(try ApiVersionsResponse.FinalizedFeatureKey(from: &tagReader, version: version))
-                                } catch {
-                                    throw error.inField("finalizedFeatures")
-                                }
-                            }
-                            self.finalizedFeatures = items
+                            self.finalizedFeaturesEpoch = try tagReader.read(Int64.self, field: "finalizedFeaturesEpoch")
+                            try tagReader.expectEnd(field: "finalizedFeaturesEpoch")
                         }
-                        try tagReader.expectEnd(field: "finalizedFeatures")
-                    }
+                        if self.finalizedFeaturesEpoch == -1 {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
+                    case 2:
+                        let rawValue: WireReader = tagReader
+                        do {
+                            do {
+                                let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 5, field: "finalizedFeatures")
+                                var items: [ApiVersionsResponse.FinalizedFeatureKey] = []
+                                items.reserveCapacity(count)
+                                for _ in 0..<count {
+                                    do {
+                                        items.append(try ApiVersionsResponse.FinalizedFeatureKey(from: &tagReader, version: version))
+                                    } catch {
+                                        throw error.inField("finalizedFeatures")
+                                    }
+                                }
+                                self.finalizedFeatures = items
+                            }
+                            try tagReader.expectEnd(field: "finalizedFeatures")
+                        }
+                        if self.finalizedFeatures == [] {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
                     case 3:
-                    do {
-                        self.zkMigrationReady = try tagReader.readBool(field: "zkMigrationReady")
-                        try tagReader.expectEnd(field: "zkMigrationReady")
-                    }
+                        let rawValue: WireReader = tagReader
+                        do {
+                            self.zkMigrationReady = try tagReader.readBool(field: "zkMigrationReady")
+                            try tagReader.expectEnd(field: "zkMigrationReady")
+                        }
+                        if self.zkMigrationReady == false {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
                     default:
                         self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                 }
@@ -239,7 +260,8 @@ public struct ApiVersionsResponse: KafkaResponse {
         /// The maximum supported version, inclusive.
         /// Versions 0+.
         public var maxVersion: Int16 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -296,7 +318,8 @@ public struct ApiVersionsResponse: KafkaResponse {
         /// The maximum supported version for the feature.
         /// Versions 3+.
         public var maxVersion: Int16 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -349,7 +372,8 @@ public struct ApiVersionsResponse: KafkaResponse {
         /// The cluster-wide finalized min version level for the feature.
         /// Versions 3+.
         public var minVersionLevel: Int16 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct ConsumerGroupDescribeResponse: KafkaResponse {
     /// Each described group.
     /// Versions 0+.
     public var groups: [ConsumerGroupDescribeResponse.DescribedGroup] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -116,7 +117,8 @@ public struct ConsumerGroupDescribeResponse: KafkaResponse {
         /// 32-bit bitfield to represent authorized operations for this group.
         /// Versions 0+.
         public var authorizedOperations: Int32 = -2147483648
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -236,7 +238,8 @@ public struct ConsumerGroupDescribeResponse: KafkaResponse {
             /// The target assignment.
             /// Versions 0+.
             public var targetAssignment: ConsumerGroupDescribeResponse.Assignment = ConsumerGroupDescribeResponse.Assignment()
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -357,7 +360,8 @@ public struct ConsumerGroupDescribeResponse: KafkaResponse {
         /// The partitions.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -415,7 +419,8 @@ public struct ConsumerGroupDescribeResponse: KafkaResponse {
         /// The assigned topic-partitions to the member.
         /// Versions 0+.
         public var topicPartitions: [ConsumerGroupDescribeResponse.TopicPartitions] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -39,7 +39,8 @@ public struct ConsumerGroupHeartbeatRequest: KafkaRequest {
     /// null if it didn't change since the last heartbeat; the partitions owned by the member.
     /// Versions 0+, nullable 0+.
     public var topicPartitions: [ConsumerGroupHeartbeatRequest.TopicPartitions]? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -196,7 +197,8 @@ public struct ConsumerGroupHeartbeatRequest: KafkaRequest {
         /// The partitions.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct CreateAclsResponse: KafkaResponse {
     /// The results for each ACL creation.
     /// Versions 0+.
     public var results: [CreateAclsResponse.AclCreationResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -99,7 +100,8 @@ public struct CreateAclsResponse: KafkaResponse {
         /// The result message, or null if there was no error.
         /// Versions 0+, nullable 0+.
         public var errorMessage: String? = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

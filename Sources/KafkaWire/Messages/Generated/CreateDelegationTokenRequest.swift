@@ -21,7 +21,8 @@ public struct CreateDelegationTokenRequest: KafkaRequest {
     /// The maximum lifetime of the token in milliseconds, or -1 to use the server side default.
     /// Versions 0+.
     public var maxLifetimeMs: Int64 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -136,7 +137,8 @@ public struct CreateDelegationTokenRequest: KafkaRequest {
         /// The name of the Kafka principal.
         /// Versions 0+.
         public var principalName: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -18,7 +18,8 @@ public struct CreatePartitionsRequest: KafkaRequest {
     /// If true, then validate the request, but don't actually increase the number of partitions.
     /// Versions 0+.
     public var validateOnly: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -110,7 +111,8 @@ public struct CreatePartitionsRequest: KafkaRequest {
         /// The new partition assignments.
         /// Versions 0+, nullable 0+.
         public var assignments: [CreatePartitionsRequest.CreatePartitionsTopic.CreatePartitionsAssignment]? = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -184,7 +186,8 @@ public struct CreatePartitionsRequest: KafkaRequest {
             /// The assigned broker IDs.
             /// Versions 0+.
             public var brokerIds: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct CreatePartitionsResponse: KafkaResponse {
     /// The partition creation results for each topic.
     /// Versions 0+.
     public var results: [CreatePartitionsResponse.CreatePartitionsTopicResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -102,7 +103,8 @@ public struct CreatePartitionsResponse: KafkaResponse {
         /// The result message, or null if there was no error.
         /// Versions 0+, nullable 0+.
         public var errorMessage: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -18,7 +18,8 @@ public struct CreateTopicsRequest: KafkaRequest {
     /// If true, check that the topics can be created as specified, but don't create anything.
     /// Versions 1+.
     public var validateOnly: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -123,7 +124,8 @@ public struct CreateTopicsRequest: KafkaRequest {
         /// The custom topic configurations to set.
         /// Versions 0+.
         public var configs: [CreateTopicsRequest.CreatableTopic.CreatableTopicConfig] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -222,7 +224,8 @@ public struct CreateTopicsRequest: KafkaRequest {
             /// The brokers to place the partition on.
             /// Versions 0+.
             public var brokerIds: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -283,7 +286,8 @@ public struct CreateTopicsRequest: KafkaRequest {
             /// The configuration value.
             /// Versions 0+, nullable 0+.
             public var value: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

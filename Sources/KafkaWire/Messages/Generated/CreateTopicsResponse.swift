@@ -14,7 +14,8 @@ public struct CreateTopicsResponse: KafkaResponse {
     /// Results for each topic we tried to create.
     /// Versions 0+.
     public var topics: [CreateTopicsResponse.CreatableTopicResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -121,7 +122,8 @@ public struct CreateTopicsResponse: KafkaResponse {
         /// Configuration of the topic.
         /// Versions 5+, nullable 5+, ignorable.
         public var configs: [CreateTopicsResponse.CreatableTopicResult.CreatableTopicConfigs]? = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -189,7 +191,7 @@ public struct CreateTopicsResponse: KafkaResponse {
             if version >= 5 {
                 var taggedCount: Int = self.unknownTaggedFields.count
                 if self.topicConfigErrorCode != 0 {
-                    taggedCount += 1
+                    taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
                 }
                 writer.writeUnsignedVarint(UInt32(taggedCount))
                 var unknownIndex: Int = 0
@@ -198,6 +200,7 @@ public struct CreateTopicsResponse: KafkaResponse {
                     var tagWriter = WireWriter(reservingCapacity: 16)
                     tagWriter.write(self.topicConfigErrorCode)
                     writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                    KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
                 }
                 writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
             }
@@ -248,10 +251,14 @@ public struct CreateTopicsResponse: KafkaResponse {
                     var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                     switch tag {
                         case 0:
-                        do {
-                            self.topicConfigErrorCode = try tagReader.read(Int16.self, field: "topicConfigErrorCode")
-                            try tagReader.expectEnd(field: "topicConfigErrorCode")
-                        }
+                            let rawValue: WireReader = tagReader
+                            do {
+                                self.topicConfigErrorCode = try tagReader.read(Int16.self, field: "topicConfigErrorCode")
+                                try tagReader.expectEnd(field: "topicConfigErrorCode")
+                            }
+                            if self.topicConfigErrorCode == 0 {
+                                self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                            }
                         default:
                             self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                     }
@@ -275,7 +282,8 @@ public struct CreateTopicsResponse: KafkaResponse {
             /// True if this configuration is sensitive.
             /// Versions 5+.
             public var isSensitive: Bool = false
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -12,7 +12,8 @@ public struct DeleteAclsRequest: KafkaRequest {
     /// The filters to use when deleting ACLs.
     /// Versions 0+.
     public var filters: [DeleteAclsRequest.DeleteAclsFilter] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -108,7 +109,8 @@ public struct DeleteAclsRequest: KafkaRequest {
         /// The permission type.
         /// Versions 0+.
         public var permissionType: Int8 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct DeleteAclsResponse: KafkaResponse {
     /// The results for each filter.
     /// Versions 0+.
     public var filterResults: [DeleteAclsResponse.DeleteAclsFilterResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -102,7 +103,8 @@ public struct DeleteAclsResponse: KafkaResponse {
         /// The ACLs which matched this filter.
         /// Versions 0+.
         public var matchingAcls: [DeleteAclsResponse.DeleteAclsFilterResult.DeleteAclsMatchingAcl] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -199,7 +201,8 @@ public struct DeleteAclsResponse: KafkaResponse {
             /// The ACL permission type.
             /// Versions 0+.
             public var permissionType: Int8 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

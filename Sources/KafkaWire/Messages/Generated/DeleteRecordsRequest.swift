@@ -15,7 +15,8 @@ public struct DeleteRecordsRequest: KafkaRequest {
     /// How long to wait for the deletion to complete, in milliseconds.
     /// Versions 0+.
     public var timeoutMs: Int32 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -100,7 +101,8 @@ public struct DeleteRecordsRequest: KafkaRequest {
         /// Each partition that we want to delete records from.
         /// Versions 0+.
         public var partitions: [DeleteRecordsRequest.DeleteRecordsTopic.DeleteRecordsPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -168,7 +170,8 @@ public struct DeleteRecordsRequest: KafkaRequest {
             /// The deletion offset.
             /// Versions 0+.
             public var offset: Int64 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

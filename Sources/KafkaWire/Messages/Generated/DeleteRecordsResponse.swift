@@ -14,7 +14,8 @@ public struct DeleteRecordsResponse: KafkaResponse {
     /// Each topic that we wanted to delete records from.
     /// Versions 0+.
     public var topics: [DeleteRecordsResponse.DeleteRecordsTopicResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -99,7 +100,8 @@ public struct DeleteRecordsResponse: KafkaResponse {
         /// Each partition that we wanted to delete records from.
         /// Versions 0+.
         public var partitions: [DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsPartitionResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -170,7 +172,8 @@ public struct DeleteRecordsResponse: KafkaResponse {
             /// The deletion error code, or 0 if the deletion succeeded.
             /// Versions 0+.
             public var errorCode: Int16 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

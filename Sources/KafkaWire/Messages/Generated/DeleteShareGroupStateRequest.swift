@@ -15,7 +15,8 @@ public struct DeleteShareGroupStateRequest: KafkaRequest {
     /// The data for the topics.
     /// Versions 0+.
     public var topics: [DeleteShareGroupStateRequest.DeleteStateData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -96,7 +97,8 @@ public struct DeleteShareGroupStateRequest: KafkaRequest {
         /// The data for the partitions.
         /// Versions 0+.
         public var partitions: [DeleteShareGroupStateRequest.DeleteStateData.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -157,7 +159,8 @@ public struct DeleteShareGroupStateRequest: KafkaRequest {
             /// The partition index.
             /// Versions 0+.
             public var partition: Int32 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

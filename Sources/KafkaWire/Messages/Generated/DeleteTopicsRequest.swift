@@ -18,7 +18,8 @@ public struct DeleteTopicsRequest: KafkaRequest {
     /// The length of time in milliseconds to wait for the deletions to complete.
     /// Versions 0+.
     public var timeoutMs: Int32 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -129,7 +130,8 @@ public struct DeleteTopicsRequest: KafkaRequest {
         /// The unique topic ID
         /// Versions 6+.
         public var topicId: KafkaUUID = .zero
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct DeleteTopicsResponse: KafkaResponse {
     /// The results for each topic we tried to delete.
     /// Versions 0+.
     public var responses: [DeleteTopicsResponse.DeletableTopicResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -109,7 +110,8 @@ public struct DeleteTopicsResponse: KafkaResponse {
         /// The error message, or null if there was no error.
         /// Versions 5+, nullable 5+, ignorable.
         public var errorMessage: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct DescribeAclsResponse: KafkaResponse {
     /// Each Resource that is referenced in an ACL.
     /// Versions 0+.
     public var resources: [DescribeAclsResponse.DescribeAclsResource] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -123,7 +124,8 @@ public struct DescribeAclsResponse: KafkaResponse {
         /// The ACLs.
         /// Versions 0+.
         public var acls: [DescribeAclsResponse.DescribeAclsResource.AclDescription] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -212,7 +214,8 @@ public struct DescribeAclsResponse: KafkaResponse {
             /// The ACL permission type.
             /// Versions 0+.
             public var permissionType: Int8 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct DescribeClientQuotasRequest: KafkaRequest {
     /// Whether the match is strict, i.e. should exclude entities with unspecified entity types.
     /// Versions 0+.
     public var strict: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -103,7 +104,8 @@ public struct DescribeClientQuotasRequest: KafkaRequest {
         /// The string to match against, or null if unused for the match type.
         /// Versions 0+, nullable 0+.
         public var match: String? = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

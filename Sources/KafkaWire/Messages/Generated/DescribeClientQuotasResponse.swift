@@ -20,7 +20,8 @@ public struct DescribeClientQuotasResponse: KafkaResponse {
     /// A result entry.
     /// Versions 0+, nullable 0+.
     public var entries: [DescribeClientQuotasResponse.EntryData]? = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -122,7 +123,8 @@ public struct DescribeClientQuotasResponse: KafkaResponse {
         /// The quota values for the entity.
         /// Versions 0+.
         public var values: [DescribeClientQuotasResponse.EntryData.ValueData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -209,7 +211,8 @@ public struct DescribeClientQuotasResponse: KafkaResponse {
             /// The entity name, or null if the default.
             /// Versions 0+, nullable 0+.
             public var entityName: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -263,7 +266,8 @@ public struct DescribeClientQuotasResponse: KafkaResponse {
             /// The quota configuration value.
             /// Versions 0+.
             public var value: Double = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct DescribeClusterRequest: KafkaRequest {
     /// The endpoint type to describe. 1=brokers, 2=controllers.
     /// Versions 1+.
     public var endpointType: Int8 = 1
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

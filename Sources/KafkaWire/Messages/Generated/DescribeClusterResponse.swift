@@ -32,7 +32,8 @@ public struct DescribeClusterResponse: KafkaResponse {
     /// 32-bit bitfield to represent authorized operations for this cluster.
     /// Versions 0+.
     public var clusterAuthorizedOperations: Int32 = -2147483648
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -154,7 +155,8 @@ public struct DescribeClusterResponse: KafkaResponse {
         /// The rack of the broker, or null if it has not been assigned to a rack.
         /// Versions 0+, nullable 0+.
         public var rack: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

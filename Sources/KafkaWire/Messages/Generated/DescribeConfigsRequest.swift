@@ -18,7 +18,8 @@ public struct DescribeConfigsRequest: KafkaRequest {
     /// True if we should include configuration documentation.
     /// Versions 3+.
     public var includeDocumentation: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -124,7 +125,8 @@ public struct DescribeConfigsRequest: KafkaRequest {
         /// The configuration keys to list, or null to list all configuration keys.
         /// Versions 0+, nullable 0+.
         public var configurationKeys: [String]? = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct DescribeConfigsResponse: KafkaResponse {
     /// The results for each resource.
     /// Versions 0+.
     public var results: [DescribeConfigsResponse.DescribeConfigsResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -108,7 +109,8 @@ public struct DescribeConfigsResponse: KafkaResponse {
         /// Each listed configuration.
         /// Versions 0+.
         public var configs: [DescribeConfigsResponse.DescribeConfigsResult.DescribeConfigsResourceResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -213,7 +215,8 @@ public struct DescribeConfigsResponse: KafkaResponse {
             /// The configuration documentation.
             /// Versions 3+, nullable 0+, ignorable.
             public var documentation: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -343,7 +346,8 @@ public struct DescribeConfigsResponse: KafkaResponse {
                 /// The synonym source.
                 /// Versions 1+.
                 public var source: Int8 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

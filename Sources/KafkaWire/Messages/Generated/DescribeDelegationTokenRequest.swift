@@ -12,7 +12,8 @@ public struct DescribeDelegationTokenRequest: KafkaRequest {
     /// Each owner that we want to describe delegation tokens for, or null to describe all tokens.
     /// Versions 0+, nullable 0+.
     public var owners: [DescribeDelegationTokenRequest.DescribeDelegationTokenOwner]? = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -98,7 +99,8 @@ public struct DescribeDelegationTokenRequest: KafkaRequest {
         /// The owner principal name.
         /// Versions 0+.
         public var principalName: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

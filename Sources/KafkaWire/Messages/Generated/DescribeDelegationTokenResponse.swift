@@ -17,7 +17,8 @@ public struct DescribeDelegationTokenResponse: KafkaResponse {
     /// The duration in milliseconds for which the request was throttled due to a quota violation, or zero if the request did not violate any quota.
     /// Versions 0+.
     public var throttleTimeMs: Int32 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -130,7 +131,8 @@ public struct DescribeDelegationTokenResponse: KafkaResponse {
         /// Those who are able to renew this token before it expires.
         /// Versions 0+.
         public var renewers: [DescribeDelegationTokenResponse.DescribedDelegationToken.DescribedDelegationTokenRenewer] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -244,7 +246,8 @@ public struct DescribeDelegationTokenResponse: KafkaResponse {
             /// The renewer principal name
             /// Versions 0+.
             public var principalName: String = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct DescribeGroupsResponse: KafkaResponse {
     /// Each described group.
     /// Versions 0+.
     public var groups: [DescribeGroupsResponse.DescribedGroup] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -118,7 +119,8 @@ public struct DescribeGroupsResponse: KafkaResponse {
         /// 32-bit bitfield to represent authorized operations for this group.
         /// Versions 3+.
         public var authorizedOperations: Int32 = -2147483648
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -225,7 +227,8 @@ public struct DescribeGroupsResponse: KafkaResponse {
             /// The current assignment provided by the group leader.
             /// Versions 0+.
             public var memberAssignment: [UInt8] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

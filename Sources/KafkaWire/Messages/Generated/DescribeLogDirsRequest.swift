@@ -12,7 +12,8 @@ public struct DescribeLogDirsRequest: KafkaRequest {
     /// Each topic that we want to describe log directories for, or null for all topics.
     /// Versions 0+, nullable 0+.
     public var topics: [DescribeLogDirsRequest.DescribableLogDirTopic]? = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -98,7 +99,8 @@ public struct DescribeLogDirsRequest: KafkaRequest {
         /// The partition indexes.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

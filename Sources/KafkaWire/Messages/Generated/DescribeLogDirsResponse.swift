@@ -17,7 +17,8 @@ public struct DescribeLogDirsResponse: KafkaResponse {
     /// The log directories.
     /// Versions 0+.
     public var results: [DescribeLogDirsResponse.DescribeLogDirsResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -119,7 +120,8 @@ public struct DescribeLogDirsResponse: KafkaResponse {
         /// The usable size in bytes of the volume the log directory is in.
         /// Versions 4+, ignorable.
         public var usableBytes: Int64 = -1
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -206,7 +208,8 @@ public struct DescribeLogDirsResponse: KafkaResponse {
             public var name: String = ""
             /// Versions 0+.
             public var partitions: [DescribeLogDirsResponse.DescribeLogDirsResult.DescribeLogDirsTopic.DescribeLogDirsPartition] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -280,7 +283,8 @@ public struct DescribeLogDirsResponse: KafkaResponse {
                 /// True if this log is created by AlterReplicaLogDirsRequest and will replace the current log of the replica in the future.
                 /// Versions 0+.
                 public var isFutureKey: Bool = false
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

@@ -11,7 +11,8 @@ public struct DescribeProducersRequest: KafkaRequest {
 
     /// Versions 0+.
     public var topics: [DescribeProducersRequest.TopicRequest] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -88,7 +89,8 @@ public struct DescribeProducersRequest: KafkaRequest {
         /// The indexes of the partitions to list producers for.
         /// Versions 0+.
         public var partitionIndexes: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct DescribeProducersResponse: KafkaResponse {
     /// Each topic in the response.
     /// Versions 0+.
     public var topics: [DescribeProducersResponse.TopicResponse] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -95,7 +96,8 @@ public struct DescribeProducersResponse: KafkaResponse {
         /// Each partition in the response.
         /// Versions 0+.
         public var partitions: [DescribeProducersResponse.TopicResponse.PartitionResponse] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -164,7 +166,8 @@ public struct DescribeProducersResponse: KafkaResponse {
             public var errorMessage: String? = nil
             /// Versions 0+.
             public var activeProducers: [DescribeProducersResponse.TopicResponse.PartitionResponse.ProducerState] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -246,7 +249,8 @@ public struct DescribeProducersResponse: KafkaResponse {
                 public var coordinatorEpoch: Int32 = 0
                 /// Versions 0+.
                 public var currentTxnStartOffset: Int64 = -1
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

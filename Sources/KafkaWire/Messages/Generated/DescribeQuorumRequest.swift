@@ -11,7 +11,8 @@ public struct DescribeQuorumRequest: KafkaRequest {
 
     /// Versions 0+.
     public var topics: [DescribeQuorumRequest.TopicData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -87,7 +88,8 @@ public struct DescribeQuorumRequest: KafkaRequest {
         public var topicName: String = ""
         /// Versions 0+.
         public var partitions: [DescribeQuorumRequest.TopicData.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -148,7 +150,8 @@ public struct DescribeQuorumRequest: KafkaRequest {
             /// The partition index.
             /// Versions 0+.
             public var partitionIndex: Int32 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

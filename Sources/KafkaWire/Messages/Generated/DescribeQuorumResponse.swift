@@ -18,7 +18,8 @@ public struct DescribeQuorumResponse: KafkaResponse {
     public var topics: [DescribeQuorumResponse.TopicData] = []
     /// Versions 2+.
     public var nodes: [DescribeQuorumResponse.Node] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -140,7 +141,8 @@ public struct DescribeQuorumResponse: KafkaResponse {
         public var topicName: String = ""
         /// Versions 0+.
         public var partitions: [DescribeQuorumResponse.TopicData.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -218,7 +220,8 @@ public struct DescribeQuorumResponse: KafkaResponse {
             public var currentVoters: [DescribeQuorumResponse.ReplicaState] = []
             /// Versions 0+.
             public var observers: [DescribeQuorumResponse.ReplicaState] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -335,7 +338,8 @@ public struct DescribeQuorumResponse: KafkaResponse {
         /// The listeners of this controller
         /// Versions 2+.
         public var listeners: [DescribeQuorumResponse.Node.Listener] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -402,7 +406,8 @@ public struct DescribeQuorumResponse: KafkaResponse {
             /// The port
             /// Versions 2+.
             public var port: UInt16 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -460,7 +465,8 @@ public struct DescribeQuorumResponse: KafkaResponse {
         /// The leader wall clock append time of the offset for which the follower made the most recent fetch request. This is reported as the current time for the leader and -1 if unknown for a voter
         /// Versions 1+, ignorable.
         public var lastCaughtUpTimestamp: Int64 = -1
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -18,7 +18,8 @@ public struct DescribeTopicPartitionsRequest: KafkaRequest {
     /// The first topic and partition index to fetch details for.
     /// Versions 0+, nullable 0+.
     public var cursor: DescribeTopicPartitionsRequest.Cursor? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -117,7 +118,8 @@ public struct DescribeTopicPartitionsRequest: KafkaRequest {
         /// The topic name
         /// Versions 0+.
         public var name: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -159,7 +161,8 @@ public struct DescribeTopicPartitionsRequest: KafkaRequest {
         /// The partition index to start with
         /// Versions 0+.
         public var partitionIndex: Int32 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -17,7 +17,8 @@ public struct DescribeTopicPartitionsResponse: KafkaResponse {
     /// The next topic and partition index to fetch details for.
     /// Versions 0+, nullable 0+.
     public var nextCursor: DescribeTopicPartitionsResponse.Cursor? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -131,7 +132,8 @@ public struct DescribeTopicPartitionsResponse: KafkaResponse {
         /// 32-bit bitfield to represent authorized operations for this topic.
         /// Versions 0+.
         public var topicAuthorizedOperations: Int32 = -2147483648
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -236,7 +238,8 @@ public struct DescribeTopicPartitionsResponse: KafkaResponse {
             /// The set of offline replicas of this partition.
             /// Versions 0+, ignorable.
             public var offlineReplicas: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -376,7 +379,8 @@ public struct DescribeTopicPartitionsResponse: KafkaResponse {
         /// The partition index to start with
         /// Versions 0+.
         public var partitionIndex: Int32 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -12,7 +12,8 @@ public struct DescribeTransactionsRequest: KafkaRequest {
     /// Array of transactionalIds to include in describe results. If empty, then no results will be returned.
     /// Versions 0+.
     public var transactionalIds: [String] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -13,7 +13,8 @@ public struct DescribeTransactionsResponse: KafkaResponse {
     public var throttleTimeMs: Int32 = 0
     /// Versions 0+.
     public var transactionStates: [DescribeTransactionsResponse.TransactionState] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -105,7 +106,8 @@ public struct DescribeTransactionsResponse: KafkaResponse {
         /// The set of partitions included in the current transaction (if active). When a transaction is preparing to commit or abort, this will include only partitions which do not have markers.
         /// Versions 0+.
         public var topics: [DescribeTransactionsResponse.TransactionState.TopicData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -191,7 +193,8 @@ public struct DescribeTransactionsResponse: KafkaResponse {
             public var topic: String = ""
             /// Versions 0+.
             public var partitions: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -12,7 +12,8 @@ public struct DescribeUserScramCredentialsRequest: KafkaRequest {
     /// The users to describe, or null/empty to describe all users.
     /// Versions 0+, nullable 0+.
     public var users: [DescribeUserScramCredentialsRequest.UserName]? = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -91,7 +92,8 @@ public struct DescribeUserScramCredentialsRequest: KafkaRequest {
         /// The user name.
         /// Versions 0+.
         public var name: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct DescribeUserScramCredentialsResponse: KafkaResponse {
     /// The results for descriptions, one per user.
     /// Versions 0+.
     public var results: [DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -119,7 +120,8 @@ public struct DescribeUserScramCredentialsResponse: KafkaResponse {
         /// The mechanism and related information associated with the user's SCRAM credentials.
         /// Versions 0+.
         public var credentialInfos: [DescribeUserScramCredentialsResponse.DescribeUserScramCredentialsResult.CredentialInfo] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -195,7 +197,8 @@ public struct DescribeUserScramCredentialsResponse: KafkaResponse {
             /// The number of iterations used in the SCRAM credential.
             /// Versions 0+.
             public var iterations: Int32 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -18,7 +18,8 @@ public struct ElectLeadersRequest: KafkaRequest {
     /// The time in ms to wait for the election to complete.
     /// Versions 0+.
     public var timeoutMs: Int32 = 60000
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -119,7 +120,8 @@ public struct ElectLeadersRequest: KafkaRequest {
         /// The partitions of this topic whose leader should be elected.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -17,7 +17,8 @@ public struct ElectLeadersResponse: KafkaResponse {
     /// The election results, or an empty array if the requester did not have permission and the request asks for all partitions.
     /// Versions 0+.
     public var replicaElectionResults: [ElectLeadersResponse.ReplicaElectionResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -113,7 +114,8 @@ public struct ElectLeadersResponse: KafkaResponse {
         /// The results for each partition
         /// Versions 0+.
         public var partitionResult: [ElectLeadersResponse.ReplicaElectionResult.PartitionResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -184,7 +186,8 @@ public struct ElectLeadersResponse: KafkaResponse {
             /// The result message, or null if there was no error.
             /// Versions 0+, nullable 0+.
             public var errorMessage: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

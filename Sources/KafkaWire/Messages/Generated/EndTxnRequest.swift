@@ -21,7 +21,8 @@ public struct EndTxnRequest: KafkaRequest {
     /// True if the transaction was committed, false if it was aborted.
     /// Versions 0+.
     public var committed: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct ExpireDelegationTokenRequest: KafkaRequest {
     /// The expiry time period in milliseconds.
     /// Versions 0+.
     public var expiryTimePeriodMs: Int64 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -44,7 +44,8 @@ public struct FetchRequest: KafkaRequest {
     /// Rack ID of the consumer making this request
     /// Versions 11+, ignorable.
     public var rackId: String = ""
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -144,11 +145,11 @@ public struct FetchRequest: KafkaRequest {
         if version >= 12 {
             var taggedCount: Int = self.unknownTaggedFields.count
             if self.clusterId != nil {
-                taggedCount += 1
+                taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
             }
             if version >= 15 {
                 if self.replicaState != FetchRequest.ReplicaState() {
-                    taggedCount += 1
+                    taggedCount += 1 - KafkaTaggedField.count(of: 1, in: self.unknownTaggedFields)
                 }
             }
             writer.writeUnsignedVarint(UInt32(taggedCount))
@@ -162,6 +163,7 @@ public struct FetchRequest: KafkaRequest {
                     tagWriter.writeKafkaNullString(compact: true)
                 }
                 writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
             }
             writer.writeUnknownTaggedFields(self.unknownTaggedFields, below: 1, index: &unknownIndex)
             if version >= 15 {
@@ -173,6 +175,7 @@ public struct FetchRequest: KafkaRequest {
                         throw error.inField("replicaState")
                     }
                     writer.writeTaggedField(tag: 1, bytes: tagWriter.bytes)
+                    KafkaTaggedField.skip(tag: 1, in: self.unknownTaggedFields, index: &unknownIndex)
                 }
             }
             writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
@@ -250,19 +253,27 @@ public struct FetchRequest: KafkaRequest {
                 var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                 switch tag {
                     case 0:
-                    do {
-                        self.clusterId = try tagReader.readKafkaNullableString(compact: true, nullable: true, field: "clusterId")
-                        try tagReader.expectEnd(field: "clusterId")
-                    }
-                    case 1 where version >= 15:
-                    do {
+                        let rawValue: WireReader = tagReader
                         do {
-                            self.replicaState = try FetchRequest.ReplicaState(from: &tagReader, version: version)
-                        } catch {
-                            throw error.inField("replicaState")
+                            self.clusterId = try tagReader.readKafkaNullableString(compact: true, nullable: true, field: "clusterId")
+                            try tagReader.expectEnd(field: "clusterId")
                         }
-                        try tagReader.expectEnd(field: "replicaState")
-                    }
+                        if self.clusterId == nil {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
+                    case 1 where version >= 15:
+                        let rawValue: WireReader = tagReader
+                        do {
+                            do {
+                                self.replicaState = try FetchRequest.ReplicaState(from: &tagReader, version: version)
+                            } catch {
+                                throw error.inField("replicaState")
+                            }
+                            try tagReader.expectEnd(field: "replicaState")
+                        }
+                        if self.replicaState == FetchRequest.ReplicaState() {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
                     default:
                         self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                 }
@@ -277,7 +288,8 @@ public struct FetchRequest: KafkaRequest {
         /// The epoch of this follower, or -1 if not available.
         /// Versions 15+.
         public var replicaEpoch: Int64 = -1
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -326,7 +338,8 @@ public struct FetchRequest: KafkaRequest {
         /// The partitions to fetch.
         /// Versions 0+.
         public var partitions: [FetchRequest.FetchTopic.FetchPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -421,7 +434,8 @@ public struct FetchRequest: KafkaRequest {
             /// The directory id of the follower fetching
             /// Versions 17+, tag 0, ignorable.
             public var replicaDirectoryId: KafkaUUID = .zero
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -471,7 +485,7 @@ public struct FetchRequest: KafkaRequest {
                     var taggedCount: Int = self.unknownTaggedFields.count
                     if version >= 17 {
                         if self.replicaDirectoryId != .zero {
-                            taggedCount += 1
+                            taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
                         }
                     }
                     writer.writeUnsignedVarint(UInt32(taggedCount))
@@ -482,6 +496,7 @@ public struct FetchRequest: KafkaRequest {
                             var tagWriter = WireWriter(reservingCapacity: 16)
                             tagWriter.writeUUID(self.replicaDirectoryId)
                             writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                            KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
                         }
                     }
                     writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
@@ -515,10 +530,14 @@ public struct FetchRequest: KafkaRequest {
                         var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                         switch tag {
                             case 0 where version >= 17:
-                            do {
-                                self.replicaDirectoryId = try tagReader.readUUID(field: "replicaDirectoryId")
-                                try tagReader.expectEnd(field: "replicaDirectoryId")
-                            }
+                                let rawValue: WireReader = tagReader
+                                do {
+                                    self.replicaDirectoryId = try tagReader.readUUID(field: "replicaDirectoryId")
+                                    try tagReader.expectEnd(field: "replicaDirectoryId")
+                                }
+                                if self.replicaDirectoryId == .zero {
+                                    self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                                }
                             default:
                                 self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                         }
@@ -538,7 +557,8 @@ public struct FetchRequest: KafkaRequest {
         /// The partitions indexes to forget.
         /// Versions 7+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -23,7 +23,8 @@ public struct FetchResponse: KafkaResponse {
     /// Endpoints for all current-leaders enumerated in PartitionData, with errors NOT_LEADER_OR_FOLLOWER & FENCED_LEADER_EPOCH.
     /// Versions 16+, tag 0.
     public var nodeEndpoints: [FetchResponse.NodeEndpoint] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -86,7 +87,7 @@ public struct FetchResponse: KafkaResponse {
             var taggedCount: Int = self.unknownTaggedFields.count
             if version >= 16 {
                 if self.nodeEndpoints != [] {
-                    taggedCount += 1
+                    taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
                 }
             }
             writer.writeUnsignedVarint(UInt32(taggedCount))
@@ -104,6 +105,7 @@ public struct FetchResponse: KafkaResponse {
                         }
                     }
                     writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                    KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
                 }
             }
             writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
@@ -155,22 +157,26 @@ public struct FetchResponse: KafkaResponse {
                 var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                 switch tag {
                     case 0 where version >= 16:
-                    do {
+                        let rawValue: WireReader = tagReader
                         do {
-                            let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 10, field: "nodeEndpoints")
-                            var items: [FetchResponse.NodeEndpoint] = []
-                            items.reserveCapacity(count)
-                            for _ in 0..<count {
-                                do {
-                                    items.append(try FetchResponse.NodeEndpoint(from: &tagReader, version: version))
-                                } catch {
-                                    throw error.inField("nodeEndpoints")
+                            do {
+                                let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 10, field: "nodeEndpoints")
+                                var items: [FetchResponse.NodeEndpoint] = []
+                                items.reserveCapacity(count)
+                                for _ in 0..<count {
+                                    do {
+                                        items.append(try FetchResponse.NodeEndpoint(from: &tagReader, version: version))
+                                    } catch {
+                                        throw error.inField("nodeEndpoints")
+                                    }
                                 }
+                                self.nodeEndpoints = items
                             }
-                            self.nodeEndpoints = items
+                            try tagReader.expectEnd(field: "nodeEndpoints")
                         }
-                        try tagReader.expectEnd(field: "nodeEndpoints")
-                    }
+                        if self.nodeEndpoints == [] {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
                     default:
                         self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                 }
@@ -188,7 +194,8 @@ public struct FetchResponse: KafkaResponse {
         /// The topic partitions.
         /// Versions 0+.
         public var partitions: [FetchResponse.FetchableTopicResponse.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -294,7 +301,8 @@ public struct FetchResponse: KafkaResponse {
             /// The record data.
             /// Versions 0+, nullable 0+.
             public var records: [UInt8]? = nil
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -379,13 +387,13 @@ public struct FetchResponse: KafkaResponse {
                 if version >= 12 {
                     var taggedCount: Int = self.unknownTaggedFields.count
                     if self.divergingEpoch != FetchResponse.FetchableTopicResponse.PartitionData.EpochEndOffset() {
-                        taggedCount += 1
+                        taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
                     }
                     if self.currentLeader != FetchResponse.FetchableTopicResponse.PartitionData.LeaderIdAndEpoch() {
-                        taggedCount += 1
+                        taggedCount += 1 - KafkaTaggedField.count(of: 1, in: self.unknownTaggedFields)
                     }
                     if self.snapshotId != FetchResponse.FetchableTopicResponse.PartitionData.SnapshotId() {
-                        taggedCount += 1
+                        taggedCount += 1 - KafkaTaggedField.count(of: 2, in: self.unknownTaggedFields)
                     }
                     writer.writeUnsignedVarint(UInt32(taggedCount))
                     var unknownIndex: Int = 0
@@ -398,6 +406,7 @@ public struct FetchResponse: KafkaResponse {
                             throw error.inField("divergingEpoch")
                         }
                         writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                        KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
                     }
                     writer.writeUnknownTaggedFields(self.unknownTaggedFields, below: 1, index: &unknownIndex)
                     if self.currentLeader != FetchResponse.FetchableTopicResponse.PartitionData.LeaderIdAndEpoch() {
@@ -408,6 +417,7 @@ public struct FetchResponse: KafkaResponse {
                             throw error.inField("currentLeader")
                         }
                         writer.writeTaggedField(tag: 1, bytes: tagWriter.bytes)
+                        KafkaTaggedField.skip(tag: 1, in: self.unknownTaggedFields, index: &unknownIndex)
                     }
                     writer.writeUnknownTaggedFields(self.unknownTaggedFields, below: 2, index: &unknownIndex)
                     if self.snapshotId != FetchResponse.FetchableTopicResponse.PartitionData.SnapshotId() {
@@ -418,6 +428,7 @@ public struct FetchResponse: KafkaResponse {
                             throw error.inField("snapshotId")
                         }
                         writer.writeTaggedField(tag: 2, bytes: tagWriter.bytes)
+                        KafkaTaggedField.skip(tag: 2, in: self.unknownTaggedFields, index: &unknownIndex)
                     }
                     writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
                 }
@@ -467,32 +478,44 @@ public struct FetchResponse: KafkaResponse {
                         var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                         switch tag {
                             case 0:
-                            do {
+                                let rawValue: WireReader = tagReader
                                 do {
-                                    self.divergingEpoch = try FetchResponse.FetchableTopicResponse.PartitionData.EpochEndOffset(from: &tagReader, version: version)
-                                } catch {
-                                    throw error.inField("divergingEpoch")
+                                    do {
+                                        self.divergingEpoch = try FetchResponse.FetchableTopicResponse.PartitionData.EpochEndOffset(from: &tagReader, version: version)
+                                    } catch {
+                                        throw error.inField("divergingEpoch")
+                                    }
+                                    try tagReader.expectEnd(field: "divergingEpoch")
                                 }
-                                try tagReader.expectEnd(field: "divergingEpoch")
-                            }
+                                if self.divergingEpoch == FetchResponse.FetchableTopicResponse.PartitionData.EpochEndOffset() {
+                                    self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                                }
                             case 1:
-                            do {
+                                let rawValue: WireReader = tagReader
                                 do {
-                                    self.currentLeader = try FetchResponse.FetchableTopicResponse.PartitionData.LeaderIdAndEpoch(from: &tagReader, version: version)
-                                } catch {
-                                    throw error.inField("currentLeader")
+                                    do {
+                                        self.currentLeader = try FetchResponse.FetchableTopicResponse.PartitionData.LeaderIdAndEpoch(from: &tagReader, version: version)
+                                    } catch {
+                                        throw error.inField("currentLeader")
+                                    }
+                                    try tagReader.expectEnd(field: "currentLeader")
                                 }
-                                try tagReader.expectEnd(field: "currentLeader")
-                            }
+                                if self.currentLeader == FetchResponse.FetchableTopicResponse.PartitionData.LeaderIdAndEpoch() {
+                                    self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                                }
                             case 2:
-                            do {
+                                let rawValue: WireReader = tagReader
                                 do {
-                                    self.snapshotId = try FetchResponse.FetchableTopicResponse.PartitionData.SnapshotId(from: &tagReader, version: version)
-                                } catch {
-                                    throw error.inField("snapshotId")
+                                    do {
+                                        self.snapshotId = try FetchResponse.FetchableTopicResponse.PartitionData.SnapshotId(from: &tagReader, version: version)
+                                    } catch {
+                                        throw error.inField("snapshotId")
+                                    }
+                                    try tagReader.expectEnd(field: "snapshotId")
                                 }
-                                try tagReader.expectEnd(field: "snapshotId")
-                            }
+                                if self.snapshotId == FetchResponse.FetchableTopicResponse.PartitionData.SnapshotId() {
+                                    self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                                }
                             default:
                                 self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                         }
@@ -505,7 +528,8 @@ public struct FetchResponse: KafkaResponse {
                 public var epoch: Int32 = -1
                 /// Versions 12+.
                 public var endOffset: Int64 = -1
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -551,7 +575,8 @@ public struct FetchResponse: KafkaResponse {
                 /// The latest known leader epoch
                 /// Versions 12+.
                 public var leaderEpoch: Int32 = -1
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -595,7 +620,8 @@ public struct FetchResponse: KafkaResponse {
                 public var endOffset: Int64 = -1
                 /// Versions 0+.
                 public var epoch: Int32 = -1
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -641,7 +667,8 @@ public struct FetchResponse: KafkaResponse {
                 /// The first offset in the aborted transaction.
                 /// Versions 4+.
                 public var firstOffset: Int64 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -699,7 +726,8 @@ public struct FetchResponse: KafkaResponse {
         /// The rack of the node, or null if it has not been assigned to a rack.
         /// Versions 16+, nullable 16+.
         public var rack: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -18,7 +18,8 @@ public struct FindCoordinatorRequest: KafkaRequest {
     /// The coordinator keys.
     /// Versions 4+.
     public var coordinatorKeys: [String] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -29,7 +29,8 @@ public struct FindCoordinatorResponse: KafkaResponse {
     /// Each coordinator result in the response
     /// Versions 4+.
     public var coordinators: [FindCoordinatorResponse.Coordinator] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -193,7 +194,8 @@ public struct FindCoordinatorResponse: KafkaResponse {
         /// The error message, or null if there was no error.
         /// Versions 4+, nullable 4+, ignorable.
         public var errorMessage: String? = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -12,7 +12,8 @@ public struct GetTelemetrySubscriptionsRequest: KafkaRequest {
     /// Unique id for this client instance, must be set to 0 on the first request.
     /// Versions 0+.
     public var clientInstanceId: KafkaUUID = .zero
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct HeartbeatResponse: KafkaResponse {
     /// The error code, or 0 if there was no error.
     /// Versions 0+.
     public var errorCode: Int16 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct IncrementalAlterConfigsRequest: KafkaRequest {
     /// True if we should validate the request, but not change the configurations.
     /// Versions 0+.
     public var validateOnly: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -103,7 +104,8 @@ public struct IncrementalAlterConfigsRequest: KafkaRequest {
         /// The configurations.
         /// Versions 0+.
         public var configs: [IncrementalAlterConfigsRequest.AlterConfigsResource.AlterableConfig] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -178,7 +180,8 @@ public struct IncrementalAlterConfigsRequest: KafkaRequest {
             /// The value to set for the configuration key.
             /// Versions 0+, nullable 0+.
             public var value: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct IncrementalAlterConfigsResponse: KafkaResponse {
     /// The responses for each resource.
     /// Versions 0+.
     public var responses: [IncrementalAlterConfigsResponse.AlterConfigsResourceResponse] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -105,7 +106,8 @@ public struct IncrementalAlterConfigsResponse: KafkaResponse {
         /// The resource name.
         /// Versions 0+.
         public var resourceName: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -21,7 +21,8 @@ public struct InitProducerIdRequest: KafkaRequest {
     /// The producer's current epoch. This will be checked against the producer epoch on the broker, and the request will return an error if they do not match.
     /// Versions 3+.
     public var producerEpoch: Int16 = -1
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct InitProducerIdResponse: KafkaResponse {
     /// The current epoch associated with the producer id.
     /// Versions 0+.
     public var producerEpoch: Int16 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

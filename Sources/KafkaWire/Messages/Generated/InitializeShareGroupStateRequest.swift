@@ -15,7 +15,8 @@ public struct InitializeShareGroupStateRequest: KafkaRequest {
     /// The data for the topics.
     /// Versions 0+.
     public var topics: [InitializeShareGroupStateRequest.InitializeStateData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -96,7 +97,8 @@ public struct InitializeShareGroupStateRequest: KafkaRequest {
         /// The data for the partitions.
         /// Versions 0+.
         public var partitions: [InitializeShareGroupStateRequest.InitializeStateData.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -163,7 +165,8 @@ public struct InitializeShareGroupStateRequest: KafkaRequest {
             /// The share-partition start offset, or -1 if the start offset is not being initialized.
             /// Versions 0+.
             public var startOffset: Int64 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

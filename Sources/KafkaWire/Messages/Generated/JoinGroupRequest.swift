@@ -33,7 +33,8 @@ public struct JoinGroupRequest: KafkaRequest {
     /// The reason why the member (re-)joins the group.
     /// Versions 8+, nullable 8+, ignorable.
     public var reason: String? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -165,7 +166,8 @@ public struct JoinGroupRequest: KafkaRequest {
         /// The protocol metadata.
         /// Versions 0+.
         public var metadata: [UInt8] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

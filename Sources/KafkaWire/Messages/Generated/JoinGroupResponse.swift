@@ -34,7 +34,8 @@ public struct JoinGroupResponse: KafkaResponse {
     public var memberId: String = ""
     /// Versions 0+.
     public var members: [JoinGroupResponse.JoinGroupResponseMember] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -175,7 +176,8 @@ public struct JoinGroupResponse: KafkaResponse {
         /// The group member metadata.
         /// Versions 0+.
         public var metadata: [UInt8] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

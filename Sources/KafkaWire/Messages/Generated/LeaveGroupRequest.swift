@@ -18,7 +18,8 @@ public struct LeaveGroupRequest: KafkaRequest {
     /// List of leaving member identities.
     /// Versions 3+.
     public var members: [LeaveGroupRequest.MemberIdentity] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -124,7 +125,8 @@ public struct LeaveGroupRequest: KafkaRequest {
         /// The reason why the member left the group.
         /// Versions 5+, nullable 5+, ignorable.
         public var reason: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

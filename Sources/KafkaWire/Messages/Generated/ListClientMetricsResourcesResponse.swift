@@ -17,7 +17,8 @@ public struct ListClientMetricsResourcesResponse: KafkaResponse {
     /// Each client metrics resource in the response.
     /// Versions 0+.
     public var clientMetricsResources: [ListClientMetricsResourcesResponse.ClientMetricsResource] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -99,7 +100,8 @@ public struct ListClientMetricsResourcesResponse: KafkaResponse {
         /// The resource name.
         /// Versions 0+.
         public var name: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

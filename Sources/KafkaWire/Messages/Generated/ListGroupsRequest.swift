@@ -15,7 +15,8 @@ public struct ListGroupsRequest: KafkaRequest {
     /// The types of the groups we want to list. If empty, all groups are returned with their type.
     /// Versions 5+.
     public var typesFilter: [String] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

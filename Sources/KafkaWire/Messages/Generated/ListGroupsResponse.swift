@@ -17,7 +17,8 @@ public struct ListGroupsResponse: KafkaResponse {
     /// Each group in the response.
     /// Versions 0+.
     public var groups: [ListGroupsResponse.ListedGroup] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -116,7 +117,8 @@ public struct ListGroupsResponse: KafkaResponse {
         /// The group type name.
         /// Versions 5+, ignorable.
         public var groupType: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

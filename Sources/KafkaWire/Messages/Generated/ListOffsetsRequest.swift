@@ -21,7 +21,8 @@ public struct ListOffsetsRequest: KafkaRequest {
     /// The timeout to await a response in milliseconds for requests that require reading from remote storage for topics enabled with tiered storage.
     /// Versions 10+, ignorable.
     public var timeoutMs: Int32 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -125,7 +126,8 @@ public struct ListOffsetsRequest: KafkaRequest {
         /// Each partition in the request.
         /// Versions 0+.
         public var partitions: [ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -199,7 +201,8 @@ public struct ListOffsetsRequest: KafkaRequest {
             /// The maximum number of offsets to report.
             /// Versions 0.
             public var maxNumOffsets: Int32 = 1
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct ListOffsetsResponse: KafkaResponse {
     /// Each topic in the response.
     /// Versions 0+.
     public var topics: [ListOffsetsResponse.ListOffsetsTopicResponse] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -103,7 +104,8 @@ public struct ListOffsetsResponse: KafkaResponse {
         /// Each partition in the response.
         /// Versions 0+.
         public var partitions: [ListOffsetsResponse.ListOffsetsTopicResponse.ListOffsetsPartitionResponse] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -182,7 +184,8 @@ public struct ListOffsetsResponse: KafkaResponse {
             public var offset: Int64 = -1
             /// Versions 4+.
             public var leaderEpoch: Int32 = -1
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct ListPartitionReassignmentsRequest: KafkaRequest {
     /// The topics to list partition reassignments for, or null to list everything.
     /// Versions 0+, nullable 0+.
     public var topics: [ListPartitionReassignmentsRequest.ListPartitionReassignmentsTopics]? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -101,7 +102,8 @@ public struct ListPartitionReassignmentsRequest: KafkaRequest {
         /// The partitions to list partition reassignments for.
         /// Versions 0+.
         public var partitionIndexes: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct ListPartitionReassignmentsResponse: KafkaResponse {
     /// The ongoing reassignments for each topic.
     /// Versions 0+.
     public var topics: [ListPartitionReassignmentsResponse.OngoingTopicReassignment] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -113,7 +114,8 @@ public struct ListPartitionReassignmentsResponse: KafkaResponse {
         /// The ongoing reassignments for each partition.
         /// Versions 0+.
         public var partitions: [ListPartitionReassignmentsResponse.OngoingTopicReassignment.OngoingPartitionReassignment] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -183,7 +185,8 @@ public struct ListPartitionReassignmentsResponse: KafkaResponse {
             /// The set of replicas we are currently removing.
             /// Versions 0+.
             public var removingReplicas: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

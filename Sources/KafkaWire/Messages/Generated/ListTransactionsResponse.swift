@@ -18,7 +18,8 @@ public struct ListTransactionsResponse: KafkaResponse {
     public var unknownStateFilters: [String] = []
     /// Versions 0+.
     public var transactionStates: [ListTransactionsResponse.TransactionState] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -119,7 +120,8 @@ public struct ListTransactionsResponse: KafkaResponse {
         /// The current transaction state of the producer
         /// Versions 0+.
         public var transactionState: String = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -21,7 +21,8 @@ public struct MetadataRequest: KafkaRequest {
     /// Whether to include topic authorized operations.
     /// Versions 8+.
     public var includeTopicAuthorizedOperations: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -142,7 +143,8 @@ public struct MetadataRequest: KafkaRequest {
         /// The topic name.
         /// Versions 0+, nullable 10+.
         public var name: String? = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

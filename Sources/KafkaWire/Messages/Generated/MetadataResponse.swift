@@ -26,7 +26,8 @@ public struct MetadataResponse: KafkaResponse {
     /// 32-bit bitfield to represent authorized operations for this cluster.
     /// Versions 8-10.
     public var clusterAuthorizedOperations: Int32 = -2147483648
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -175,7 +176,8 @@ public struct MetadataResponse: KafkaResponse {
         /// The rack of the broker, or null if it has not been assigned to a rack.
         /// Versions 1+, nullable 1+, ignorable.
         public var rack: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -253,7 +255,8 @@ public struct MetadataResponse: KafkaResponse {
         /// 32-bit bitfield to represent authorized operations for this topic.
         /// Versions 8+.
         public var topicAuthorizedOperations: Int32 = -2147483648
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -373,7 +376,8 @@ public struct MetadataResponse: KafkaResponse {
             /// The set of offline replicas of this partition.
             /// Versions 5+, ignorable.
             public var offlineReplicas: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -27,7 +27,8 @@ public struct OffsetCommitRequest: KafkaRequest {
     /// The topics to commit offsets for.
     /// Versions 0+.
     public var topics: [OffsetCommitRequest.OffsetCommitRequestTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -151,7 +152,8 @@ public struct OffsetCommitRequest: KafkaRequest {
         /// Each partition to commit offsets for.
         /// Versions 0+.
         public var partitions: [OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -228,7 +230,8 @@ public struct OffsetCommitRequest: KafkaRequest {
             /// Any associated metadata the client wants to keep.
             /// Versions 0+, nullable 0+.
             public var committedMetadata: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

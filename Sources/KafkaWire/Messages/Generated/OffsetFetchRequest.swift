@@ -21,7 +21,8 @@ public struct OffsetFetchRequest: KafkaRequest {
     /// Whether broker should hold on returning unstable offsets but set a retriable error code for the partitions.
     /// Versions 7+.
     public var requireStable: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -168,7 +169,8 @@ public struct OffsetFetchRequest: KafkaRequest {
         /// The partition indexes we would like to fetch offsets for.
         /// Versions 0-7.
         public var partitionIndexes: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -235,7 +237,8 @@ public struct OffsetFetchRequest: KafkaRequest {
         /// Each topic we would like to fetch offsets for, or null to fetch offsets for all topics.
         /// Versions 8+, nullable 8+.
         public var topics: [OffsetFetchRequest.OffsetFetchRequestGroup.OffsetFetchRequestTopics]? = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -324,7 +327,8 @@ public struct OffsetFetchRequest: KafkaRequest {
             /// The partition indexes we would like to fetch offsets for.
             /// Versions 8+.
             public var partitionIndexes: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct OffsetFetchResponse: KafkaResponse {
     /// The responses per group id.
     /// Versions 8+.
     public var groups: [OffsetFetchResponse.OffsetFetchResponseGroup] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -154,7 +155,8 @@ public struct OffsetFetchResponse: KafkaResponse {
         /// The responses per partition
         /// Versions 0-7.
         public var partitions: [OffsetFetchResponse.OffsetFetchResponseTopic.OffsetFetchResponsePartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -231,7 +233,8 @@ public struct OffsetFetchResponse: KafkaResponse {
             /// The error code, or 0 if there was no error.
             /// Versions 0-7.
             public var errorCode: Int16 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -305,7 +308,8 @@ public struct OffsetFetchResponse: KafkaResponse {
         /// The group-level error code, or 0 if there was no error.
         /// Versions 8+.
         public var errorCode: Int16 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -373,7 +377,8 @@ public struct OffsetFetchResponse: KafkaResponse {
             /// The responses per partition
             /// Versions 8+.
             public var partitions: [OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -446,7 +451,8 @@ public struct OffsetFetchResponse: KafkaResponse {
                 /// The partition-level error code, or 0 if there was no error.
                 /// Versions 8+.
                 public var errorCode: Int16 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

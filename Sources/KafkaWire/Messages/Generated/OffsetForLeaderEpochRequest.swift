@@ -15,7 +15,8 @@ public struct OffsetForLeaderEpochRequest: KafkaRequest {
     /// Each topic to get offsets for.
     /// Versions 0+.
     public var topics: [OffsetForLeaderEpochRequest.OffsetForLeaderTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -104,7 +105,8 @@ public struct OffsetForLeaderEpochRequest: KafkaRequest {
         /// Each partition to get offsets for.
         /// Versions 0+.
         public var partitions: [OffsetForLeaderEpochRequest.OffsetForLeaderTopic.OffsetForLeaderPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -175,7 +177,8 @@ public struct OffsetForLeaderEpochRequest: KafkaRequest {
             /// The epoch to look up an offset for.
             /// Versions 0+.
             public var leaderEpoch: Int32 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct OffsetForLeaderEpochResponse: KafkaResponse {
     /// Each topic we fetched offsets for.
     /// Versions 0+.
     public var topics: [OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -103,7 +104,8 @@ public struct OffsetForLeaderEpochResponse: KafkaResponse {
         /// Each partition in the topic we fetched offsets for.
         /// Versions 0+.
         public var partitions: [OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult.EpochEndOffset] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -177,7 +179,8 @@ public struct OffsetForLeaderEpochResponse: KafkaResponse {
             /// The end offset of the epoch.
             /// Versions 0+.
             public var endOffset: Int64 = -1
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

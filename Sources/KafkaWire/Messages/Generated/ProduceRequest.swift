@@ -21,7 +21,8 @@ public struct ProduceRequest: KafkaRequest {
     /// Each topic to produce to.
     /// Versions 0+.
     public var topicData: [ProduceRequest.TopicProduceData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -125,7 +126,8 @@ public struct ProduceRequest: KafkaRequest {
         /// Each partition to produce to.
         /// Versions 0+.
         public var partitionData: [ProduceRequest.TopicProduceData.PartitionProduceData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -193,7 +195,8 @@ public struct ProduceRequest: KafkaRequest {
             /// The record data to be produced.
             /// Versions 0+, nullable 0+.
             public var records: [UInt8]? = nil
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -17,7 +17,8 @@ public struct ProduceResponse: KafkaResponse {
     /// Endpoints for all current-leaders enumerated in PartitionProduceResponses, with errors NOT_LEADER_OR_FOLLOWER.
     /// Versions 10+, tag 0.
     public var nodeEndpoints: [ProduceResponse.NodeEndpoint] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -67,7 +68,7 @@ public struct ProduceResponse: KafkaResponse {
             var taggedCount: Int = self.unknownTaggedFields.count
             if version >= 10 {
                 if self.nodeEndpoints != [] {
-                    taggedCount += 1
+                    taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
                 }
             }
             writer.writeUnsignedVarint(UInt32(taggedCount))
@@ -85,6 +86,7 @@ public struct ProduceResponse: KafkaResponse {
                         }
                     }
                     writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                    KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
                 }
             }
             writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
@@ -130,22 +132,26 @@ public struct ProduceResponse: KafkaResponse {
                 var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                 switch tag {
                     case 0 where version >= 10:
-                    do {
+                        let rawValue: WireReader = tagReader
                         do {
-                            let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 10, field: "nodeEndpoints")
-                            var items: [ProduceResponse.NodeEndpoint] = []
-                            items.reserveCapacity(count)
-                            for _ in 0..<count {
-                                do {
-                                    items.append(try ProduceResponse.NodeEndpoint(from: &tagReader, version: version))
-                                } catch {
-                                    throw error.inField("nodeEndpoints")
+                            do {
+                                let count: Int = try tagReader.readKafkaArrayCount(compact: true, minimumElementSize: 10, field: "nodeEndpoints")
+                                var items: [ProduceResponse.NodeEndpoint] = []
+                                items.reserveCapacity(count)
+                                for _ in 0..<count {
+                                    do {
+                                        items.append(try ProduceResponse.NodeEndpoint(from: &tagReader, version: version))
+                                    } catch {
+                                        throw error.inField("nodeEndpoints")
+                                    }
                                 }
+                                self.nodeEndpoints = items
                             }
-                            self.nodeEndpoints = items
+                            try tagReader.expectEnd(field: "nodeEndpoints")
                         }
-                        try tagReader.expectEnd(field: "nodeEndpoints")
-                    }
+                        if self.nodeEndpoints == [] {
+                            self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                        }
                     default:
                         self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                 }
@@ -160,7 +166,8 @@ public struct ProduceResponse: KafkaResponse {
         /// Each partition that we produced to within the topic.
         /// Versions 0+.
         public var partitionResponses: [ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -245,7 +252,8 @@ public struct ProduceResponse: KafkaResponse {
             public var errorMessage: String? = nil
             /// Versions 10+, tag 0.
             public var currentLeader: ProduceResponse.TopicProduceResponse.PartitionProduceResponse.LeaderIdAndEpoch = ProduceResponse.TopicProduceResponse.PartitionProduceResponse.LeaderIdAndEpoch()
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -311,7 +319,7 @@ public struct ProduceResponse: KafkaResponse {
                     var taggedCount: Int = self.unknownTaggedFields.count
                     if version >= 10 {
                         if self.currentLeader != ProduceResponse.TopicProduceResponse.PartitionProduceResponse.LeaderIdAndEpoch() {
-                            taggedCount += 1
+                            taggedCount += 1 - KafkaTaggedField.count(of: 0, in: self.unknownTaggedFields)
                         }
                     }
                     writer.writeUnsignedVarint(UInt32(taggedCount))
@@ -326,6 +334,7 @@ public struct ProduceResponse: KafkaResponse {
                                 throw error.inField("currentLeader")
                             }
                             writer.writeTaggedField(tag: 0, bytes: tagWriter.bytes)
+                            KafkaTaggedField.skip(tag: 0, in: self.unknownTaggedFields, index: &unknownIndex)
                         }
                     }
                     writer.writeRemainingUnknownTaggedFields(self.unknownTaggedFields, from: unknownIndex)
@@ -374,14 +383,18 @@ public struct ProduceResponse: KafkaResponse {
                         var tagReader: WireReader = try reader.readSlice(count: Int(size), field: "taggedFields")
                         switch tag {
                             case 0 where version >= 10:
-                            do {
+                                let rawValue: WireReader = tagReader
                                 do {
-                                    self.currentLeader = try ProduceResponse.TopicProduceResponse.PartitionProduceResponse.LeaderIdAndEpoch(from: &tagReader, version: version)
-                                } catch {
-                                    throw error.inField("currentLeader")
+                                    do {
+                                        self.currentLeader = try ProduceResponse.TopicProduceResponse.PartitionProduceResponse.LeaderIdAndEpoch(from: &tagReader, version: version)
+                                    } catch {
+                                        throw error.inField("currentLeader")
+                                    }
+                                    try tagReader.expectEnd(field: "currentLeader")
                                 }
-                                try tagReader.expectEnd(field: "currentLeader")
-                            }
+                                if self.currentLeader == ProduceResponse.TopicProduceResponse.PartitionProduceResponse.LeaderIdAndEpoch() {
+                                    self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: rawValue.remainingBytes))
+                                }
                             default:
                                 self.unknownTaggedFields.append(KafkaTaggedField(tag: tag, data: tagReader.remainingBytes))
                         }
@@ -396,7 +409,8 @@ public struct ProduceResponse: KafkaResponse {
                 /// The error message of the record that caused the batch to be dropped
                 /// Versions 8+, nullable 8+.
                 public var batchIndexErrorMessage: String? = nil
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -450,7 +464,8 @@ public struct ProduceResponse: KafkaResponse {
                 /// The latest known leader epoch
                 /// Versions 10+.
                 public var leaderEpoch: Int32 = -1
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -504,7 +519,8 @@ public struct ProduceResponse: KafkaResponse {
         /// The rack of the node, or null if it has not been assigned to a rack.
         /// Versions 10+, nullable 10+.
         public var rack: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

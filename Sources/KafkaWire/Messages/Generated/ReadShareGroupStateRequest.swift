@@ -15,7 +15,8 @@ public struct ReadShareGroupStateRequest: KafkaRequest {
     /// The data for the topics.
     /// Versions 0+.
     public var topics: [ReadShareGroupStateRequest.ReadStateData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -96,7 +97,8 @@ public struct ReadShareGroupStateRequest: KafkaRequest {
         /// The data for the partitions.
         /// Versions 0+.
         public var partitions: [ReadShareGroupStateRequest.ReadStateData.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -160,7 +162,8 @@ public struct ReadShareGroupStateRequest: KafkaRequest {
             /// The leader epoch of the share-partition.
             /// Versions 0+.
             public var leaderEpoch: Int32 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

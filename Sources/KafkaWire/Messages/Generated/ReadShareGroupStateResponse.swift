@@ -11,7 +11,8 @@ public struct ReadShareGroupStateResponse: KafkaResponse {
     /// The read results
     /// Versions 0+.
     public var results: [ReadShareGroupStateResponse.ReadStateResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -88,7 +89,8 @@ public struct ReadShareGroupStateResponse: KafkaResponse {
         /// The results for the partitions.
         /// Versions 0+.
         public var partitions: [ReadShareGroupStateResponse.ReadStateResult.PartitionResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -163,7 +165,8 @@ public struct ReadShareGroupStateResponse: KafkaResponse {
             public var startOffset: Int64 = 0
             /// Versions 0+.
             public var stateBatches: [ReadShareGroupStateResponse.ReadStateResult.PartitionResult.StateBatch] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -253,7 +256,8 @@ public struct ReadShareGroupStateResponse: KafkaResponse {
                 /// The delivery count.
                 /// Versions 0+.
                 public var deliveryCount: Int16 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

@@ -11,7 +11,8 @@ public struct ReadShareGroupStateSummaryResponse: KafkaResponse {
     /// The read results
     /// Versions 0+.
     public var results: [ReadShareGroupStateSummaryResponse.ReadStateSummaryResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -88,7 +89,8 @@ public struct ReadShareGroupStateSummaryResponse: KafkaResponse {
         /// The results for the partitions.
         /// Versions 0+.
         public var partitions: [ReadShareGroupStateSummaryResponse.ReadStateSummaryResult.PartitionResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -161,7 +163,8 @@ public struct ReadShareGroupStateSummaryResponse: KafkaResponse {
             /// The share-partition start offset.
             /// Versions 0+.
             public var startOffset: Int64 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

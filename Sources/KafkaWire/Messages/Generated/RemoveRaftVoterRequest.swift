@@ -17,7 +17,8 @@ public struct RemoveRaftVoterRequest: KafkaRequest {
     /// The directory id of the voter getting removed from the topic partition
     /// Versions 0+.
     public var voterDirectoryId: KafkaUUID = .zero
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -19,7 +19,8 @@ public struct RequestHeader: KafkaMessage {
     /// The client ID string.
     /// Versions 1+, nullable 1+, ignorable.
     public var clientId: String? = ""
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

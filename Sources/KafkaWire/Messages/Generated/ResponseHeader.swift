@@ -10,7 +10,8 @@ public struct ResponseHeader: KafkaMessage {
     /// The correlation ID of this response.
     /// Versions 0+.
     public var correlationId: Int32 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct SaslAuthenticateResponse: KafkaResponse {
     /// Number of milliseconds after which only re-authentication over the existing connection to create a new session can occur.
     /// Versions 1+, ignorable.
     public var sessionLifetimeMs: Int64 = 0
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -21,7 +21,8 @@ public struct ShareAcknowledgeRequest: KafkaRequest {
     /// The topics containing records to acknowledge.
     /// Versions 0+.
     public var topics: [ShareAcknowledgeRequest.AcknowledgeTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -118,7 +119,8 @@ public struct ShareAcknowledgeRequest: KafkaRequest {
         /// The partitions containing records to acknowledge.
         /// Versions 0+.
         public var partitions: [ShareAcknowledgeRequest.AcknowledgeTopic.AcknowledgePartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -182,7 +184,8 @@ public struct ShareAcknowledgeRequest: KafkaRequest {
             /// Record batches to acknowledge.
             /// Versions 0+.
             public var acknowledgementBatches: [ShareAcknowledgeRequest.AcknowledgeTopic.AcknowledgePartition.AcknowledgementBatch] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -249,7 +252,8 @@ public struct ShareAcknowledgeRequest: KafkaRequest {
                 /// Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject.
                 /// Versions 0+.
                 public var acknowledgeTypes: [Int8] = []
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

@@ -23,7 +23,8 @@ public struct ShareAcknowledgeResponse: KafkaResponse {
     /// Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER.
     /// Versions 0+.
     public var nodeEndpoints: [ShareAcknowledgeResponse.NodeEndpoint] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -139,7 +140,8 @@ public struct ShareAcknowledgeResponse: KafkaResponse {
         /// The topic partitions.
         /// Versions 0+.
         public var partitions: [ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -208,7 +210,8 @@ public struct ShareAcknowledgeResponse: KafkaResponse {
             public var errorMessage: String? = nil
             /// Versions 0+.
             public var currentLeader: ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse.PartitionData.LeaderIdAndEpoch = ShareAcknowledgeResponse.ShareAcknowledgeTopicResponse.PartitionData.LeaderIdAndEpoch()
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -273,7 +276,8 @@ public struct ShareAcknowledgeResponse: KafkaResponse {
                 /// The latest known leader epoch.
                 /// Versions 0+.
                 public var leaderEpoch: Int32 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -327,7 +331,8 @@ public struct ShareAcknowledgeResponse: KafkaResponse {
         /// The rack of the node, or null if it has not been assigned to a rack.
         /// Versions 0+, nullable 0+.
         public var rack: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

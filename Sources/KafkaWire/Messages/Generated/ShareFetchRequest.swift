@@ -33,7 +33,8 @@ public struct ShareFetchRequest: KafkaRequest {
     /// The partitions to remove from this share session.
     /// Versions 0+.
     public var forgottenTopicsData: [ShareFetchRequest.ForgottenTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -165,7 +166,8 @@ public struct ShareFetchRequest: KafkaRequest {
         /// The partitions to fetch.
         /// Versions 0+.
         public var partitions: [ShareFetchRequest.FetchTopic.FetchPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -232,7 +234,8 @@ public struct ShareFetchRequest: KafkaRequest {
             /// Record batches to acknowledge.
             /// Versions 0+.
             public var acknowledgementBatches: [ShareFetchRequest.FetchTopic.FetchPartition.AcknowledgementBatch] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -303,7 +306,8 @@ public struct ShareFetchRequest: KafkaRequest {
                 /// Array of acknowledge types - 0:Gap,1:Accept,2:Release,3:Reject.
                 /// Versions 0+.
                 public var acknowledgeTypes: [Int8] = []
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -366,7 +370,8 @@ public struct ShareFetchRequest: KafkaRequest {
         /// The partitions indexes to forget.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

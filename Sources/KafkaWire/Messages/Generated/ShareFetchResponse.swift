@@ -23,7 +23,8 @@ public struct ShareFetchResponse: KafkaResponse {
     /// Endpoints for all current leaders enumerated in PartitionData with error NOT_LEADER_OR_FOLLOWER.
     /// Versions 0+.
     public var nodeEndpoints: [ShareFetchResponse.NodeEndpoint] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -139,7 +140,8 @@ public struct ShareFetchResponse: KafkaResponse {
         /// The topic partitions.
         /// Versions 0+.
         public var partitions: [ShareFetchResponse.ShareFetchableTopicResponse.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -220,7 +222,8 @@ public struct ShareFetchResponse: KafkaResponse {
             /// The acquired records.
             /// Versions 0+.
             public var acquiredRecords: [ShareFetchResponse.ShareFetchableTopicResponse.PartitionData.AcquiredRecords] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -328,7 +331,8 @@ public struct ShareFetchResponse: KafkaResponse {
                 /// The latest known leader epoch.
                 /// Versions 0+.
                 public var leaderEpoch: Int32 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -377,7 +381,8 @@ public struct ShareFetchResponse: KafkaResponse {
                 /// The delivery count of this batch of acquired records.
                 /// Versions 0+.
                 public var deliveryCount: Int16 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
@@ -435,7 +440,8 @@ public struct ShareFetchResponse: KafkaResponse {
         /// The rack of the node, or null if it has not been assigned to a rack.
         /// Versions 0+, nullable 0+.
         public var rack: String? = nil
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

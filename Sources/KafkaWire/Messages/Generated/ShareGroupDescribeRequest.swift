@@ -15,7 +15,8 @@ public struct ShareGroupDescribeRequest: KafkaRequest {
     /// Whether to include authorized operations.
     /// Versions 0+.
     public var includeAuthorizedOperations: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

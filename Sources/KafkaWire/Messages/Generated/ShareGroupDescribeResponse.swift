@@ -14,7 +14,8 @@ public struct ShareGroupDescribeResponse: KafkaResponse {
     /// Each described group.
     /// Versions 0+.
     public var groups: [ShareGroupDescribeResponse.DescribedGroup] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -116,7 +117,8 @@ public struct ShareGroupDescribeResponse: KafkaResponse {
         /// 32-bit bitfield to represent authorized operations for this group.
         /// Versions 0+.
         public var authorizedOperations: Int32 = -2147483648
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -227,7 +229,8 @@ public struct ShareGroupDescribeResponse: KafkaResponse {
             /// The current assignment.
             /// Versions 0+.
             public var assignment: ShareGroupDescribeResponse.Assignment = ShareGroupDescribeResponse.Assignment()
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -320,7 +323,8 @@ public struct ShareGroupDescribeResponse: KafkaResponse {
         /// The partitions.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -378,7 +382,8 @@ public struct ShareGroupDescribeResponse: KafkaResponse {
         /// The assigned topic-partitions to the member.
         /// Versions 0+.
         public var topicPartitions: [ShareGroupDescribeResponse.TopicPartitions] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -24,7 +24,8 @@ public struct ShareGroupHeartbeatRequest: KafkaRequest {
     /// null if it didn't change since the last heartbeat; the subscribed topic names otherwise.
     /// Versions 0+, nullable 0+.
     public var subscribedTopicNames: [String]? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

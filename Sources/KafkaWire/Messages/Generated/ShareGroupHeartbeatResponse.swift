@@ -29,7 +29,8 @@ public struct ShareGroupHeartbeatResponse: KafkaResponse {
     /// null if not provided; the assignment otherwise.
     /// Versions 0+, nullable 0+.
     public var assignment: ShareGroupHeartbeatResponse.Assignment? = nil
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -133,7 +134,8 @@ public struct ShareGroupHeartbeatResponse: KafkaResponse {
         /// The partitions assigned to the member.
         /// Versions 0+.
         public var topicPartitions: [ShareGroupHeartbeatResponse.TopicPartitions] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -194,7 +196,8 @@ public struct ShareGroupHeartbeatResponse: KafkaResponse {
         /// The partitions.
         /// Versions 0+.
         public var partitions: [Int32] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

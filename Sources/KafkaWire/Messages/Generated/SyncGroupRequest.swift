@@ -30,7 +30,8 @@ public struct SyncGroupRequest: KafkaRequest {
     /// Each assignment.
     /// Versions 0+.
     public var assignments: [SyncGroupRequest.SyncGroupRequestAssignment] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -162,7 +163,8 @@ public struct SyncGroupRequest: KafkaRequest {
         /// The member assignment.
         /// Versions 0+.
         public var assignment: [UInt8] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

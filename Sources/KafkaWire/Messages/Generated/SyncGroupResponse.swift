@@ -23,7 +23,8 @@ public struct SyncGroupResponse: KafkaResponse {
     /// The member assignment.
     /// Versions 0+.
     public var assignment: [UInt8] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.

@@ -33,7 +33,8 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
     /// Each topic that we want to commit offsets for.
     /// Versions 0+.
     public var topics: [TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -167,7 +168,8 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
         /// The partitions inside the topic that we want to commit offsets for.
         /// Versions 0+.
         public var partitions: [TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic.TxnOffsetCommitRequestPartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -241,7 +243,8 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
             /// Any associated metadata the client wants to keep.
             /// Versions 0+, nullable 0+.
             public var committedMetadata: String? = ""
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -14,7 +14,8 @@ public struct TxnOffsetCommitResponse: KafkaResponse {
     /// The responses for each topic.
     /// Versions 0+.
     public var topics: [TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -99,7 +100,8 @@ public struct TxnOffsetCommitResponse: KafkaResponse {
         /// The responses for each partition in the topic.
         /// Versions 0+.
         public var partitions: [TxnOffsetCommitResponse.TxnOffsetCommitResponseTopic.TxnOffsetCommitResponsePartition] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -167,7 +169,8 @@ public struct TxnOffsetCommitResponse: KafkaResponse {
             /// The error code, or 0 if there was no error.
             /// Versions 0+.
             public var errorCode: Int16 = 0
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

@@ -18,7 +18,8 @@ public struct UpdateFeaturesRequest: KafkaRequest {
     /// True if we should validate the request, but not perform the upgrade or downgrade.
     /// Versions 1+.
     public var validateOnly: Bool = false
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -116,7 +117,8 @@ public struct UpdateFeaturesRequest: KafkaRequest {
         /// Determine which type of upgrade will be performed: 1 will perform an upgrade only (default), 2 is safe downgrades only (lossless), 3 is unsafe downgrades (lossy).
         /// Versions 1+.
         public var upgradeType: Int8 = 1
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -20,7 +20,8 @@ public struct UpdateFeaturesResponse: KafkaResponse {
     /// Results for each feature update.
     /// Versions 0-1, ignorable.
     public var results: [UpdateFeaturesResponse.UpdatableFeatureResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -120,7 +121,8 @@ public struct UpdateFeaturesResponse: KafkaResponse {
         /// The feature update error, or `null` if the feature update succeeded.
         /// Versions 0+, nullable 0+.
         public var errorMessage: String? = ""
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.

@@ -15,7 +15,8 @@ public struct WriteShareGroupStateRequest: KafkaRequest {
     /// The data for the topics.
     /// Versions 0+.
     public var topics: [WriteShareGroupStateRequest.WriteStateData] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -96,7 +97,8 @@ public struct WriteShareGroupStateRequest: KafkaRequest {
         /// The data for the partitions.
         /// Versions 0+.
         public var partitions: [WriteShareGroupStateRequest.WriteStateData.PartitionData] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -168,7 +170,8 @@ public struct WriteShareGroupStateRequest: KafkaRequest {
             public var startOffset: Int64 = 0
             /// Versions 0+.
             public var stateBatches: [WriteShareGroupStateRequest.WriteStateData.PartitionData.StateBatch] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -250,7 +253,8 @@ public struct WriteShareGroupStateRequest: KafkaRequest {
                 /// The delivery count.
                 /// Versions 0+.
                 public var deliveryCount: Int16 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.

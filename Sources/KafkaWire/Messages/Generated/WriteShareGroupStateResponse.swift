@@ -11,7 +11,8 @@ public struct WriteShareGroupStateResponse: KafkaResponse {
     /// The write results
     /// Versions 0+.
     public var results: [WriteShareGroupStateResponse.WriteStateResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -88,7 +89,8 @@ public struct WriteShareGroupStateResponse: KafkaResponse {
         /// The results for the partitions.
         /// Versions 0+.
         public var partitions: [WriteShareGroupStateResponse.WriteStateResult.PartitionResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -155,7 +157,8 @@ public struct WriteShareGroupStateResponse: KafkaResponse {
             /// The error message, or null if there was no error.
             /// Versions 0+, nullable 0+.
             public var errorMessage: String? = nil
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

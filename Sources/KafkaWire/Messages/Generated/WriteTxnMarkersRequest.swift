@@ -12,7 +12,8 @@ public struct WriteTxnMarkersRequest: KafkaRequest {
     /// The transaction markers to be written.
     /// Versions 0+.
     public var markers: [WriteTxnMarkersRequest.WritableTxnMarker] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -102,7 +103,8 @@ public struct WriteTxnMarkersRequest: KafkaRequest {
         /// Epoch associated with the transaction state partition hosted by this transaction coordinator
         /// Versions 0+.
         public var coordinatorEpoch: Int32 = 0
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -182,7 +184,8 @@ public struct WriteTxnMarkersRequest: KafkaRequest {
             /// The indexes of the partitions to write transaction markers for.
             /// Versions 0+.
             public var partitionIndexes: [Int32] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.

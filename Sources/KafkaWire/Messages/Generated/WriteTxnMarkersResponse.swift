@@ -11,7 +11,8 @@ public struct WriteTxnMarkersResponse: KafkaResponse {
     /// The results for writing makers.
     /// Versions 0+.
     public var markers: [WriteTxnMarkersResponse.WritableTxnMarkerResult] = []
-    /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+    /// Tagged fields this library does not know (and known ones received at their default),
+    /// kept raw in wire order so re-encoding is byte-exact.
     public var unknownTaggedFields: [KafkaTaggedField] = []
 
     /// Creates a value with every field at its default.
@@ -92,7 +93,8 @@ public struct WriteTxnMarkersResponse: KafkaResponse {
         /// The results by topic.
         /// Versions 0+.
         public var topics: [WriteTxnMarkersResponse.WritableTxnMarkerResult.WritableTxnMarkerTopicResult] = []
-        /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+        /// Tagged fields this library does not know (and known ones received at their default),
+        /// kept raw in wire order so re-encoding is byte-exact.
         public var unknownTaggedFields: [KafkaTaggedField] = []
 
         /// Creates a value with every field at its default.
@@ -160,7 +162,8 @@ public struct WriteTxnMarkersResponse: KafkaResponse {
             /// The results by partition.
             /// Versions 0+.
             public var partitions: [WriteTxnMarkersResponse.WritableTxnMarkerResult.WritableTxnMarkerTopicResult.WritableTxnMarkerPartitionResult] = []
-            /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+            /// Tagged fields this library does not know (and known ones received at their default),
+            /// kept raw in wire order so re-encoding is byte-exact.
             public var unknownTaggedFields: [KafkaTaggedField] = []
 
             /// Creates a value with every field at its default.
@@ -228,7 +231,8 @@ public struct WriteTxnMarkersResponse: KafkaResponse {
                 /// The error code, or 0 if there was no error.
                 /// Versions 0+.
                 public var errorCode: Int16 = 0
-                /// Tagged fields this library does not know, kept in wire order so re-encoding is exact.
+                /// Tagged fields this library does not know (and known ones received at their default),
+                /// kept raw in wire order so re-encoding is byte-exact.
                 public var unknownTaggedFields: [KafkaTaggedField] = []
 
                 /// Creates a value with every field at its default.
