@@ -9,7 +9,8 @@ enum SwiftNames {
         "true", "try", "Any", "Type",
     ]
 
-    /// `ThrottleTimeMs` → `throttleTimeMs`; a leading acronym is lowered whole (`KRaftVersion` → `kraftVersion`).
+    /// `ThrottleTimeMs` → `throttleTimeMs`; a leading acronym is lowered up to the letter that starts
+    /// the next word (`URLPath` → `urlPath`, `KRaftVersion` → `kRaftVersion`).
     static func property(_ specName: String) -> String {
         let chars = Array(specName)
         var leadingUpper = 0
