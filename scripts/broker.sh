@@ -172,7 +172,13 @@ cmd_start() {
         local watched=$TANSU_WATCH_PID
         nohup bash -c '
             while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done
-            kill "$2" 2>/dev/null; rm -f "$3"' watchdog "$watched" "$pid" "$(pidfile "$port")" \
+            # Tansu catches SIGTERM and does not always finish shutting down: escalate.
+            kill "$2" 2>/dev/null
+            for _ in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+                kill -0 "$2" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -9 "$2" 2>/dev/null; rm -f "$3"' watchdog "$watched" "$pid" "$(pidfile "$port")" \
             >/dev/null 2>&1 </dev/null &
     fi
     say "tansu (pid $pid) ready on $HOST:$port, log $log"
@@ -186,7 +192,8 @@ stop_port() {
     pid=$(cat "$file")
     if [[ "$pid" =~ ^[0-9]+$ ]] && is_tansu "$pid"; then
         kill "$pid" 2>/dev/null || true
-        for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+        # Tansu catches SIGTERM and does not always finish shutting down: escalate after 2 s.
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
         if kill -0 "$pid" 2>/dev/null; then kill -9 "$pid" 2>/dev/null || true; fi
         say "stopped tansu (pid $pid) on port $1"
     fi

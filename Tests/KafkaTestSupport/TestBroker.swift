@@ -62,32 +62,32 @@ public enum TestBroker {
     }
 
     private static func startPrivateBroker() -> Result<Bootstrap, Unavailable> {
+        // popen rather than Foundation's Process: waiting on a Process from a Swift
+        // concurrency thread can hang on Linux, and this needs nothing but stdout and a status.
         let script = PackageRoot.appending("scripts/broker.sh")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [script, "start"]
-        var environment = ProcessInfo.processInfo.environment
-        environment["TANSU_WATCH_PID"] = String(ProcessInfo.processInfo.processIdentifier)
-        process.environment = environment
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardOutput = output
-        process.standardError = errors
-        process.standardInput = FileHandle.nullDevice
-        do {
-            try process.run()
-        } catch {
-            return .failure(Unavailable(description: "cannot run \(script): \(error)"))
+        let errorLog = "\(NSTemporaryDirectory())/kafka-test-broker-\(getpid()).err"
+        let command = "TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start 2>\(shellQuoted(errorLog)) </dev/null"
+        guard let stream = popen(command, "r") else {
+            return .failure(Unavailable(description: "cannot run \(script): \(String(cString: strerror(errno)))"))
         }
-        // broker.sh detaches the broker from these pipes, so they end when the script does.
-        let printed = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let diagnostics = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0,
-              let line = printed.split(separator: "\n").last, let bootstrap = parse(String(line)) else {
-            return .failure(Unavailable(description:
-                "scripts/broker.sh start failed (status \(process.terminationStatus)): \(diagnostics)\(printed)"))
+        var printed: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = fread(&chunk, 1, chunk.count, stream)
+            if count <= 0 { break }
+            printed.append(contentsOf: chunk[0..<count])
+        }
+        let status = pclose(stream)
+        let output = String(decoding: printed, as: UTF8.self)
+        let diagnostics = (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? ""
+        try? FileManager.default.removeItem(atPath: errorLog)
+        guard status == 0, let line = output.split(separator: "\n").last, let bootstrap = parse(String(line)) else {
+            return .failure(Unavailable(description: "scripts/broker.sh start failed (status \(status)): \(diagnostics)\(output)"))
         }
         return .success(bootstrap)
+    }
+
+    private static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }
