@@ -20,12 +20,17 @@ final class BrokerSession {
 
     deinit { transport.close() }
 
+    /// The next correlation id for a request on this connection.
+    func takeCorrelationId() -> Int32 {
+        defer { nextCorrelationId += 1 }
+        return nextCorrelationId
+    }
+
     /// Sends `body` as API `apiKey` version `version` and returns a reader positioned at
     /// the response body (after the response header, v1 when `flexibleResponseHeader`).
     func roundTrip(apiKey: Int16, version: Int16, flexibleRequestHeader: Bool, flexibleResponseHeader: Bool,
                    body: [UInt8]) throws -> WireReader {
-        let correlationId = nextCorrelationId
-        nextCorrelationId += 1
+        let correlationId = takeCorrelationId()
         var writer = WireWriter()
         writer.write(apiKey)
         writer.write(version)
