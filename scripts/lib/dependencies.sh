@@ -9,6 +9,9 @@ APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-
 PYTHON_PEERS=(
     "kafka-python=kafka"
     "confluent-kafka=confluent_kafka"
+    "python-snappy=snappy"
+    "lz4=lz4"
+    "zstandard=zstandard"
     "botocore=botocore"
     "aws-msk-iam-sasl-signer-python=aws_msk_iam_sasl_signer"
 )
