@@ -103,6 +103,7 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport"],
+            exclude: ["Peers"],
             swiftSettings: strictSwift
         ),
     ]
