@@ -35,9 +35,10 @@ enum BenchmarkData {
     }
 
     /// One uncompressed batch of `values`, keyless, as a producer would build it.
-    static func encodeBatch(_ values: [[UInt8]]) -> [UInt8] {
+    static func encodeBatch(_ values: [[UInt8]], reusing buffer: consuming [UInt8] = []) -> [UInt8] {
         let valueSize = values.first?.count ?? 0
-        var encoder = RecordBatchEncoder(estimatedSize: RecordBatch.headerSize + values.count * (valueSize + 16))
+        var encoder = RecordBatchEncoder(estimatedSize: RecordBatch.headerSize + values.count * (valueSize + 16),
+                                         reusing: buffer)
         for value in values {
             encoder.append(key: nil, value: value, timestamp: 1_700_000_000_000)
         }

@@ -26,9 +26,17 @@ let benchmarks: @Sendable () -> Void = {
         let values = BenchmarkData.recordValues(count: count, size: recordSize)
         let encoded = BenchmarkData.encodeBatch(values)
         let label = "\(count) x \(recordSize) B records (\(BenchmarkData.label(encoded.count)))"
-        Benchmark("RecordBatch encode \(label)") { benchmark in
+        Benchmark("RecordBatch encode \(label), fresh buffer") { benchmark in
             for _ in benchmark.scaledIterations {
                 blackHole(BenchmarkData.encodeBatch(values))
+            }
+        }
+        // What a producer that recycles sent batches' buffers pays.
+        Benchmark("RecordBatch encode \(label), reused buffer") { benchmark in
+            var buffer: [UInt8] = []
+            for _ in benchmark.scaledIterations {
+                buffer = BenchmarkData.encodeBatch(values, reusing: consume buffer)
+                blackHole(buffer.count)
             }
         }
         Benchmark("RecordBatch decode \(label)") { benchmark in

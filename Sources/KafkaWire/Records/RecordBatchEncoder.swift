@@ -37,6 +37,11 @@ public struct RecordBatchEncoder: Sendable {
 
     /// - Parameters:
     ///   - estimatedSize: bytes to reserve up front (the batch size limit is a good choice).
+    ///   - buffer: a buffer to write into instead of allocating one, typically the
+    ///     bytes a previous `finish()` returned once they have been sent. Reusing
+    ///     batch buffers keeps the allocator from handing out fresh pages for every
+    ///     batch, which costs more than encoding the records. Pass it uniquely
+    ///     referenced (no other copies alive), or it is copied on first write.
     public init(
         baseOffset: Int64 = 0,
         partitionLeaderEpoch: Int32 = -1,
@@ -44,7 +49,8 @@ public struct RecordBatchEncoder: Sendable {
         producerId: Int64 = -1,
         producerEpoch: Int16 = -1,
         baseSequence: Int32 = -1,
-        estimatedSize: Int = 16_384
+        estimatedSize: Int = 16_384,
+        reusing buffer: consuming [UInt8] = []
     ) {
         self.baseOffset = baseOffset
         self.partitionLeaderEpoch = partitionLeaderEpoch
@@ -52,7 +58,15 @@ public struct RecordBatchEncoder: Sendable {
         self.producerId = producerId
         self.producerEpoch = producerEpoch
         self.baseSequence = baseSequence
-        storage = [UInt8](repeating: 0, count: max(estimatedSize, RecordBatch.headerSize + 64))
+        let size = max(estimatedSize, RecordBatch.headerSize + 64)
+        if buffer.capacity >= size {
+            // Grows within the existing capacity: no allocation, and only the
+            // bytes past the buffer's old count are filled.
+            if buffer.count < size { buffer.append(contentsOf: repeatElement(0, count: size - buffer.count)) }
+            storage = consume buffer
+        } else {
+            storage = Self.unfilledBuffer(count: size)
+        }
         used = RecordBatch.headerSize
         baseTimestamp = nil
         maxTimestamp = -1
@@ -155,11 +169,16 @@ public struct RecordBatchEncoder: Sendable {
     /// Finishes the batch: compresses the records once, fills in the header and CRC.
     ///
     /// Kafka requires at least one record per batch, but an empty batch still encodes.
-    public consuming func finish(compression: CompressionCodec = .none, level: Int? = nil) throws(KafkaWireError) -> [UInt8] {
+    /// Afterwards the encoder is empty again (same header settings), ready for new records.
+    public mutating func finish(compression: CompressionCodec = .none, level: Int? = nil) throws(KafkaWireError) -> [UInt8] {
         var output: [UInt8]
         if compression == .none {
-            storage.removeLast(storage.count - used)
+            // Take the buffer out of the encoder first, so it is uniquely referenced
+            // and trimming it and filling in the header happen in place rather than
+            // copying the whole batch (copy-on-write).
             output = storage
+            storage = []
+            output.removeLast(output.count - used)
         } else {
             let compressed = try withBytes(storage) { (raw) throws(KafkaWireError) in
                 try compression.compress(UnsafeRawBufferPointer(rebasing: raw[RecordBatch.headerSize..<used]), level: level)
@@ -194,7 +213,21 @@ public struct RecordBatchEncoder: Sendable {
             let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: raw[RecordBatch.attributesOffset...]))
             put(crc, RecordBatch.crcOffset)
         }
+        resetRecords()
         return output
+    }
+
+    /// Forgets the appended records, keeping the header settings.
+    mutating func resetRecords() {
+        if storage.count < RecordBatch.headerSize + 64 {
+            storage = Self.unfilledBuffer(count: RecordBatch.headerSize + 64)
+        }
+        used = RecordBatch.headerSize
+        baseTimestamp = nil
+        maxTimestamp = -1
+        lastOffsetDelta = -1
+        recordCount = 0
+        headerOverride = nil
     }
 
     // MARK: Internals
@@ -203,7 +236,21 @@ public struct RecordBatchEncoder: Sendable {
     mutating func reserve(_ extra: Int) {
         guard storage.count - used < extra else { return }
         let grown = max(storage.count * 2, used + extra)
-        storage.append(contentsOf: repeatElement(0, count: grown - storage.count))
+        var larger = Self.unfilledBuffer(count: grown)
+        larger.withUnsafeMutableBytes { target in
+            storage.withUnsafeBytes { source in
+                target.baseAddress!.copyMemory(from: source.baseAddress!, byteCount: used)
+            }
+        }
+        storage = larger
+    }
+
+    /// A byte buffer of `count` bytes that are not zero-filled first: the encoder
+    /// writes every byte before it is read, and zero-filling a batch-sized buffer
+    /// (plus the page faults it causes) cost more than encoding the records.
+    @usableFromInline
+    static func unfilledBuffer(count: Int) -> [UInt8] {
+        [UInt8](unsafeUninitializedCapacity: count) { _, initializedCount in initializedCount = count }
     }
 
     static func nullableSize(_ count: Int?) -> Int {
