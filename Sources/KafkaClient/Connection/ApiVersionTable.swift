@@ -1,0 +1,98 @@
+import KafkaWire
+
+/// The version range a broker advertises for each API, from its ApiVersions
+/// response, and the choice of version for each request type.
+public struct ApiVersionTable: Sendable, Hashable {
+    /// The broker's min...max per API key.
+    public private(set) var ranges: [ApiKey: ClosedRange<Int16>]
+
+    /// Reads the ranges from a successful ApiVersions response. Entries with
+    /// min > max are malformed and skipped rather than trusted.
+    public init(_ response: ApiVersionsResponse) {
+        var ranges: [ApiKey: ClosedRange<Int16>] = [:]
+        for api in response.apiKeys where api.minVersion <= api.maxVersion {
+            ranges[ApiKey(rawValue: api.apiKey)] = api.minVersion...api.maxVersion
+        }
+        self.ranges = ranges
+    }
+
+    /// A table from explicit ranges (tests, or a broker known in advance).
+    public init(ranges: [ApiKey: ClosedRange<Int16>]) {
+        self.ranges = ranges
+    }
+
+    /// The broker's range for `apiKey`, or nil when it does not support the API.
+    public func brokerRange(for apiKey: ApiKey) -> ClosedRange<Int16>? {
+        ranges[apiKey]
+    }
+
+    /// The highest version of `R` both this client and the broker support, no
+    /// higher than `ceiling` when given.
+    public func version<R: KafkaRequest>(for _: R.Type, ceiling: Int16? = nil) throws(ConnectionError) -> Int16 {
+        try version(apiKey: R.apiKey, clientVersions: R.validVersions, ceiling: ceiling)
+    }
+
+    /// The highest version in `clientVersions` the broker also supports for `apiKey`.
+    public func version(apiKey: ApiKey, clientVersions: ClosedRange<Int16>, ceiling: Int16? = nil) throws(ConnectionError) -> Int16 {
+        guard let broker = ranges[apiKey] else {
+            throw ConnectionError(.apiNotSupported, detail: "the broker does not list this API", apiKey: apiKey,
+                                  clientVersions: clientVersions)
+        }
+        var ours = clientVersions
+        if let ceiling {
+            guard ceiling >= ours.lowerBound else {
+                throw ConnectionError(.unsupportedVersion, detail: "version cap \(ceiling) is below every version this client implements",
+                                      apiKey: apiKey, clientVersions: clientVersions, brokerVersions: broker)
+            }
+            ours = ours.lowerBound...min(ours.upperBound, ceiling)
+        }
+        guard ours.overlaps(broker) else {
+            throw ConnectionError(.unsupportedVersion, detail: "no version both sides support", apiKey: apiKey,
+                                  clientVersions: ours, brokerVersions: broker)
+        }
+        return min(ours.upperBound, broker.upperBound)
+    }
+}
+
+/// The ApiVersions bootstrap rule: ask at our newest version (v3+ names the
+/// client software); a broker that rejects it with UNSUPPORTED_VERSION lists
+/// its own ApiVersions range in the error response (KIP-511), so retry at the
+/// highest version in both ranges, or v0 when it listed nothing usable.
+public enum ApiVersionsNegotiation {
+    /// The version of the first ApiVersions request.
+    public static var initialVersion: Int16 { ApiVersionsRequest.validVersions.upperBound }
+
+    /// What to do with an ApiVersions response received for a request sent at `sentVersion`.
+    public enum Outcome: Sendable, Hashable {
+        /// The broker answered; these are its ranges.
+        case negotiated(ApiVersionTable)
+        /// The broker rejected the version; send ApiVersions again at this version.
+        case retry(version: Int16)
+    }
+
+    /// Decides the next step from a response to ApiVersions sent at `sentVersion`.
+    public static func evaluate(_ response: ApiVersionsResponse, sentVersion: Int16) throws(ConnectionError) -> Outcome {
+        let error = KafkaErrorCode(response.errorCode)
+        if error == .unsupportedVersion {
+            let retry = retryVersion(after: response)
+            // Retrying at the same (or a higher) version would loop forever.
+            guard retry < sentVersion else {
+                throw ConnectionError(.unsupportedVersion, detail: "the broker rejected ApiVersions v\(sentVersion) and offers nothing lower",
+                                      apiKey: .apiVersions, clientVersions: ApiVersionsRequest.validVersions,
+                                      brokerErrorCode: error)
+            }
+            return .retry(version: retry)
+        }
+        guard !error.isError else {
+            throw ConnectionError(.protocolViolation, detail: "ApiVersions failed", apiKey: .apiVersions, brokerErrorCode: error)
+        }
+        return .negotiated(ApiVersionTable(response))
+    }
+
+    /// The highest ApiVersions version in both our range and the one the broker's
+    /// error response lists; v0 when it lists none or no overlap.
+    static func retryVersion(after response: ApiVersionsResponse) -> Int16 {
+        let table = ApiVersionTable(response)
+        return (try? table.version(for: ApiVersionsRequest.self)) ?? 0
+    }
+}

@@ -1,0 +1,99 @@
+import KafkaWire
+
+/// A connection-level failure: the connection closed, a request timed out, the
+/// broker broke the protocol, versions could not be agreed, or SASL failed.
+///
+/// Switch on `code`; the other fields say which broker and API it concerned.
+public struct ConnectionError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// What kind of failure this is. New codes may be added in later releases.
+    public struct Code: Hashable, Sendable, CustomStringConvertible {
+        enum Base: String, Hashable, Sendable {
+            case connectionClosed
+            case requestTimedOut
+            case protocolViolation
+            case unsupportedVersion
+            case apiNotSupported
+            case authenticationFailed
+            case ioError
+        }
+
+        let base: Base
+
+        init(_ base: Base) { self.base = base }
+
+        /// The connection closed (or was closed) before the request completed.
+        public static let connectionClosed = Code(.connectionClosed)
+        /// No response arrived before the request's deadline; the connection is closed too,
+        /// since Kafka cannot cancel a request and later responses would be misattributed.
+        public static let requestTimedOut = Code(.requestTimedOut)
+        /// The broker sent something the protocol forbids, such as an unexpected correlation id.
+        public static let protocolViolation = Code(.protocolViolation)
+        /// The broker supports the API, but no version both sides implement.
+        public static let unsupportedVersion = Code(.unsupportedVersion)
+        /// The broker does not list the API at all.
+        public static let apiNotSupported = Code(.apiNotSupported)
+        /// SASL handshake or authentication was rejected; `detail` carries the broker's message.
+        public static let authenticationFailed = Code(.authenticationFailed)
+        /// Connecting, reading or writing failed; `underlying` says how.
+        public static let ioError = Code(.ioError)
+
+        public var description: String { base.rawValue }
+    }
+
+    /// The kind of failure.
+    public var code: Code
+    /// The broker's node id, when known.
+    public var brokerId: Int32?
+    /// The broker's address as `host:port`, when known.
+    public var address: String?
+    /// The API concerned, when the failure belongs to one request or API.
+    public var apiKey: ApiKey?
+    /// The versions this client implements for `apiKey` (version errors only).
+    public var clientVersions: ClosedRange<Int16>?
+    /// The versions the broker advertises for `apiKey` (version errors only).
+    public var brokerVersions: ClosedRange<Int16>?
+    /// The broker's error code, when the failure came from a response.
+    public var brokerErrorCode: KafkaErrorCode?
+    /// What happened, including the broker's own message where it sent one.
+    public var detail: String
+    /// The description of the underlying I/O error, for `.ioError`.
+    public var underlying: String?
+
+    public init(
+        _ code: Code, detail: String, apiKey: ApiKey? = nil, brokerId: Int32? = nil, address: String? = nil,
+        clientVersions: ClosedRange<Int16>? = nil, brokerVersions: ClosedRange<Int16>? = nil,
+        brokerErrorCode: KafkaErrorCode? = nil, underlying: String? = nil
+    ) {
+        self.code = code
+        self.detail = detail
+        self.apiKey = apiKey
+        self.brokerId = brokerId
+        self.address = address
+        self.clientVersions = clientVersions
+        self.brokerVersions = brokerVersions
+        self.brokerErrorCode = brokerErrorCode
+        self.underlying = underlying
+    }
+
+    public var description: String {
+        var parts = ["ConnectionError.\(code)"]
+        if let address { parts.append(brokerId.map { "broker \($0) at \(address)" } ?? address) }
+        else if let brokerId { parts.append("broker \(brokerId)") }
+        if let apiKey { parts.append("\(apiKey)") }
+        parts.append(detail)
+        if let clientVersions, let brokerVersions {
+            parts.append("client v\(clientVersions.lowerBound)-\(clientVersions.upperBound), broker v\(brokerVersions.lowerBound)-\(brokerVersions.upperBound)")
+        }
+        if let brokerErrorCode { parts.append("\(brokerErrorCode)") }
+        if let underlying { parts.append(underlying) }
+        return parts.joined(separator: ": ")
+    }
+
+    /// The same error with the broker's identity filled in.
+    func at(brokerId: Int32?, address: String?) -> ConnectionError {
+        var copy = self
+        if copy.brokerId == nil { copy.brokerId = brokerId }
+        if copy.address == nil { copy.address = address }
+        return copy
+    }
+}

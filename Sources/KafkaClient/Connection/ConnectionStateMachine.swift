@@ -1,0 +1,327 @@
+import KafkaWire
+
+/// The protocol logic of one broker connection, free of I/O.
+///
+/// The connection's thread feeds events in (`connected`, `frameReceived`,
+/// `tick`, ...) and performs the returned actions in order. Requests are
+/// pipelined: each gets a correlation id and waits in an in-flight FIFO, since
+/// Kafka answers a connection's requests in the order they were sent; any
+/// other correlation id is a protocol violation that closes the connection.
+public struct ConnectionStateMachine: Sendable {
+    enum SaslPhase: Sendable, Equatable {
+        /// SaslHandshake is in flight.
+        case handshake(correlationId: Int32)
+        /// Waiting for the mechanism's next message (or its completion).
+        case mechanism
+        /// SaslAuthenticate is in flight.
+        case authenticate(correlationId: Int32)
+    }
+
+    enum State: Sendable {
+        case idle
+        case connecting
+        case negotiating(correlationId: Int32, version: Int16)
+        case authenticating(ApiVersionTable, SaslPhase, isReauthentication: Bool)
+        case ready(ApiVersionTable)
+        /// Draining in-flight requests before closing.
+        case closing
+        case closed
+    }
+
+    var state: State = .idle
+    public let configuration: Configuration
+    private var inFlight = InFlightQueue()
+    /// Requests accepted but not yet written, oldest first.
+    private var waiting: [(request: Request, deadline: ContinuousClock.Instant)] = []
+    private var nextCorrelationId: Int32 = 0
+    /// The latest `session_lifetime_ms` from SaslAuthenticate, if any.
+    var sessionLifetimeMs: Int64 = 0
+    var jitter: SplitMix
+    /// When the session must be re-authenticated (KIP-368), if the broker set a lifetime.
+    public internal(set) var reauthenticationDeadline: ContinuousClock.Instant?
+
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+        self.jitter = SplitMix(seed: configuration.reauthenticationSeed)
+    }
+
+    /// Requests written and awaiting a response (including the machine's own).
+    public var inFlightCount: Int { inFlight.count }
+    /// Requests accepted but not yet written.
+    public var queuedCount: Int { waiting.count }
+    /// True once negotiation (and authentication) finished and the connection is open.
+    public var isReady: Bool { if case .ready = state { true } else { false } }
+    /// True once the connection is closed for good.
+    public var isClosed: Bool { if case .closed = state { true } else { false } }
+    /// The negotiated versions, once known.
+    public var apiVersions: ApiVersionTable? {
+        switch state {
+        case .ready(let table), .authenticating(let table, _, _): table
+        default: nil
+        }
+    }
+
+    // MARK: Connecting and negotiating
+
+    /// Starts connecting.
+    public mutating func start() -> [Action] {
+        guard case .idle = state else { return [] }
+        state = .connecting
+        return [.connect]
+    }
+
+    /// The socket is open: negotiate versions first.
+    public mutating func connected(now: ContinuousClock.Instant) -> [Action] {
+        guard case .connecting = state else { return [] }
+        return sendApiVersions(version: ApiVersionsNegotiation.initialVersion, now: now)
+    }
+
+    /// The socket could not be opened.
+    public mutating func connectFailed(_ description: String) -> [Action] {
+        failAll(ConnectionError(.ioError, detail: "connect failed", underlying: description), closeSocket: false)
+    }
+
+    private mutating func sendApiVersions(version: Int16, now: ContinuousClock.Instant) -> [Action] {
+        let id = sendControl(.apiVersions, version: version, now: now)
+        state = .negotiating(correlationId: id, version: version)
+        return [.sendApiVersions(version: version, correlationId: id)]
+    }
+
+    private mutating func apiVersionsReceived(_ frame: [UInt8], version: Int16, now: ContinuousClock.Instant) -> [Action] {
+        let response: ApiVersionsResponse
+        do {
+            response = try ApiVersionsResponse.decodeFrame(frame, version: version).body
+        } catch {
+            // A broker that does not know our version answers in v0 (KIP-511).
+            guard version != 0, let fallback = try? ApiVersionsResponse.decodeFrame(frame, version: 0).body else {
+                return failAll(violation("undecodable ApiVersions response: \(error)", apiKey: .apiVersions))
+            }
+            response = fallback
+        }
+        let outcome: ApiVersionsNegotiation.Outcome
+        do {
+            outcome = try ApiVersionsNegotiation.evaluate(response, sentVersion: version)
+        } catch {
+            return failAll(error)
+        }
+        switch outcome {
+        case .retry(let next):
+            return sendApiVersions(version: next, now: now)
+        case .negotiated(let table):
+            guard let mechanism = configuration.saslMechanism else { return becomeReady(table, now: now) }
+            return startAuthentication(table, mechanism: mechanism, isReauthentication: false, now: now)
+        }
+    }
+
+    // MARK: Requests
+
+    /// A caller's request: written now if the connection is ready and below the
+    /// in-flight limit, else queued (or failed once the connection is closing).
+    public mutating func enqueue(_ request: Request, now: ContinuousClock.Instant) -> [Action] {
+        switch state {
+        case .closing, .closed:
+            return [.fail(token: request.token, error(.connectionClosed, "the connection is closed", apiKey: request.apiKey))]
+        default:
+            waiting.append((request, now.advanced(by: request.timeout)))
+            return flushWaiting(now: now)
+        }
+    }
+
+    /// Writes queued requests while the connection is ready and below the limit.
+    private mutating func flushWaiting(now: ContinuousClock.Instant) -> [Action] {
+        guard case .ready(let table) = state else { return [] }
+        var actions: [Action] = []
+        var sent = 0
+        while sent < waiting.count, inFlight.count < configuration.maxInFlight {
+            let (request, deadline) = waiting[sent]
+            sent += 1
+            let version: Int16
+            do {
+                version = try table.version(apiKey: request.apiKey, clientVersions: request.clientVersions,
+                                            ceiling: request.versionCeiling)
+            } catch {
+                actions.append(.fail(token: request.token, identified(error)))
+                continue
+            }
+            let id = takeCorrelationId()
+            actions.append(.send(token: request.token, correlationId: id, version: version))
+            if request.expectsResponse {
+                inFlight.append(.init(correlationId: id, kind: .user(token: request.token), apiKeyRaw: request.apiKey.rawValue,
+                                      version: version, deadline: deadline))
+            } else {
+                actions.append(.completeWithoutResponse(token: request.token))
+            }
+        }
+        waiting.removeFirst(sent)
+        return actions
+    }
+
+    /// A response frame (header and body, without the size prefix) arrived.
+    public mutating func frameReceived(_ frame: [UInt8], now: ContinuousClock.Instant) -> [Action] {
+        guard let id = KafkaFrame.correlationId(ofResponse: frame) else {
+            return failAll(violation("response frame of \(frame.count) bytes has no correlation id"))
+        }
+        guard let head = inFlight.first else {
+            return failAll(violation("response with correlation id \(id) while no request is in flight"))
+        }
+        guard head.correlationId == id else {
+            return failAll(violation("response with correlation id \(id), expected \(head.correlationId) (responses must arrive in order)",
+                                     apiKey: ApiKey(rawValue: head.apiKeyRaw)))
+        }
+        _ = inFlight.removeFirst()
+        switch head.kind {
+        case .user(let token):
+            var actions: [Action] = [.deliver(token: token, version: head.version, frame: frame)]
+            actions += afterUserResponse(now: now)
+            return actions
+        case .control:
+            return controlResponseReceived(frame, apiKey: ApiKey(rawValue: head.apiKeyRaw), version: head.version, now: now)
+        }
+    }
+
+    private mutating func afterUserResponse(now: ContinuousClock.Instant) -> [Action] {
+        if case .closing = state, inFlight.isEmpty {
+            state = .closed
+            return [.closeConnection(nil)]
+        }
+        return flushWaiting(now: now)
+    }
+
+    private mutating func controlResponseReceived(_ frame: [UInt8], apiKey: ApiKey, version: Int16,
+                                                  now: ContinuousClock.Instant) -> [Action] {
+        switch (state, apiKey) {
+        case (.negotiating(_, let sentVersion), .apiVersions):
+            return apiVersionsReceived(frame, version: sentVersion, now: now)
+        case (.authenticating(let table, .handshake, let reauth), .saslHandshake):
+            return saslHandshakeReceived(frame, version: version, table: table, isReauthentication: reauth)
+        case (.authenticating(let table, .authenticate, let reauth), .saslAuthenticate):
+            return saslAuthenticateReceived(frame, version: version, table: table, isReauthentication: reauth)
+        default:
+            return failAll(violation("unexpected \(apiKey) response", apiKey: apiKey))
+        }
+    }
+
+    // MARK: Time, closing and errors
+
+    /// Expires requests past their deadline. A written request that timed out
+    /// closes the connection (Kafka cannot cancel it); a queued one just fails.
+    /// Also starts re-authentication once its deadline has passed.
+    public mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+        var actions: [Action] = []
+        if let head = inFlight.earliestDeadline, head <= now {
+            let expired = inFlight.removeAll()
+            var timedOut: [ConnectionError] = []
+            for entry in expired {
+                let apiKey = ApiKey(rawValue: entry.apiKeyRaw)
+                let failure = entry.deadline <= now
+                    ? error(.requestTimedOut, "no response to correlation id \(entry.correlationId) in time", apiKey: apiKey)
+                    : error(.connectionClosed, "closed after another request timed out", apiKey: apiKey)
+                if case .user(let token) = entry.kind { actions.append(.fail(token: token, failure)) }
+                if failure.code == .requestTimedOut { timedOut.append(failure) }
+            }
+            return actions + failAll(timedOut.first ?? error(.requestTimedOut, "request timed out"))
+        }
+        let (expired, kept) = waiting.reduce(into: ([Request](), [(request: Request, deadline: ContinuousClock.Instant)]())) {
+            if $1.deadline <= now { $0.0.append($1.request) } else { $0.1.append($1) }
+        }
+        waiting = kept
+        for request in expired {
+            actions.append(.fail(token: request.token, error(.requestTimedOut, "timed out before it could be sent", apiKey: request.apiKey)))
+        }
+        if let deadline = reauthenticationDeadline, deadline <= now, case .ready = state {
+            actions += reauthenticationDue(now: now)
+        }
+        return actions
+    }
+
+    /// Closes the connection. With `drain`, requests already written may finish
+    /// first; queued requests fail with `connectionClosed` either way.
+    public mutating func closeRequested(drain: Bool) -> [Action] {
+        switch state {
+        case .closed, .closing: return []
+        case .ready where drain && !inFlight.isEmpty:
+            state = .closing
+            let queued = waiting
+            waiting = []
+            return queued.map { .fail(token: $0.request.token, error(.connectionClosed, "the connection is closing", apiKey: $0.request.apiKey)) }
+        case .idle:
+            return failAll(error(.connectionClosed, "the connection was closed"), closeSocket: false)
+        default:
+            return failAll(error(.connectionClosed, "the connection was closed"), closeSocket: true, clean: true)
+        }
+    }
+
+    /// Reading or writing failed: everything pending fails with that error.
+    public mutating func ioError(_ description: String) -> [Action] {
+        failAll(ConnectionError(.ioError, detail: "connection failed", underlying: description))
+    }
+
+    // MARK: Helpers
+
+    /// Fails every pending request with `error` and closes the connection.
+    mutating func failAll(_ error: ConnectionError, closeSocket: Bool = true, clean: Bool = false) -> [Action] {
+        if case .closed = state { return [] }
+        let error = identified(error)
+        state = .closed
+        var actions: [Action] = []
+        for entry in inFlight.removeAll() {
+            if case .user(let token) = entry.kind {
+                var failure = error
+                failure.apiKey = ApiKey(rawValue: entry.apiKeyRaw)
+                actions.append(.fail(token: token, failure))
+            }
+        }
+        for (request, _) in waiting {
+            var failure = error
+            failure.apiKey = request.apiKey
+            actions.append(.fail(token: request.token, failure))
+        }
+        waiting = []
+        if closeSocket { actions.append(.closeConnection(clean ? nil : error)) }
+        return actions
+    }
+
+    mutating func takeCorrelationId() -> Int32 {
+        let id = nextCorrelationId
+        // Stay non-negative; wrapping is harmless since ids only need to differ from those in flight.
+        nextCorrelationId = id == .max ? 0 : id + 1
+        return id
+    }
+
+    mutating func sendControl(_ apiKey: ApiKey, version: Int16, now: ContinuousClock.Instant) -> Int32 {
+        let id = takeCorrelationId()
+        inFlight.append(.init(correlationId: id, kind: .control, apiKeyRaw: apiKey.rawValue, version: version,
+                              deadline: now.advanced(by: configuration.setupTimeout)))
+        return id
+    }
+
+    mutating func becomeReady(_ table: ApiVersionTable, now: ContinuousClock.Instant) -> [Action] {
+        state = .ready(table)
+        return [.connectionReady(table)] + flushWaiting(now: now)
+    }
+
+    func error(_ code: ConnectionError.Code, _ detail: String, apiKey: ApiKey? = nil) -> ConnectionError {
+        identified(ConnectionError(code, detail: detail, apiKey: apiKey))
+    }
+
+    func violation(_ detail: String, apiKey: ApiKey? = nil) -> ConnectionError {
+        error(.protocolViolation, detail, apiKey: apiKey)
+    }
+
+    func identified(_ error: ConnectionError) -> ConnectionError {
+        error.at(brokerId: configuration.brokerId, address: configuration.address)
+    }
+}
+
+/// SplitMix64, for the re-authentication jitter: small, deterministic per seed.
+struct SplitMix: RandomNumberGenerator, Sendable {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
