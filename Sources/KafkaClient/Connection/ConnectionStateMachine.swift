@@ -132,7 +132,7 @@ public struct ConnectionStateMachine: Sendable {
         guard case .ready(let table) = state else { return [] }
         var actions: [Action] = []
         var sent = 0
-        while sent < waiting.count, inFlight.count < configuration.maxInFlight {
+        while sent < waiting.count, inFlight.count < max(1, configuration.maxInFlight) {
             let (request, deadline) = waiting[sent]
             sent += 1
             let version: Int16

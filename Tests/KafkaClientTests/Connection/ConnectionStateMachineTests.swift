@@ -181,4 +181,29 @@ struct ConnectionStateMachineTests {
         #expect(actions.failures.first?.error.brokerId == 1)
         #expect(machine.isReady)
     }
+
+    @Test("an unanswered ApiVersions closes the connection after the setup timeout")
+    func negotiationTimeout() {
+        var machine = Machine(configuration: .init())
+        _ = machine.enqueue(F.metadataRequest(1), now: F.start)
+        _ = machine.start()
+        _ = machine.connected(now: F.start)
+        #expect(machine.tick(now: F.start.advanced(by: .seconds(9))).isEmpty)
+        let actions = machine.tick(now: F.start.advanced(by: .seconds(11)))
+        #expect(actions.failures.map(\.token) == [1])
+        #expect(actions.closeError??.code == .requestTimedOut)
+        #expect(actions.closeError??.apiKey == .apiVersions)
+    }
+
+    @Test("a zero in-flight limit set after init still lets one request through")
+    func zeroLimit() throws {
+        var configuration = Machine.Configuration()
+        configuration.maxInFlight = 0
+        var machine = Machine(configuration: configuration)
+        _ = machine.start()
+        _ = machine.connected(now: F.start)
+        _ = machine.frameReceived(try F.apiVersionsResponse(F.brokerRanges).encodeFrame(version: 4, correlationId: 0), now: F.start)
+        #expect(machine.enqueue(F.metadataRequest(1), now: F.start).sends.count == 1)
+        #expect(machine.enqueue(F.metadataRequest(2), now: F.start).sends.isEmpty)
+    }
 }
