@@ -14,6 +14,7 @@ PYTHON_PEERS=(
     "zstandard=zstandard"
     "botocore=botocore"
     "aws-msk-iam-sasl-signer-python=aws_msk_iam_sasl_signer"
+    "scramp=scramp"
 )
 
 deps_say() { echo "$(basename "$0"): $*" >&2; }

@@ -28,26 +28,26 @@ public struct ApiVersionTable: Sendable, Hashable {
 
     /// The highest version of `R` both this client and the broker support, no
     /// higher than `ceiling` when given.
-    public func version<R: KafkaRequest>(for _: R.Type, ceiling: Int16? = nil) throws(ConnectionError) -> Int16 {
+    public func version<R: KafkaRequest>(for _: R.Type, ceiling: Int16? = nil) throws(KafkaError) -> Int16 {
         try version(apiKey: R.apiKey, clientVersions: R.validVersions, ceiling: ceiling)
     }
 
     /// The highest version in `clientVersions` the broker also supports for `apiKey`.
-    public func version(apiKey: ApiKey, clientVersions: ClosedRange<Int16>, ceiling: Int16? = nil) throws(ConnectionError) -> Int16 {
+    public func version(apiKey: ApiKey, clientVersions: ClosedRange<Int16>, ceiling: Int16? = nil) throws(KafkaError) -> Int16 {
         guard let broker = ranges[apiKey] else {
-            throw ConnectionError(.apiNotSupported, detail: "the broker does not list this API", apiKey: apiKey,
+            throw KafkaError(.apiNotSupported, detail: "the broker does not list this API", apiKey: apiKey,
                                   clientVersions: clientVersions)
         }
         var ours = clientVersions
         if let ceiling {
             guard ceiling >= ours.lowerBound else {
-                throw ConnectionError(.unsupportedVersion, detail: "version cap \(ceiling) is below every version this client implements",
+                throw KafkaError(.unsupportedVersion, detail: "version cap \(ceiling) is below every version this client implements",
                                       apiKey: apiKey, clientVersions: clientVersions, brokerVersions: broker)
             }
             ours = ours.lowerBound...min(ours.upperBound, ceiling)
         }
         guard ours.overlaps(broker) else {
-            throw ConnectionError(.unsupportedVersion, detail: "no version both sides support", apiKey: apiKey,
+            throw KafkaError(.unsupportedVersion, detail: "no version both sides support", apiKey: apiKey,
                                   clientVersions: ours, brokerVersions: broker)
         }
         return min(ours.upperBound, broker.upperBound)
@@ -71,20 +71,20 @@ public enum ApiVersionsNegotiation {
     }
 
     /// Decides the next step from a response to ApiVersions sent at `sentVersion`.
-    public static func evaluate(_ response: ApiVersionsResponse, sentVersion: Int16) throws(ConnectionError) -> Outcome {
+    public static func evaluate(_ response: ApiVersionsResponse, sentVersion: Int16) throws(KafkaError) -> Outcome {
         let error = KafkaErrorCode(response.errorCode)
         if error == .unsupportedVersion {
             let retry = retryVersion(after: response)
             // Retrying at the same (or a higher) version would loop forever.
             guard retry < sentVersion else {
-                throw ConnectionError(.unsupportedVersion, detail: "the broker rejected ApiVersions v\(sentVersion) and offers nothing lower",
+                throw KafkaError(.unsupportedVersion, detail: "the broker rejected ApiVersions v\(sentVersion) and offers nothing lower",
                                       apiKey: .apiVersions, clientVersions: ApiVersionsRequest.validVersions,
                                       brokerErrorCode: error)
             }
             return .retry(version: retry)
         }
         guard !error.isError else {
-            throw ConnectionError(.protocolViolation, detail: "ApiVersions failed", apiKey: .apiVersions, brokerErrorCode: error)
+            throw KafkaError(.protocolViolation, detail: "ApiVersions failed", apiKey: .apiVersions, brokerErrorCode: error)
         }
         return .negotiated(ApiVersionTable(response))
     }

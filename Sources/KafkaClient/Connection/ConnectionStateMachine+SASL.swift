@@ -31,7 +31,7 @@ extension ConnectionStateMachine {
         let code = KafkaErrorCode(response.errorCode)
         guard !code.isError else {
             let offered = response.mechanisms.joined(separator: ", ")
-            return failAll(ConnectionError(.authenticationFailed,
+            return failAll(KafkaError(.authenticationFailed,
                                            detail: "mechanism \(configuration.saslMechanism ?? "?") rejected; the broker offers [\(offered)]",
                                            apiKey: .saslHandshake, brokerErrorCode: code))
         }
@@ -65,7 +65,7 @@ extension ConnectionStateMachine {
         }
         let code = KafkaErrorCode(response.errorCode)
         guard !code.isError else {
-            return failAll(ConnectionError(.authenticationFailed, detail: response.errorMessage ?? code.message,
+            return failAll(KafkaError(.authenticationFailed, detail: response.errorMessage ?? code.message,
                                            apiKey: .saslAuthenticate, brokerErrorCode: code))
         }
         sessionLifetimeMs = response.sessionLifetimeMs

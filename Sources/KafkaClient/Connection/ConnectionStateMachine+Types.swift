@@ -84,8 +84,8 @@ extension ConnectionStateMachine {
         /// The response frame (header and body) for the caller's request.
         case deliver(token: UInt64, version: Int16, frame: [UInt8])
         /// The caller's request failed.
-        case fail(token: UInt64, ConnectionError)
+        case fail(token: UInt64, KafkaError)
         /// Close the socket; nil for a clean close.
-        case closeConnection(ConnectionError?)
+        case closeConnection(KafkaError?)
     }
 }

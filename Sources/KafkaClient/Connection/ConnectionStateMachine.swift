@@ -78,7 +78,7 @@ public struct ConnectionStateMachine: Sendable {
 
     /// The socket could not be opened.
     public mutating func connectFailed(_ description: String) -> [Action] {
-        failAll(ConnectionError(.ioError, detail: "connect failed", underlying: description), closeSocket: false)
+        failAll(KafkaError(.ioError, detail: "connect failed", underlying: description), closeSocket: false)
     }
 
     private mutating func sendApiVersions(version: Int16, now: ContinuousClock.Instant) -> [Action] {
@@ -210,7 +210,7 @@ public struct ConnectionStateMachine: Sendable {
         var actions: [Action] = []
         if let head = inFlight.earliestDeadline, head <= now {
             let expired = inFlight.removeAll()
-            var timedOut: [ConnectionError] = []
+            var timedOut: [KafkaError] = []
             for entry in expired {
                 let apiKey = ApiKey(rawValue: entry.apiKeyRaw)
                 let failure = entry.deadline <= now
@@ -253,13 +253,13 @@ public struct ConnectionStateMachine: Sendable {
 
     /// Reading or writing failed: everything pending fails with that error.
     public mutating func ioError(_ description: String) -> [Action] {
-        failAll(ConnectionError(.ioError, detail: "connection failed", underlying: description))
+        failAll(KafkaError(.ioError, detail: "connection failed", underlying: description))
     }
 
     // MARK: Helpers
 
     /// Fails every pending request with `error` and closes the connection.
-    mutating func failAll(_ error: ConnectionError, closeSocket: Bool = true, clean: Bool = false) -> [Action] {
+    mutating func failAll(_ error: KafkaError, closeSocket: Bool = true, clean: Bool = false) -> [Action] {
         if case .closed = state { return [] }
         let error = identified(error)
         state = .closed
@@ -300,15 +300,15 @@ public struct ConnectionStateMachine: Sendable {
         return [.connectionReady(table)] + flushWaiting(now: now)
     }
 
-    func error(_ code: ConnectionError.Code, _ detail: String, apiKey: ApiKey? = nil) -> ConnectionError {
-        identified(ConnectionError(code, detail: detail, apiKey: apiKey))
+    func error(_ code: KafkaError.Code, _ detail: String, apiKey: ApiKey? = nil) -> KafkaError {
+        identified(KafkaError(code, detail: detail, apiKey: apiKey))
     }
 
-    func violation(_ detail: String, apiKey: ApiKey? = nil) -> ConnectionError {
+    func violation(_ detail: String, apiKey: ApiKey? = nil) -> KafkaError {
         error(.protocolViolation, detail, apiKey: apiKey)
     }
 
-    func identified(_ error: ConnectionError) -> ConnectionError {
+    func identified(_ error: KafkaError) -> KafkaError {
         error.at(brokerId: configuration.brokerId, address: configuration.address)
     }
 }

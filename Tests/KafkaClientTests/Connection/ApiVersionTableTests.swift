@@ -21,7 +21,7 @@ struct ConnectionApiVersionTableTests {
         #expect {
             try table.version(for: MetadataRequest.self)
         } throws: { error in
-            let error = error as? ConnectionError
+            let error = error as? KafkaError
             return error?.code == .apiNotSupported && error?.apiKey == .metadata
         }
     }
@@ -39,7 +39,7 @@ struct ConnectionApiVersionTableTests {
             #expect(error.description.contains("broker v20-30"))
         }
         // A cap below the broker's minimum also leaves nothing.
-        #expect(throws: ConnectionError.self) { try ApiVersionTable(ranges: [.produce: 5...9]).version(for: ProduceRequest.self, ceiling: 4) }
+        #expect(throws: KafkaError.self) { try ApiVersionTable(ranges: [.produce: 5...9]).version(for: ProduceRequest.self, ceiling: 4) }
     }
 
     @Test("entries with min > max are dropped rather than trusted")
@@ -61,15 +61,15 @@ struct ConnectionApiVersionTableTests {
         let empty = F.apiVersionsResponse([:], errorCode: .unsupportedVersion)
         #expect(try ApiVersionsNegotiation.evaluate(empty, sentVersion: 4) == .retry(version: 0))
         // Rejected at v0: nothing lower to try.
-        #expect(throws: ConnectionError.self) { try ApiVersionsNegotiation.evaluate(empty, sentVersion: 0) }
+        #expect(throws: KafkaError.self) { try ApiVersionsNegotiation.evaluate(empty, sentVersion: 0) }
         // A range no lower than what was sent must not loop.
         let same = F.apiVersionsResponse([.apiVersions: 0...4], errorCode: .unsupportedVersion)
-        #expect(throws: ConnectionError.self) { try ApiVersionsNegotiation.evaluate(same, sentVersion: 4) }
+        #expect(throws: KafkaError.self) { try ApiVersionsNegotiation.evaluate(same, sentVersion: 4) }
     }
 
     @Test("other ApiVersions errors fail negotiation")
     func otherError() {
         let response = F.apiVersionsResponse([:], errorCode: KafkaErrorCode(-1))
-        #expect(throws: ConnectionError.self) { try ApiVersionsNegotiation.evaluate(response, sentVersion: 3) }
+        #expect(throws: KafkaError.self) { try ApiVersionsNegotiation.evaluate(response, sentVersion: 3) }
     }
 }

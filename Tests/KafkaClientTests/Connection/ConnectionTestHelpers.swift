@@ -62,11 +62,11 @@ extension [ConnectionStateMachine.Action] {
         compactMap { if case .deliver(let token, _, _) = $0 { token } else { nil } }
     }
 
-    var failures: [(token: UInt64, error: ConnectionError)] {
+    var failures: [(token: UInt64, error: KafkaError)] {
         compactMap { if case .fail(let token, let error) = $0 { (token, error) } else { nil } }
     }
 
-    var closeError: ConnectionError?? {
+    var closeError: KafkaError?? {
         for case .closeConnection(let error) in self { return .some(error) }
         return .none
     }

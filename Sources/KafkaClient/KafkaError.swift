@@ -1,10 +1,12 @@
 import KafkaWire
 
-/// A connection-level failure: the connection closed, a request timed out, the
-/// broker broke the protocol, versions could not be agreed, or SASL failed.
+/// The one error type of the client: a connection closed, a request timed
+/// out, the broker broke the protocol or answered with an error code, versions
+/// could not be agreed, TLS or SASL failed, or a configuration is invalid.
 ///
-/// Switch on `code`; the other fields say which broker and API it concerned.
-public struct ConnectionError: Error, Sendable, Hashable, CustomStringConvertible {
+/// Switch on `code`; the other fields say which broker and API it concerned,
+/// and `brokerErrorCode` carries Kafka's own error (name, message, retriability).
+public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is. New codes may be added in later releases.
     public struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String, Hashable, Sendable {
@@ -15,6 +17,11 @@ public struct ConnectionError: Error, Sendable, Hashable, CustomStringConvertibl
             case apiNotSupported
             case authenticationFailed
             case ioError
+            case tlsFailed
+            case brokerError
+            case invalidConfiguration
+            case unknownTopicOrPartition
+            case notConnected
         }
 
         let base: Base
@@ -36,6 +43,17 @@ public struct ConnectionError: Error, Sendable, Hashable, CustomStringConvertibl
         public static let authenticationFailed = Code(.authenticationFailed)
         /// Connecting, reading or writing failed; `underlying` says how.
         public static let ioError = Code(.ioError)
+        /// The TLS handshake, certificate verification or a TLS read/write failed;
+        /// `underlying` carries OpenSSL's reason.
+        public static let tlsFailed = Code(.tlsFailed)
+        /// The broker answered with an error code (`brokerErrorCode`).
+        public static let brokerError = Code(.brokerError)
+        /// A setting is missing or invalid (bad PEM file, empty bootstrap list, ...).
+        public static let invalidConfiguration = Code(.invalidConfiguration)
+        /// The topic or partition does not exist in the cluster's metadata.
+        public static let unknownTopicOrPartition = Code(.unknownTopicOrPartition)
+        /// No broker could be reached (all bootstrap servers failed, or reconnect backoff in force).
+        public static let notConnected = Code(.notConnected)
 
         public var description: String { base.rawValue }
     }
@@ -75,8 +93,26 @@ public struct ConnectionError: Error, Sendable, Hashable, CustomStringConvertibl
         self.underlying = underlying
     }
 
+    /// True when retrying the same operation may succeed: connection losses,
+    /// timeouts, and broker errors Kafka marks retriable.
+    public var isRetriable: Bool {
+        switch code.base {
+        case .connectionClosed, .requestTimedOut, .ioError, .notConnected: true
+        case .brokerError, .unknownTopicOrPartition: brokerErrorCode?.isRetriable ?? false
+        case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
+             .invalidConfiguration: false
+        }
+    }
+
+    /// An error for a broker's error code in a response to `apiKey`.
+    public static func broker(_ errorCode: KafkaErrorCode, apiKey: ApiKey?, message: String? = nil,
+                              brokerId: Int32? = nil) -> KafkaError {
+        KafkaError(errorCode == .unknownTopicOrPartition ? .unknownTopicOrPartition : .brokerError,
+                   detail: message ?? errorCode.message, apiKey: apiKey, brokerId: brokerId, brokerErrorCode: errorCode)
+    }
+
     public var description: String {
-        var parts = ["ConnectionError.\(code)"]
+        var parts = ["KafkaError.\(code)"]
         if let address { parts.append(brokerId.map { "broker \($0) at \(address)" } ?? address) }
         else if let brokerId { parts.append("broker \(brokerId)") }
         if let apiKey { parts.append("\(apiKey)") }
@@ -90,7 +126,7 @@ public struct ConnectionError: Error, Sendable, Hashable, CustomStringConvertibl
     }
 
     /// The same error with the broker's identity filled in.
-    func at(brokerId: Int32?, address: String?) -> ConnectionError {
+    func at(brokerId: Int32?, address: String?) -> KafkaError {
         var copy = self
         if copy.brokerId == nil { copy.brokerId = brokerId }
         if copy.address == nil { copy.address = address }
