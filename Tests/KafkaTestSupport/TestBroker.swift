@@ -61,12 +61,26 @@ public enum TestBroker {
         return Bootstrap(host: host, port: port)
     }
 
-    private static func startPrivateBroker() -> Result<Bootstrap, Unavailable> {
+    /// Starts a broker of the test's own (on `port`, or a free one) that it may stop and
+    /// restart; it is stopped when the test process exits at the latest.
+    public static func startDedicated(port: Int? = nil) throws(Unavailable) -> Bootstrap {
+        try startPrivateBroker(port: port).get()
+    }
+
+    /// Stops the broker listening on `port` (one from `startDedicated`) at once.
+    public static func stopDedicated(port: Int) {
+        let script = PackageRoot.appending("scripts/broker.sh")
+        guard let stream = popen("/bin/bash \(shellQuoted(script)) stop \(port) >/dev/null 2>&1 </dev/null", "r") else { return }
+        _ = pclose(stream)
+    }
+
+    private static func startPrivateBroker(port: Int? = nil) -> Result<Bootstrap, Unavailable> {
         // popen rather than Foundation's Process: waiting on a Process from a Swift
         // concurrency thread can hang on Linux, and this needs nothing but stdout and a status.
         let script = PackageRoot.appending("scripts/broker.sh")
-        let errorLog = "\(NSTemporaryDirectory())/kafka-test-broker-\(getpid()).err"
-        let command = "TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start 2>\(shellQuoted(errorLog)) </dev/null"
+        let errorLog = "\(NSTemporaryDirectory())/kafka-test-broker-\(getpid())-\(port ?? 0).err"
+        let portArgument = port.map { " \($0)" } ?? ""
+        let command = "TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start\(portArgument) 2>\(shellQuoted(errorLog)) </dev/null"
         guard let stream = popen(command, "r") else {
             return .failure(Unavailable(description: "cannot run \(script): \(String(cString: strerror(errno)))"))
         }

@@ -156,6 +156,16 @@ public struct ConnectionStateMachine: Sendable {
         return actions
     }
 
+    /// The I/O layer could not encode the request it was told to `send`: nothing
+    /// was written, so forget its correlation id and fail only that request.
+    public mutating func sendFailed(token: UInt64, correlationId: Int32, _ failure: KafkaError,
+                                    now: ContinuousClock.Instant) -> [Action] {
+        guard let entry = inFlight.remove(correlationId: correlationId) else { return [] }
+        var failure = identified(failure)
+        failure.apiKey = ApiKey(rawValue: entry.apiKeyRaw)
+        return [.fail(token: token, failure)] + flushWaiting(now: now)
+    }
+
     /// A response frame (header and body, without the size prefix) arrived.
     public mutating func frameReceived(_ frame: [UInt8], now: ContinuousClock.Instant) -> [Action] {
         guard let id = KafkaFrame.correlationId(ofResponse: frame) else {

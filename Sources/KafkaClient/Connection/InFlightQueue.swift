@@ -43,6 +43,12 @@ struct InFlightQueue: Sendable {
         return entry
     }
 
+    /// Removes the entry with `correlationId` (a request that could not be written).
+    mutating func remove(correlationId: Int32) -> Entry? {
+        guard let index = storage[head...].lastIndex(where: { $0.correlationId == correlationId }) else { return nil }
+        return storage.remove(at: index)
+    }
+
     /// The earliest deadline among the entries.
     var earliestDeadline: ContinuousClock.Instant? {
         storage[head...].lazy.map(\.deadline).min()

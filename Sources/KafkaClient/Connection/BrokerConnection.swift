@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KafkaWire
+import Logging
+import Synchronization
+
+/// One connection to one broker, shared by every client that talks to it.
+///
+/// The connection has its own thread, which connects (TCP, then TLS), negotiates
+/// API versions, authenticates with SASL, and then pipelines requests: many
+/// may be in flight at once, each answered in order and matched by correlation
+/// id. Requests sent before the connection is ready wait for it. A connection
+/// lives once: after it closes (by `close()` or a failure) every pending and
+/// later request fails with a `KafkaError`, and a new connection must be made.
+public final class BrokerConnection: Sendable {
+    /// The host this connection was opened to.
+    public let host: String
+    /// The port this connection was opened to.
+    public let port: Int
+    /// The broker's node id, when known.
+    public let brokerId: Int32?
+    /// The settings it was opened with.
+    public let configuration: Configuration
+
+    let mailbox: ConnectionMailbox
+    let status: ConnectionStatus
+    private let nextToken = Atomic<UInt64>(1)
+
+    /// Opens a connection to `host:port` in the background; the first request waits for it.
+    ///
+    /// - Parameter tlsContext: a context shared among connections; made from
+    ///   `configuration.tls` when nil and TLS is configured.
+    /// - Throws: `.invalidConfiguration` for unusable TLS settings, `.ioError` if no thread could start.
+    public init(host: String, port: Int, brokerId: Int32? = nil, configuration: Configuration = Configuration(),
+                tlsContext: TLSContext? = nil, logger: Logger = Logger(label: "swift-kafka-native.connection")) throws(KafkaError) {
+        self.host = host
+        self.port = port
+        self.brokerId = brokerId
+        self.configuration = configuration
+        mailbox = try ConnectionMailbox()
+        status = ConnectionStatus()
+        var context = tlsContext
+        if context == nil, let tls = configuration.tls {
+            context = try TLSContext(configuration: tls)
+        }
+        var logger = logger
+        logger[metadataKey: "broker"] = "\(brokerId.map { "\($0)@" } ?? "")\(host):\(port)"
+        let loop = ConnectionLoop(host: host, port: port, brokerId: brokerId, configuration: configuration, tlsContext: context,
+                                  mailbox: mailbox, status: status, logger: logger)
+        try ConnectionThread.start(loop)
+    }
+
+    deinit {
+        _ = mailbox.post(.close(drain: false))
+    }
+
+    /// Sends `request` and returns the broker's response.
+    ///
+    /// The version is the highest both sides support, capped at `versionCeiling`.
+    /// - Throws: `KafkaError` when the connection fails or closes, the request times out
+    ///   (`timeout`, else `requestTimeout`), no version fits, or the response cannot be decoded.
+    public func send<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil) async throws(KafkaError) -> R.Response {
+        let frame = try await sendFrame(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: true)
+        guard let frame else {
+            throw KafkaError(.protocolViolation, detail: "no response frame", apiKey: R.apiKey, brokerId: brokerId, address: address)
+        }
+        do {
+            return try R.Response.decodeFrame(frame.bytes, version: frame.version).body
+        } catch {
+            throw KafkaError(.protocolViolation, detail: "undecodable response: \(error)", apiKey: R.apiKey, brokerId: brokerId,
+                             address: address)
+        }
+    }
+
+    /// Sends a request the broker does not answer (Produce with acks=0); returns once written.
+    public func sendWithoutResponse<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil) async throws(KafkaError) {
+        _ = try await sendFrame(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: false)
+    }
+
+    /// Sends `request` and returns the raw response frame and its version, for
+    /// callers that decode it themselves (or off the hot path).
+    public func sendFrame<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil,
+                                           expectsResponse: Bool = true) async throws(KafkaError) -> ResponseFrame? {
+        let token = nextToken.wrappingAdd(1, ordering: .relaxed).oldValue
+        let tracked = ConnectionStateMachine.Request(R.self, token: token, versionCeiling: versionCeiling, expectsResponse: expectsResponse,
+                                                     timeout: timeout ?? configuration.requestTimeout)
+        let clientId = configuration.clientId
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ResponseFrame?, KafkaError>, Never>) in
+            let pending = PendingRequest(
+                request: tracked,
+                encode: { (writer, version, correlationId) throws(KafkaWireError) in
+                    try request.encodeFrame(into: &writer, version: version, correlationId: correlationId, clientId: clientId)
+                },
+                completion: { continuation.resume(returning: $0) })
+            if !mailbox.post(.request(pending)) {
+                var failure = status.closeReason ?? KafkaError(.connectionClosed, detail: "the connection is closed", brokerId: brokerId,
+                                                               address: address)
+                failure.apiKey = R.apiKey
+                continuation.resume(returning: .failure(failure))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Waits until the connection is ready and returns the negotiated version ranges.
+    public func apiVersions() async throws(KafkaError) -> ApiVersionTable {
+        try await status.waitUntilReady()
+    }
+
+    /// The negotiated version ranges, once the connection is ready.
+    public var negotiatedVersions: ApiVersionTable? { status.versions }
+
+    /// True once the connection has closed (or failed); it will not reopen.
+    public var isClosed: Bool { status.isClosed || mailbox.isShutDown }
+
+    /// Why the connection closed, once it has.
+    public var closeReason: KafkaError? { status.closeReason }
+
+    /// Closes the connection and waits for its thread to finish. With `drain`,
+    /// requests already written get their responses first; others fail with
+    /// `.connectionClosed`.
+    public func close(drain: Bool = true) async {
+        if mailbox.post(.close(drain: drain)) {
+            await mailbox.waitForShutdown()
+        }
+    }
+
+    /// `host:port`, for errors.
+    public var address: String { "\(host):\(port)" }
+}

@@ -1,0 +1,157 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KafkaWire
+
+/// Connecting, reading and writing, with or without TLS.
+extension ConnectionLoop {
+    /// Opens the socket and, with TLS, completes the handshake; both block this
+    /// connection's thread only, bounded by the connect and setup timeouts.
+    func connect() {
+        do throws(KafkaError) {
+            let socket: TCPSocket
+            do {
+                socket = try TCPSocket.connect(host: host, port: port, options: configuration.socket)
+            } catch {
+                throw KafkaError(.ioError, detail: "connect failed", underlying: "\(error)")
+            }
+            self.socket = socket
+            if let tlsContext {
+                tls = try handshake(socket: socket, context: tlsContext)
+            }
+            logger.debug("connected", metadata: ["peer": "\(socket.remoteAddress)"])
+            perform(machine.connected(now: .now))
+        } catch {
+            socket?.close()
+            socket = nil
+            let failure = error.at(brokerId: machine.configuration.brokerId, address: machine.configuration.address)
+            logger.debug("connect failed", metadata: ["reason": "\(failure)"])
+            status.closed(failure)
+            if failure.code == .ioError {
+                perform(machine.connectFailed(failure.underlying ?? failure.detail))
+            } else {
+                perform(machine.connectFailed(failure.description))
+            }
+        }
+    }
+
+    func readFromSocket() {
+        guard let socket else { return }
+        do {
+            // Bounded so a fast sender cannot starve writes and timers.
+            for _ in 0..<64 {
+                let count = try socket.readAvailable(into: readBuffer)
+                guard count > 0 else { break }
+                let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[..<count])
+                if let tls {
+                    tls.receivedCiphertext(bytes)
+                    plaintext.removeAll(keepingCapacity: true)
+                    while try tls.readPlaintext(into: &plaintext) > 0 {}
+                    plaintext.withUnsafeBytes { inbound.append($0) }
+                } else {
+                    inbound.append(bytes)
+                }
+                try deliverFrames()
+                if machine.isClosed { return }
+            }
+        } catch let error as TransportError {
+            perform(machine.ioError("\(error)"))
+        } catch let error as KafkaError {
+            if error.code == .protocolViolation || error.code == .tlsFailed {
+                status.closed(error.at(brokerId: machine.configuration.brokerId, address: machine.configuration.address))
+            }
+            perform(machine.ioError("\(error)"))
+        } catch {
+            perform(machine.ioError("\(error)"))
+        }
+    }
+
+    private func deliverFrames() throws(KafkaError) {
+        while !machine.isClosed, let frame = try inbound.nextFrame() {
+            perform(machine.frameReceived(frame, now: .now))
+        }
+    }
+
+    /// Writes what the kernel takes now; the rest waits for `POLLOUT`.
+    func flushOutput() {
+        guard let socket else { return }
+        do {
+            if let tls {
+                if !outbound.isEmpty {
+                    try outbound.takeAll { (bytes) throws(KafkaError) in try tls.writePlaintext(bytes) }
+                }
+                if tls.hasPendingCiphertext {
+                    plaintext.removeAll(keepingCapacity: true)
+                    tls.takeCiphertext(into: &plaintext)
+                    plaintext.withUnsafeBytes { encrypted.append($0) }
+                }
+                try encrypted.drain { (bytes) throws(TransportError) in try socket.writeAvailable(bytes) }
+            } else {
+                try outbound.drain { (bytes) throws(TransportError) in try socket.writeAvailable(bytes) }
+            }
+        } catch {
+            perform(machine.ioError("\(error)"))
+        }
+    }
+
+    func closeSocket() {
+        if let tls, let socket {
+            // Best effort close_notify; the peer may already be gone.
+            tls.shutdown()
+            plaintext.removeAll(keepingCapacity: true)
+            tls.takeCiphertext(into: &plaintext)
+            _ = plaintext.withUnsafeBytes { try? socket.writeAvailable($0) }
+        }
+        socket?.close()
+    }
+
+    /// Runs the TLS handshake to completion, waiting with `poll(2)` up to the setup timeout.
+    private func handshake(socket: TCPSocket, context: TLSContext) throws(KafkaError) -> TLSEngine {
+        let engine = try TLSEngine(context: context, serverName: host)
+        let deadline = ContinuousClock.now.advanced(by: configuration.setupTimeout)
+        var outgoing: [UInt8] = []
+        while true {
+            let done = try engine.handshake()
+            outgoing.removeAll(keepingCapacity: true)
+            engine.takeCiphertext(into: &outgoing)
+            try writeAll(outgoing, to: socket, until: deadline)
+            if done { return engine }
+            try waitReadable(socket, until: deadline)
+            let count: Int
+            do { count = try socket.readAvailable(into: readBuffer) } catch {
+                throw KafkaError(.tlsFailed, detail: "the connection closed during the TLS handshake", underlying: "\(error)")
+            }
+            engine.receivedCiphertext(UnsafeRawBufferPointer(rebasing: readBuffer[..<count]))
+        }
+    }
+
+    private func writeAll(_ bytes: [UInt8], to socket: TCPSocket, until deadline: ContinuousClock.Instant) throws(KafkaError) {
+        var offset = 0
+        while offset < bytes.count {
+            do {
+                offset += try bytes.withUnsafeBytes { (raw) throws(TransportError) in
+                    try socket.writeAvailable(UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                }
+            } catch {
+                throw KafkaError(.tlsFailed, detail: "writing the TLS handshake failed", underlying: "\(error)")
+            }
+            if offset < bytes.count { try waitFor(Int16(POLLOUT), socket, until: deadline) }
+        }
+    }
+
+    private func waitReadable(_ socket: TCPSocket, until deadline: ContinuousClock.Instant) throws(KafkaError) {
+        try waitFor(Int16(POLLIN), socket, until: deadline)
+    }
+
+    private func waitFor(_ events: Int16, _ socket: TCPSocket, until deadline: ContinuousClock.Instant) throws(KafkaError) {
+        while true {
+            let left = ContinuousClock.now.duration(to: deadline)
+            guard left > .zero else {
+                throw KafkaError(.tlsFailed, detail: "the TLS handshake did not finish within \(configuration.setupTimeout)")
+            }
+            var entry = pollfd(fd: socket.pollDescriptor, events: events, revents: 0)
+            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            if poll(&entry, 1, milliseconds) > 0 { return }
+        }
+    }
+}
