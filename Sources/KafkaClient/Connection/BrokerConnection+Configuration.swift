@@ -20,6 +20,9 @@ extension BrokerConnection {
         public var requestTimeout: Duration = .seconds(30)
         /// How long ApiVersions and each SASL round trip may take.
         public var setupTimeout: Duration = .seconds(10)
+        /// A connection with no request for this long closes itself (`connections.max.idle.ms`,
+        /// default 9 minutes); nil keeps it open. The cluster reopens it on next use.
+        public var connectionsMaxIdle: Duration? = .seconds(540)
         /// The largest response frame accepted (`socket.request.max.bytes`).
         public var maxResponseSize: Int = KafkaFrameTransport.defaultMaxFrameSize
 

@@ -31,6 +31,8 @@ final class ConnectionLoop {
     /// reach the socket in correlation-id order.
     private var actionQueue: [ConnectionStateMachine.Action] = []
     private var isPerforming = false
+    /// When a request was last enqueued or answered, for `connectionsMaxIdle`.
+    var lastActivity = ContinuousClock.now
 
     init(host: String, port: Int, brokerId: Int32?, configuration: BrokerConnection.Configuration, tlsContext: TLSContext?,
          mailbox: ConnectionMailbox, status: ConnectionStatus, logger: Logger) {
@@ -83,13 +85,25 @@ final class ConnectionLoop {
             readFromSocket()
         }
         flushOutput()
-        perform(machine.tick(now: .now))
+        let now = ContinuousClock.now
+        perform(machine.tick(now: now))
+        closeIfIdle(now: now)
         flushOutput()
+    }
+
+    private func closeIfIdle(now: ContinuousClock.Instant) {
+        guard let limit = configuration.connectionsMaxIdle, machine.isReady,
+              machine.inFlightCount + machine.queuedCount == 0, lastActivity.duration(to: now) >= limit else { return }
+        logger.debug("closing idle connection", metadata: ["idle": "\(lastActivity.duration(to: now))"])
+        status.closed(KafkaError(.connectionClosed, detail: "closed after \(limit) idle (connections.max.idle.ms)").at(
+            brokerId: machine.configuration.brokerId, address: machine.configuration.address))
+        perform(machine.closeRequested(drain: false))
     }
 
     private func handle(_ event: ConnectionEvent) {
         switch event {
         case .request(let request):
+            lastActivity = .now
             pending[request.request.token] = request
             perform(machine.enqueue(request.request, now: .now))
         case .close(let drain):
@@ -162,6 +176,7 @@ final class ConnectionLoop {
         case .completeWithoutResponse(let token):
             pending.removeValue(forKey: token)?.completion(.success(nil))
         case .deliver(let token, let version, let frame):
+            lastActivity = .now
             pending.removeValue(forKey: token)?.completion(.success(ResponseFrame(version: version, bytes: frame)))
         case .fail(let token, let error):
             pending.removeValue(forKey: token)?.completion(.failure(error))
