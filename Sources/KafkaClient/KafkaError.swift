@@ -22,6 +22,9 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidConfiguration
             case unknownTopicOrPartition
             case notConnected
+            case queueFull
+            case messageTooLarge
+            case deliveryTimedOut
         }
 
         let base: Base
@@ -54,6 +57,13 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let unknownTopicOrPartition = Code(.unknownTopicOrPartition)
         /// No broker could be reached (all bootstrap servers failed, or reconnect backoff in force).
         public static let notConnected = Code(.notConnected)
+        /// The producer's buffer is full (`buffer.memory`, `queue.buffering.max.messages`);
+        /// wait for deliveries (`waitForBufferSpace()`) and send again.
+        public static let queueFull = Code(.queueFull)
+        /// A record is larger than `max.request.size` or the topic's `max.message.bytes`.
+        public static let messageTooLarge = Code(.messageTooLarge)
+        /// A record was not acknowledged within `delivery.timeout.ms`, retries included.
+        public static let deliveryTimedOut = Code(.deliveryTimedOut)
 
         public var description: String { base.rawValue }
     }
@@ -97,10 +107,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// timeouts, and broker errors Kafka marks retriable.
     public var isRetriable: Bool {
         switch code.base {
-        case .connectionClosed, .requestTimedOut, .ioError, .notConnected: true
+        case .connectionClosed, .requestTimedOut, .ioError, .notConnected, .queueFull: true
         case .brokerError, .unknownTopicOrPartition: brokerErrorCode?.isRetriable ?? false
         case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
-             .invalidConfiguration: false
+             .invalidConfiguration, .messageTooLarge, .deliveryTimedOut: false
         }
     }
 

@@ -82,25 +82,35 @@ public final class BrokerConnection: Sendable {
     /// callers that decode it themselves (or off the hot path).
     public func sendFrame<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil,
                                            expectsResponse: Bool = true) async throws(KafkaError) -> ResponseFrame? {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ResponseFrame?, KafkaError>, Never>) in
+            submit(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: expectsResponse) {
+                continuation.resume(returning: $0)
+            }
+        }
+        return try result.get()
+    }
+
+    /// Queues `request` and calls `completion` on the connection's thread with the
+    /// response frame (nil when none is expected) or the failure. For hot paths
+    /// that must not create a task per request; `completion` must return quickly.
+    package func submit<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil, expectsResponse: Bool = true,
+                                         completion: @escaping @Sendable (Result<ResponseFrame?, KafkaError>) -> Void) {
         let token = nextToken.wrappingAdd(1, ordering: .relaxed).oldValue
         let tracked = ConnectionStateMachine.Request(R.self, token: token, versionCeiling: versionCeiling, expectsResponse: expectsResponse,
                                                      timeout: timeout ?? configuration.requestTimeout)
         let clientId = configuration.clientId
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ResponseFrame?, KafkaError>, Never>) in
-            let pending = PendingRequest(
-                request: tracked,
-                encode: { (writer, version, correlationId) throws(KafkaWireError) in
-                    try request.encodeFrame(into: &writer, version: version, correlationId: correlationId, clientId: clientId)
-                },
-                completion: { continuation.resume(returning: $0) })
-            if !mailbox.post(.request(pending)) {
-                var failure = status.closeReason ?? KafkaError(.connectionClosed, detail: "the connection is closed", brokerId: brokerId,
-                                                               address: address)
-                failure.apiKey = R.apiKey
-                continuation.resume(returning: .failure(failure))
-            }
+        let pending = PendingRequest(
+            request: tracked,
+            encode: { (writer, version, correlationId) throws(KafkaWireError) in
+                try request.encodeFrame(into: &writer, version: version, correlationId: correlationId, clientId: clientId)
+            },
+            completion: completion)
+        if !mailbox.post(.request(pending)) {
+            var failure = status.closeReason ?? KafkaError(.connectionClosed, detail: "the connection is closed", brokerId: brokerId,
+                                                           address: address)
+            failure.apiKey = R.apiKey
+            completion(.failure(failure))
         }
-        return try result.get()
     }
 
     /// Waits until the connection is ready and returns the negotiated version ranges.

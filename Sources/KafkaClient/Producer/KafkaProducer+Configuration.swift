@@ -1,0 +1,56 @@
+import KafkaWire
+
+extension KafkaProducer {
+    /// Producer settings, named after the Java client's (librdkafka's where it differs).
+    public struct Configuration: Sendable {
+        /// Where the cluster, its connections and their security come from.
+        public var cluster: KafkaCluster.Configuration
+        /// Acknowledgements the leader waits for (`acks`): `.all` by default, as idempotence requires.
+        public var acks: Acks = .all
+        /// How long a batch waits for more records (`linger.ms`, default 5 ms as in Kafka 3.7+).
+        public var linger: Duration = .milliseconds(5)
+        /// The target size of a batch in bytes before compression (`batch.size`).
+        public var batchSize: Int = 16_384
+        /// Bytes of records held before `send` refuses more (`buffer.memory`).
+        public var bufferMemory: Int = 32 * 1024 * 1024
+        /// Records held before `send` refuses more (`queue.buffering.max.messages`).
+        public var maxBufferedRecords: Int = 1_000_000
+        /// The codec batches are compressed with (`compression.type`).
+        public var compression: CompressionCodec = .none
+        /// The codec's level (`compression.level`); nil for its default.
+        public var compressionLevel: Int?
+        /// Produce requests awaiting responses per broker (`max.in.flight.requests.per.connection`, at most 5 with idempotence).
+        public var maxInFlightPerConnection: Int = 5
+        /// Whether the broker deduplicates retries and keeps order (`enable.idempotence`).
+        public var enableIdempotence: Bool = true
+        /// How long a record may take from `send` to its report, retries included (`delivery.timeout.ms`).
+        public var deliveryTimeout: Duration = .seconds(120)
+        /// How long the broker may take to answer a Produce request (`request.timeout.ms`).
+        public var requestTimeout: Duration = .seconds(30)
+        /// The first delay before retrying a failed batch (`retry.backoff.ms`).
+        public var retryBackoff: Duration = .milliseconds(100)
+        /// The largest delay between retries (`retry.backoff.max.ms`).
+        public var retryBackoffMax: Duration = .seconds(1)
+        /// Retries per batch before it fails (`retries`); `delivery.timeout.ms` bounds them anyway.
+        public var retries: Int = .max
+        /// The largest Produce request, and so the largest record (`max.request.size`).
+        public var maxRequestSize: Int = 1_048_576
+        /// How partitions are chosen for records that name none (`partitioner`).
+        public var partitioner: Partitioner = .default
+
+        public init(bootstrapServers: [String]) {
+            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster.allowAutoTopicCreation = true
+        }
+    }
+
+    /// The acknowledgement level (`acks`).
+    public enum Acks: Int16, Sendable, Hashable {
+        /// The broker does not answer; no delivery guarantee, no offsets (`acks=0`).
+        case none = 0
+        /// The leader wrote the records (`acks=1`).
+        case leader = 1
+        /// Every in-sync replica has the records (`acks=all`, -1).
+        case all = -1
+    }
+}

@@ -1,0 +1,166 @@
+import KafkaWire
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Produces records to Kafka: idempotent by default, batched per partition,
+/// compressed per batch, retried in order, every record ending in exactly one
+/// delivery report.
+///
+/// ```swift
+/// let (producer, events) = try KafkaProducer.makeProducerWithEvents(configuration: .init(bootstrapServers: ["localhost:9092"]))
+/// let id = try producer.send(KafkaProducerRecord(topic: "orders", key: "42", value: "created"))
+/// for await event in events { ... }   // .deliveryReports([...])
+/// ```
+///
+/// As a swift-service-lifecycle `Service`, `run()` returns after a graceful
+/// shutdown has flushed every buffered record.
+public final class KafkaProducer: Sendable, Service {
+    /// The settings the producer was made with.
+    public let configuration: Configuration
+    /// The cluster client the producer sends through.
+    public let cluster: KafkaCluster
+    let accumulator: RecordAccumulator
+    let sender: ProducerSender
+    private let senderTask: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let closed = Atomic<Bool>(false)
+
+    /// A producer without an events sequence: outcomes reach `sendAndWait` callers only.
+    public convenience init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.producer")) throws(KafkaError) {
+        try self.init(configuration: configuration, events: nil, logger: logger)
+    }
+
+    /// A producer and the sequence of its events (delivery reports and errors).
+    /// Consume the events: they are buffered until read.
+    public static func makeProducerWithEvents(configuration: Configuration,
+                                              logger: Logger = Logger(label: "swift-kafka-native.producer"))
+        throws(KafkaError) -> (KafkaProducer, KafkaProducerEvents) {
+        let (stream, continuation) = AsyncStream<KafkaProducerEvent>.makeStream()
+        let producer = try KafkaProducer(configuration: configuration, events: continuation, logger: logger)
+        return (producer, KafkaProducerEvents(stream: stream))
+    }
+
+    private init(configuration: Configuration, events: AsyncStream<KafkaProducerEvent>.Continuation?, logger: Logger) throws(KafkaError) {
+        try Self.validate(configuration)
+        self.configuration = configuration
+        cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)
+        let idempotent = configuration.enableIdempotence
+        accumulator = RecordAccumulator(settings: .init(
+            batchSize: max(1, configuration.batchSize), linger: configuration.linger, bufferMemory: configuration.bufferMemory,
+            maxBufferedRecords: configuration.maxBufferedRecords, maxRequestSize: configuration.maxRequestSize, idempotent: idempotent,
+            maxInFlightPerPartition: idempotent ? min(5, configuration.maxInFlightPerConnection) : configuration.maxInFlightPerConnection,
+            deliveryTimeout: configuration.deliveryTimeout, retryBackoff: configuration.retryBackoff,
+            retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner))
+        sender = ProducerSender(configuration: configuration, accumulator: accumulator, cluster: cluster, events: events, logger: logger)
+        let sender = self.sender
+        senderTask.withLock { $0 = Task { await sender.run() } }
+    }
+
+    static func validate(_ configuration: Configuration) throws(KafkaError) {
+        if configuration.enableIdempotence {
+            guard configuration.acks == .all else {
+                throw KafkaError(.invalidConfiguration, detail: "enable.idempotence requires acks=all")
+            }
+            guard configuration.maxInFlightPerConnection <= 5 else {
+                throw KafkaError(.invalidConfiguration, detail: "enable.idempotence allows at most 5 in-flight requests per connection")
+            }
+        }
+        guard configuration.batchSize > 0, configuration.bufferMemory > 0, configuration.maxRequestSize > 0 else {
+            throw KafkaError(.invalidConfiguration, detail: "batch.size, buffer.memory and max.request.size must be positive")
+        }
+    }
+
+    /// Queues `record` for sending and returns at once with its id; the outcome
+    /// arrives as a delivery report.
+    ///
+    /// - Throws: `.queueFull` when the buffer is full (await `waitForBufferSpace()` and
+    ///   send again), `.messageTooLarge`, `.unknownTopicOrPartition` for a partition the
+    ///   topic lacks, `.connectionClosed` after `close()`.
+    @discardableResult
+    public func send(_ record: KafkaProducerRecord) throws(KafkaError) -> KafkaProducerMessageID {
+        let appended = try accumulator.append(record, now: .now)
+        if appended.wakeSender { sender.wakeup.signal() }
+        return KafkaProducerMessageID(rawValue: appended.id)
+    }
+
+    /// Sends `record` and waits for its outcome, waiting for buffer space first if needed.
+    ///
+    /// - Returns: the report of the written record (partition, offset, timestamp).
+    /// - Throws: the record's error.
+    public func sendAndWait(_ record: KafkaProducerRecord) async throws(KafkaError) -> KafkaDeliveryReport {
+        while true {
+            let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
+                do throws(KafkaError) {
+                    let appended = try accumulator.append(record, now: .now, waiter: continuation)
+                    if appended.wakeSender { sender.wakeup.signal() }
+                } catch {
+                    continuation.resume(returning: KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: 0), topic: record.topic,
+                                                                      partition: record.partition ?? -1, error: error))
+                }
+            }.asResult
+            switch outcome {
+            case .success(let report):
+                return report
+            case .failure(let error) where error.code == .queueFull:
+                await waitForBufferSpace()
+            case .failure(let error):
+                throw error
+            }
+        }
+    }
+
+    /// Waits until the buffer has room again after `.queueFull`.
+    public func waitForBufferSpace() async {
+        sender.wakeup.signal()
+        await accumulator.waitForSpace()
+    }
+
+    /// Sends everything buffered now (ignoring `linger.ms`) and waits until each record has its report.
+    public func flush() async {
+        accumulator.requestFlush()
+        sender.wakeup.signal()
+        await accumulator.waitUntilEmpty()
+    }
+
+    /// Flushes, then stops: later sends fail with `.connectionClosed`, the events
+    /// sequence ends, and the cluster's connections close.
+    public func close() async {
+        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        await flush()
+        accumulator.state.withLock { $0.isClosed = true }
+        sender.stopping.store(true, ordering: .releasing)
+        sender.wakeup.signal()
+        await senderTask.withLock { $0 }?.value
+        sender.events?.finish()
+        await cluster.close()
+    }
+
+    /// Runs until graceful shutdown, then flushes and closes (swift-service-lifecycle).
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+}
+
+/// The producer's events: delivery reports (in batches) and errors.
+public struct KafkaProducerEvents: AsyncSequence, Sendable {
+    public typealias Element = KafkaProducerEvent
+    let stream: AsyncStream<KafkaProducerEvent>
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        var base: AsyncStream<KafkaProducerEvent>.AsyncIterator
+        public mutating func next() async -> KafkaProducerEvent? { await base.next() }
+    }
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(base: stream.makeAsyncIterator()) }
+}
+
+extension KafkaDeliveryReport {
+    init(id: KafkaProducerMessageID, topic: String, partition: Int32, error: KafkaError) {
+        self.init(id: id, topic: topic, partition: partition, offset: nil, timestamp: nil, error: error)
+    }
+
+    var asResult: Result<KafkaDeliveryReport, KafkaError> {
+        if let error { .failure(error) } else { .success(self) }
+    }
+}

@@ -1,0 +1,140 @@
+import KafkaWire
+
+/// Produce responses, handled on the connection's thread: every record ends in
+/// exactly one report, success or a typed error; retriable failures go back to
+/// the accumulator in sequence order.
+extension ProducerSender {
+    func handleResponse(_ result: Result<ResponseFrame?, KafkaError>, batches: [ProducerBatch], broker: Int32) {
+        accumulator.requestFinished(broker: broker)
+        var random = SystemRandomNumberGenerator()
+        defer { wakeup.signal() }
+        let frame: ResponseFrame
+        switch result {
+        case .failure(let error):
+            // Resending is safe: the broker drops duplicates of an idempotent batch.
+            metadataDirty.store(true, ordering: .releasing)
+            for batch in batches { retryOrFail(batch, error: error, bumpEpoch: false, random: &random) }
+            return
+        case .success(nil):
+            for batch in batches { succeed(batch, baseOffset: -1, logAppendTime: -1) }
+            return
+        case .success(let received?):
+            frame = received
+        }
+        let response: ProduceResponse
+        do {
+            response = try ProduceResponse.decodeFrame(frame.bytes, version: frame.version).body
+        } catch {
+            let failure = KafkaError(.protocolViolation, detail: "undecodable Produce response: \(error)", apiKey: .produce, brokerId: broker)
+            for batch in batches { retryOrFail(batch, error: failure, bumpEpoch: false, random: &random) }
+            return
+        }
+        var results: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
+        for topic in response.responses {
+            for partition in topic.partitionResponses {
+                results[TopicPartition(topic: topic.name, partition: partition.index)] = partition
+            }
+        }
+        for batch in batches {
+            guard let partition = results[batch.topicPartition] else {
+                let failure = KafkaError(.protocolViolation, detail: "the Produce response has no result for \(batch.topicPartition)",
+                                         apiKey: .produce, brokerId: broker)
+                retryOrFail(batch, error: failure, bumpEpoch: false, random: &random)
+                continue
+            }
+            let code = KafkaErrorCode(partition.errorCode)
+            switch code {
+            case .noError:
+                succeed(batch, baseOffset: partition.baseOffset, logAppendTime: partition.logAppendTimeMs)
+            case .duplicateSequenceNumber:
+                // Already written by an earlier attempt whose response was lost.
+                succeed(batch, baseOffset: -1, logAppendTime: -1)
+            default:
+                let failure = KafkaError.broker(code, apiKey: .produce, message: partition.errorMessage ?? code.message, brokerId: broker)
+                handleBatchError(batch, code: code, error: failure, random: &random)
+            }
+        }
+    }
+
+    private func handleBatchError(_ batch: ProducerBatch, code: KafkaErrorCode, error: KafkaError, random: inout some RandomNumberGenerator) {
+        switch code {
+        case .outOfOrderSequenceNumber:
+            // Expected while an earlier batch is being re-sent; otherwise the
+            // broker lost our sequence state and a new epoch restarts it.
+            retryOrFail(batch, error: error, bumpEpoch: !accumulator.isAwaitingEarlierBatch(batch), random: &random, forceRetriable: true)
+        case .unknownProducerId, .invalidProducerEpoch:
+            retryOrFail(batch, error: error, bumpEpoch: true, random: &random, forceRetriable: true)
+        case .notLeaderOrFollower, .unknownTopicOrPartition, .leaderNotAvailable, .fencedLeaderEpoch, .notEnoughReplicas,
+             .notEnoughReplicasAfterAppend, .kafkaStorageError, .requestTimedOut, .networkException:
+            metadataDirty.store(true, ordering: .releasing)
+            retryOrFail(batch, error: error, bumpEpoch: false, random: &random)
+        default:
+            retryOrFail(batch, error: error, bumpEpoch: false, random: &random)
+        }
+    }
+
+    /// Retries `batch` when the error allows and time and retries remain; else fails it.
+    func retryOrFail(_ batch: ProducerBatch, error: KafkaError, bumpEpoch: Bool, random: inout some RandomNumberGenerator,
+                     forceRetriable: Bool = false) {
+        let now = ContinuousClock.now
+        let expired = batch.createdAt.advanced(by: configuration.deliveryTimeout) <= now
+        guard error.isRetriable || forceRetriable, !expired, batch.attempts <= configuration.retries else {
+            var failure = error
+            if expired {
+                failure = KafkaError(.deliveryTimedOut, detail: "not acknowledged within delivery.timeout.ms (\(configuration.deliveryTimeout)); "
+                                     + "last error: \(error)", apiKey: .produce, brokerId: error.brokerId)
+            }
+            fail(batch, wasInFlight: true, error: failure)
+            return
+        }
+        logger.debug("retrying batch", metadata: ["partition": "\(batch.topicPartition)", "attempt": "\(batch.attempts)",
+                                                  "error": "\(error.code)"])
+        accumulator.retry(batch, now: now, bumpEpoch: bumpEpoch, random: &random)
+    }
+
+    /// Reports every record of `batch` as written.
+    func succeed(_ batch: ProducerBatch, baseOffset: Int64, logAppendTime: Int64) {
+        let topic = batch.topicPartition.topic
+        let partition = batch.topicPartition.partition
+        let report = { (index: Int) -> KafkaDeliveryReport in
+            KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: batch.ids[index]), topic: topic, partition: partition,
+                                offset: baseOffset >= 0 ? baseOffset + Int64(index) : -1,
+                                timestamp: logAppendTime >= 0 ? logAppendTime : batch.timestamps[index], error: nil)
+        }
+        let waiters = accumulator.acknowledged(batch, report: report)
+        for (waiter, report) in waiters { waiter.resume(returning: report) }
+        if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
+    }
+
+    /// Reports every record of `batch` as failed with `error`.
+    func fail(_ batch: ProducerBatch, wasInFlight: Bool, error: KafkaError) {
+        let report = { (index: Int) -> KafkaDeliveryReport in
+            KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: batch.ids[index]), topic: batch.topicPartition.topic,
+                                partition: batch.topicPartition.partition, offset: nil, timestamp: batch.timestamps[index], error: error)
+        }
+        logger.debug("batch failed", metadata: ["partition": "\(batch.topicPartition)", "records": "\(batch.recordCount)",
+                                                "error": "\(error)"])
+        let waiters = accumulator.failed(batch, wasInFlight: wasInFlight, report: report)
+        for (waiter, report) in waiters { waiter.resume(returning: report) }
+        if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
+    }
+
+    /// A batch that outlived `delivery.timeout.ms` before it could be sent.
+    func expire(_ batch: ProducerBatch) {
+        fail(batch, wasInFlight: false, error: KafkaError(.deliveryTimedOut,
+                                                          detail: "not sent within delivery.timeout.ms (\(configuration.deliveryTimeout))",
+                                                          apiKey: .produce))
+    }
+
+    /// Reports records that never reached a batch (unknown topic, invalid partition).
+    func failRecords(_ records: [RecordAccumulator.PendingRecord], error: KafkaError) {
+        guard !records.isEmpty else { return }
+        let reports = records.map { pending in
+            KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: pending.id), topic: pending.record.topic,
+                                partition: pending.record.partition ?? -1, offset: nil, timestamp: pending.timestamp, error: error)
+        }
+        let waiters = accumulator.takeWaiters(for: records.map(\.id))
+        for report in reports { waiters[report.id.rawValue]?.resume(returning: report) }
+        events?.yield(.deliveryReports(reports))
+    }
+}

@@ -1,0 +1,200 @@
+import KafkaWire
+import Logging
+import Synchronization
+
+/// The producer's background loop: keeps metadata and the producer id current,
+/// drains ready batches into one Produce request per broker, and hands each
+/// response to `ProducerSender+Responses`, which runs on the connection's thread.
+final class ProducerSender: Sendable {
+    let configuration: KafkaProducer.Configuration
+    let accumulator: RecordAccumulator
+    let cluster: KafkaCluster
+    let wakeup = SenderWakeup()
+    let events: AsyncStream<KafkaProducerEvent>.Continuation?
+    let logger: Logger
+    /// Leaders by partition, from the latest metadata.
+    let leaders = Mutex<[TopicPartition: Int32]>([:])
+    let connections = Mutex<[Int32: BrokerConnection]>([:])
+    /// Set from response handlers when metadata must be refreshed.
+    let metadataDirty = Atomic<Bool>(false)
+    let stopping = Atomic<Bool>(false)
+
+    init(configuration: KafkaProducer.Configuration, accumulator: RecordAccumulator, cluster: KafkaCluster,
+         events: AsyncStream<KafkaProducerEvent>.Continuation?, logger: Logger) {
+        self.configuration = configuration
+        self.accumulator = accumulator
+        self.cluster = cluster
+        self.events = events
+        self.logger = logger
+    }
+
+    var producerIdNeeded: Bool {
+        configuration.enableIdempotence && accumulator.identity.producerId < 0
+    }
+
+    func run() async {
+        var random = SystemRandomNumberGenerator()
+        var metadataFailures = 0
+        while true {
+            if stopping.load(ordering: .acquiring), accumulator.state.withLock({ $0.bufferedRecords == 0 }) { break }
+            if producerIdNeeded {
+                await obtainProducerId(bump: false, random: &random)
+                continue
+            }
+            if metadataDirty.exchange(false, ordering: .acquiringAndReleasing) {
+                await cluster.invalidateMetadata()
+                await refreshMetadata(topics: nil, failures: &metadataFailures, random: &random)
+            }
+            let now = ContinuousClock.now
+            let snapshot = leaders.withLock { $0 }
+            let drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
+            for batch in drained.expired { expire(batch) }
+            for (broker, batches) in drained.requests { await send(batches, to: broker, random: &random) }
+            if !drained.needsMetadata.isEmpty {
+                await refreshMetadata(topics: Array(drained.needsMetadata), failures: &metadataFailures, random: &random)
+                continue
+            }
+            if drained.readyForEpochBump {
+                await obtainProducerId(bump: true, random: &random)
+                continue
+            }
+            await wakeup.wait(until: drained.nextWake ?? now.advanced(by: .milliseconds(100)))
+        }
+    }
+
+    // MARK: Metadata and producer id
+
+    /// Refreshes metadata for `topics` (nil: those already known), updating
+    /// leaders and partition counts; records for missing topics fail.
+    func refreshMetadata(topics: [String]?, failures: inout Int, random: inout some RandomNumberGenerator) async {
+        let wanted = topics ?? Array(Set(leaders.withLock { $0.keys.map(\.topic) }))
+        guard !wanted.isEmpty else { return }
+        let metadata: ClusterMetadata
+        do {
+            metadata = try await cluster.refreshMetadata(topics: wanted)
+            failures = 0
+        } catch {
+            failures += 1
+            logger.debug("producer metadata refresh failed", metadata: ["error": "\(error)"])
+            events?.yield(.error(error))
+            try? await Task.sleep(for: accumulator.retryDelay(attempts: failures, random: &random))
+            return
+        }
+        var map: [TopicPartition: Int32] = [:]
+        for (name, topic) in metadata.topics {
+            for partition in topic.partitions where partition.leaderId >= 0 && metadata.brokers[partition.leaderId] != nil {
+                map[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderId
+            }
+        }
+        leaders.withLock { $0 = map }
+        let now = ContinuousClock.now
+        for name in wanted {
+            guard let topic = metadata.topics[name] else { continue }
+            if topic.error == .unknownTopicOrPartition || topic.error == .invalidTopicException || topic.error == .topicAuthorizationFailed {
+                let error = KafkaError.broker(topic.error, apiKey: .metadata, message: "topic \(name): \(topic.error.message)")
+                failRecords(accumulator.rejectTopic(name), error: error)
+            } else if !topic.partitions.isEmpty {
+                let rejected = accumulator.updatePartitionCount(topic: name, count: Int32(topic.partitions.count), now: now)
+                let error = KafkaError(.unknownTopicOrPartition, detail: "topic \(name) has \(topic.partitions.count) partitions",
+                                       brokerErrorCode: .unknownTopicOrPartition)
+                failRecords(rejected, error: error)
+            }
+        }
+    }
+
+    /// InitProducerId: a first producer id, or (with `bump`) a new epoch for the
+    /// current one after a sequence gap (KIP-360, InitProducerId v3+).
+    func obtainProducerId(bump: Bool, random: inout some RandomNumberGenerator) async {
+        let current = accumulator.identity
+        var request = InitProducerIdRequest()
+        request.transactionalId = nil
+        request.transactionTimeoutMs = Int32.max
+        do throws(KafkaError) {
+            let connection = try await cluster.anyConnection()
+            let version = try await connection.apiVersions().version(for: InitProducerIdRequest.self)
+            if bump && version >= 3 && current.producerId >= 0 {
+                request.producerId = current.producerId
+                request.producerEpoch = current.epoch
+            }
+            let response = try await connection.send(request, versionCeiling: version)
+            let code = KafkaErrorCode(response.errorCode)
+            guard !code.isError else { throw KafkaError.broker(code, apiKey: .initProducerId) }
+            accumulator.installIdentity(producerId: response.producerId, epoch: response.producerEpoch)
+            logger.debug("producer id", metadata: ["id": "\(response.producerId)", "epoch": "\(response.producerEpoch)"])
+        } catch {
+            events?.yield(.error(error))
+            logger.debug("InitProducerId failed", metadata: ["error": "\(error)"])
+            try? await Task.sleep(for: accumulator.retryDelay(attempts: 1, random: &random))
+        }
+    }
+
+    // MARK: Sending
+
+    /// Builds and submits one Produce request for `batches`, all led by `broker`.
+    func send(_ batches: [ProducerBatch], to broker: Int32, random: inout some RandomNumberGenerator) async {
+        var ready: [ProducerBatch] = []
+        ready.reserveCapacity(batches.count)
+        for var batch in batches {
+            if batch.bytes == nil {
+                do {
+                    batch.encoder.producerId = batch.identity?.producerId ?? -1
+                    batch.encoder.producerEpoch = batch.identity?.epoch ?? -1
+                    batch.encoder.baseSequence = batch.baseSequence
+                    batch.bytes = try batch.encoder.finish(compression: configuration.compression, level: configuration.compressionLevel)
+                } catch {
+                    fail(batch, wasInFlight: true, error: KafkaError(.invalidConfiguration, detail: "the batch could not be encoded: \(error)"))
+                    continue
+                }
+            } else if let identity = batch.identity, configuration.enableIdempotence {
+                do {
+                    try RecordBatch.restamp(&batch.bytes!, producerId: identity.producerId, producerEpoch: identity.epoch,
+                                            baseSequence: batch.baseSequence)
+                } catch {
+                    fail(batch, wasInFlight: true, error: KafkaError(.protocolViolation, detail: "could not restamp a batch: \(error)"))
+                    continue
+                }
+            }
+            ready.append(batch)
+        }
+        guard !ready.isEmpty else {
+            accumulator.requestFinished(broker: broker)
+            return
+        }
+        let connection: BrokerConnection
+        do {
+            connection = try await self.connection(to: broker)
+        } catch {
+            accumulator.requestFinished(broker: broker)
+            metadataDirty.store(true, ordering: .releasing)
+            for batch in ready { retryOrFail(batch, error: error, bumpEpoch: false, random: &random) }
+            return
+        }
+        let request = produceRequest(for: ready)
+        let expectsResponse = configuration.acks != .none
+        let sent = ready
+        connection.submit(request, timeout: configuration.requestTimeout, expectsResponse: expectsResponse) { [self] result in
+            handleResponse(result, batches: sent, broker: broker)
+        }
+    }
+
+    func produceRequest(for batches: [ProducerBatch]) -> ProduceRequest {
+        var byTopic: [String: [ProduceRequest.TopicProduceData.PartitionProduceData]] = [:]
+        for batch in batches {
+            byTopic[batch.topicPartition.topic, default: []].append(.init(index: batch.topicPartition.partition, records: batch.bytes))
+        }
+        var request = ProduceRequest()
+        request.transactionalId = nil
+        request.acks = configuration.acks.rawValue
+        request.timeoutMs = Int32(clamping: configuration.requestTimeout.components.seconds * 1000)
+        request.topicData = byTopic.map { .init(name: $0.key, partitionData: $0.value) }
+        return request
+    }
+
+    /// The cached connection to `broker`, reopened through the cluster when closed.
+    func connection(to broker: Int32) async throws(KafkaError) -> BrokerConnection {
+        if let cached = connections.withLock({ $0[broker] }), !cached.isClosed { return cached }
+        let fresh = try await cluster.connection(toBroker: broker)
+        connections.withLock { $0[broker] = fresh }
+        return fresh
+    }
+}

@@ -1,0 +1,138 @@
+import KafkaWire
+
+/// What happens to a batch after its Produce request: done, retried or failed.
+extension RecordAccumulator {
+    /// Continuations of `sendAndWait` callers, with the reports that resume them.
+    typealias WaiterResumptions = [(CheckedContinuation<KafkaDeliveryReport, Never>, KafkaDeliveryReport)]
+
+    /// The request for `broker` finished (its batches are handled separately).
+    func requestFinished(broker: Int32) {
+        state.withLock { state in
+            state.brokerInFlight[broker, default: 1] -= 1
+        }
+    }
+
+    /// The broker acknowledged `batch`; returns the waiters to resume with their reports.
+    func acknowledged(_ batch: ProducerBatch, report: (Int) -> KafkaDeliveryReport) -> WaiterResumptions {
+        state.withLock { state in
+            let key = batch.topicPartition
+            if var queue = state.queues[key] {
+                queue.inFlight -= 1
+                if batch.identity?.generation != state.identity.generation, batch.identity != nil {
+                    queue.staleInFlight -= 1
+                } else if batch.baseSequence >= 0 {
+                    queue.lastAckedSequence = batch.baseSequence &+ Int32(batch.recordCount - 1)
+                }
+                state.queues[key] = queue
+            }
+            return release(batch, report: report, state: &state)
+        }
+    }
+
+    /// `batch` failed for good; returns the waiters to resume with its reports.
+    /// A stamped batch that fails leaves a gap in its partition's sequence, so
+    /// the producer bumps its epoch before sending more (as the Java client does).
+    func failed(_ batch: ProducerBatch, wasInFlight: Bool, report: (Int) -> KafkaDeliveryReport) -> WaiterResumptions {
+        state.withLock { state in
+            let key = batch.topicPartition
+            if wasInFlight, var queue = state.queues[key] {
+                queue.inFlight -= 1
+                if batch.identity?.generation != state.identity.generation, batch.identity != nil { queue.staleInFlight -= 1 }
+                state.queues[key] = queue
+            }
+            if settings.idempotent && batch.identity != nil { state.needsEpochBump = true }
+            return release(batch, report: report, state: &state)
+        }
+    }
+
+    /// Puts `batch` back at its place in sequence order, to be sent again after
+    /// the retry backoff. With `bumpEpoch`, the producer first gets a new epoch.
+    func retry(_ batch: ProducerBatch, now: ContinuousClock.Instant, bumpEpoch: Bool, random: inout some RandomNumberGenerator) {
+        let delay = retryDelay(attempts: batch.attempts, random: &random)
+        state.withLock { state in
+            var batch = batch
+            batch.notBefore = now.advanced(by: delay)
+            let key = batch.topicPartition
+            var queue = state.queues[key] ?? PartitionQueue()
+            queue.inFlight -= 1
+            if batch.identity != nil, batch.identity?.generation != state.identity.generation { queue.staleInFlight -= 1 }
+            let index = queue.sealed.firstIndex { $0.baseSequence < 0 || $0.baseSequence > batch.baseSequence } ?? queue.sealed.endIndex
+            queue.sealed.insert(batch, at: settings.idempotent ? index : 0)
+            state.queues[key] = queue
+            if bumpEpoch { state.needsEpochBump = true }
+        }
+    }
+
+    /// True when a retry of `batch` must wait for an earlier batch of its partition:
+    /// OUT_OF_ORDER_SEQUENCE_NUMBER for a batch that is not next in line is expected
+    /// after an earlier batch failed and is being re-sent.
+    func isAwaitingEarlierBatch(_ batch: ProducerBatch) -> Bool {
+        state.withLock { state in
+            guard let queue = state.queues[batch.topicPartition] else { return false }
+            return batch.baseSequence != queue.lastAckedSequence &+ 1
+        }
+    }
+
+    /// The new producer id and epoch arrived: every partition's sequence restarts
+    /// at 0, and batches stamped before are stamped again when next drained.
+    func installIdentity(producerId: Int64, epoch: Int16) {
+        state.withLock { state in
+            state.identity = ProducerIdentity(producerId: producerId, epoch: epoch, generation: state.identity.generation + 1)
+            state.needsEpochBump = false
+            for key in Array(state.queues.keys) {
+                state.queues[key]!.nextSequence = 0
+                state.queues[key]!.lastAckedSequence = -1
+                state.queues[key]!.staleInFlight = state.queues[key]!.inFlight
+            }
+        }
+    }
+
+    var identity: ProducerIdentity { state.withLock { $0.identity } }
+    var needsEpochBump: Bool { state.withLock { $0.needsEpochBump } }
+
+    /// Takes the waiters of records that failed before reaching a batch.
+    func takeWaiters(for ids: [UInt64]) -> [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] {
+        state.withLock { state in
+            var taken: [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] = [:]
+            for id in ids { if let waiter = state.waiters.removeValue(forKey: id) { taken[id] = waiter } }
+            if state.bufferedRecords == 0 {
+                for waiter in state.emptyWaiters { waiter.resume() }
+                state.emptyWaiters = []
+            }
+            return taken
+        }
+    }
+
+    /// Room enough to stop refusing records: below three quarters of both limits.
+    func hasRoom(_ state: State) -> Bool {
+        state.bufferedBytes <= settings.bufferMemory / 4 * 3 && state.bufferedRecords <= settings.maxBufferedRecords / 4 * 3
+    }
+
+    /// The backoff before retry number `attempts`: exponential from `retry.backoff.ms`
+    /// to `retry.backoff.max.ms`, with ±20% jitter (KIP-580).
+    func retryDelay(attempts: Int, random: inout some RandomNumberGenerator) -> Duration {
+        ReconnectBackoff(base: settings.retryBackoff, maximum: settings.retryBackoffMax).delay(afterFailures: max(1, attempts), using: &random)
+    }
+
+    /// Frees the batch's buffer space and wakes whoever waits for space, emptiness or these reports.
+    private func release(_ batch: ProducerBatch, report: (Int) -> KafkaDeliveryReport, state: inout State) -> WaiterResumptions {
+        state.bufferedBytes -= batch.bufferedBytes
+        state.bufferedRecords -= batch.recordCount
+        var resumptions: WaiterResumptions = []
+        if !state.waiters.isEmpty {
+            for (index, id) in batch.ids.enumerated() {
+                if let waiter = state.waiters.removeValue(forKey: id) { resumptions.append((waiter, report(index))) }
+            }
+        }
+        if !state.spaceWaiters.isEmpty, hasRoom(state) {
+            for waiter in state.spaceWaiters { waiter.resume() }
+            state.spaceWaiters = []
+        }
+        if state.bufferedRecords == 0 {
+            state.flushRequested = false
+            for waiter in state.emptyWaiters { waiter.resume() }
+            state.emptyWaiters = []
+        }
+        return resumptions
+    }
+}

@@ -1,0 +1,125 @@
+import KafkaWire
+
+/// Choosing what to send: per broker one request of at most one batch per
+/// partition, within the in-flight limits, in sequence order.
+extension RecordAccumulator {
+    struct DrainResult {
+        /// Batches to send, by leader broker; each list becomes one Produce request.
+        var requests: [Int32: [ProducerBatch]] = [:]
+        /// Batches past `delivery.timeout.ms`, to fail.
+        var expired: [ProducerBatch] = []
+        /// Topics whose leaders are unknown.
+        var needsMetadata: Set<String> = []
+        /// When to look again even if nothing happens.
+        var nextWake: ContinuousClock.Instant?
+        /// True when an epoch bump is due and nothing is in flight any more.
+        var readyForEpochBump = false
+    }
+
+    /// Takes what can be sent now. `leader` maps a partition to its leader's node id.
+    func drain(now: ContinuousClock.Instant, maxInFlightPerBroker: Int, leader: (TopicPartition) -> Int32?) -> DrainResult {
+        state.withLock { state in
+            var result = DrainResult()
+            let flushing = state.flushRequested || state.isClosed
+            var requestBytes: [Int32: Int] = [:]
+            let bumping = state.needsEpochBump
+            var anyInFlight = false
+
+            for key in Array(state.queues.keys) {
+                guard var queue = state.queues.removeValue(forKey: key) else { continue }
+                defer { state.queues[key] = queue }
+                if queue.inFlight > 0 { anyInFlight = true }
+                expire(&queue, now: now, into: &result.expired, state: &state)
+                if let open = queue.open {
+                    let due = open.createdAt.advanced(by: settings.linger)
+                    if flushing || due <= now {
+                        queue.sealed.append(open)
+                        queue.open = nil
+                    } else {
+                        result.nextWake = min(result.nextWake ?? due, due)
+                    }
+                }
+                guard !bumping, var batch = queue.sealed.first else { continue }
+                if let notBefore = batch.notBefore, notBefore > now {
+                    result.nextWake = min(result.nextWake ?? notBefore, notBefore)
+                    continue
+                }
+                guard queue.inFlight < settings.maxInFlightPerPartition else { continue }
+                guard let broker = leader(key) else {
+                    result.needsMetadata.insert(key.topic)
+                    continue
+                }
+                guard state.brokerInFlight[broker, default: 0] < maxInFlightPerBroker else { continue }
+                let size = batch.sizeInBytes
+                let used = requestBytes[broker, default: 0]
+                guard used == 0 || used + size <= settings.maxRequestSize else { continue }
+                if settings.idempotent {
+                    // Batches stamped before an epoch bump wait for the older ones in flight.
+                    if batch.identity?.generation != state.identity.generation {
+                        guard queue.staleInFlight == 0 else { continue }
+                        batch.identity = state.identity
+                        batch.baseSequence = queue.nextSequence
+                        queue.nextSequence = queue.nextSequence &+ Int32(batch.recordCount)
+                        if queue.nextSequence < 0 { queue.nextSequence = 0 }  // sequences wrap at Int32.max (KIP-98)
+                    }
+                }
+                queue.sealed.removeFirst()
+                queue.inFlight += 1
+                batch.attempts += 1
+                requestBytes[broker] = used + size
+                result.requests[broker, default: []].append(batch)
+            }
+            for broker in result.requests.keys { state.brokerInFlight[broker, default: 0] += 1 }
+            if bumping && !anyInFlight && result.requests.isEmpty { result.readyForEpochBump = true }
+            if !state.unpartitioned.isEmpty { result.needsMetadata.formUnion(state.unpartitioned.keys) }
+            return result
+        }
+    }
+
+    /// Moves batches past `delivery.timeout.ms` that are not in flight into `expired`.
+    private func expire(_ queue: inout PartitionQueue, now: ContinuousClock.Instant, into expired: inout [ProducerBatch],
+                        state: inout State) {
+        let timeout = settings.deliveryTimeout
+        while let first = queue.sealed.first, first.createdAt.advanced(by: timeout) <= now {
+            queue.sealed.removeFirst()
+            if first.identity != nil { state.needsEpochBump = true }
+            expired.append(first)
+        }
+        if let open = queue.open, open.createdAt.advanced(by: timeout) <= now {
+            queue.open = nil
+            expired.append(open)
+        }
+    }
+
+    /// Asks the sender to send everything now rather than after `linger.ms`.
+    func requestFlush() {
+        state.withLock { $0.flushRequested = true }
+    }
+
+    /// Waits until every record sent so far has its report.
+    func waitUntilEmpty() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let done = state.withLock { state in
+                if state.bufferedRecords == 0 {
+                    state.flushRequested = false
+                    return true
+                }
+                state.emptyWaiters.append(continuation)
+                return false
+            }
+            if done { continuation.resume() }
+        }
+    }
+
+    /// Waits until the buffer has room again (after `.queueFull`).
+    func waitForSpace() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let room = state.withLock { state in
+                if hasRoom(state) { return true }
+                state.spaceWaiters.append(continuation)
+                return false
+            }
+            if room { continuation.resume() }
+        }
+    }
+}

@@ -1,0 +1,212 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import KafkaWire
+import Synchronization
+
+/// The producer's buffer: records encoded into per-partition batches as they
+/// are sent, sealed when full or lingered, drained by the sender, and put back
+/// on retriable errors, in sequence order. One lock guards it all; `send`
+/// holds it only to append one record.
+final class RecordAccumulator: Sendable {
+    struct Settings: Sendable {
+        var batchSize: Int
+        var linger: Duration
+        var bufferMemory: Int
+        var maxBufferedRecords: Int
+        var maxRequestSize: Int
+        var idempotent: Bool
+        var maxInFlightPerPartition: Int
+        var deliveryTimeout: Duration
+        var retryBackoff: Duration
+        var retryBackoffMax: Duration
+        var retries: Int
+        var partitioner: Partitioner
+    }
+
+    struct PartitionQueue {
+        var open: ProducerBatch?
+        /// Sealed batches, oldest (lowest sequence) first.
+        var sealed: [ProducerBatch] = []
+        var inFlight = 0
+        /// In-flight batches stamped before the latest epoch bump.
+        var staleInFlight = 0
+        var nextSequence: Int32 = 0
+        var lastAckedSequence: Int32 = -1
+    }
+
+    struct PendingRecord {
+        var record: KafkaProducerRecord
+        var id: UInt64
+        var timestamp: Int64
+    }
+
+    struct State {
+        var queues: [TopicPartition: PartitionQueue] = [:]
+        /// Records for topics whose partition count is not known yet.
+        var unpartitioned: [String: [PendingRecord]] = [:]
+        var partitionCounts: [String: Int32] = [:]
+        var bufferedBytes = 0
+        var bufferedRecords = 0
+        var partitioner = PartitionerState()
+        var nextId: UInt64 = 1
+        var identity = ProducerIdentity.none
+        var needsEpochBump = false
+        var flushRequested = false
+        var isClosed = false
+        /// Produce requests in flight per broker.
+        var brokerInFlight: [Int32: Int] = [:]
+        var waiters: [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] = [:]
+        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
+        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+    }
+
+    let settings: Settings
+    let state = Mutex(State())
+
+    init(settings: Settings) {
+        self.settings = settings
+    }
+
+    /// Milliseconds since the epoch, for record timestamps.
+    static func wallClockMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
+    }
+
+    // MARK: Appending
+
+    /// The outcome of `append`.
+    struct Appended {
+        var id: UInt64
+        /// True when the sender should look now (a batch filled, a new batch started, metadata needed).
+        var wakeSender: Bool
+    }
+
+    /// Encodes `record` into its partition's open batch.
+    ///
+    /// - Throws: `.queueFull` when `buffer.memory` or the record limit is reached,
+    ///   `.messageTooLarge` for a record over `max.request.size`, `.unknownTopicOrPartition`
+    ///   for a partition the topic does not have, `.connectionClosed` after close.
+    func append(_ record: KafkaProducerRecord, now: ContinuousClock.Instant,
+                waiter: CheckedContinuation<KafkaDeliveryReport, Never>? = nil) throws(KafkaError) -> Appended {
+        let size = record.estimatedSize
+        guard size + RecordBatch.headerSize + 100 <= settings.maxRequestSize else {
+            throw KafkaError(.messageTooLarge,
+                             detail: "a record of about \(size) bytes exceeds max.request.size (\(settings.maxRequestSize) bytes)")
+        }
+        let timestamp = record.timestamp ?? Self.wallClockMilliseconds()
+        return try state.withLock { (state) throws(KafkaError) -> Appended in
+            guard !state.isClosed else { throw KafkaError(.connectionClosed, detail: "the producer is closed") }
+            guard state.bufferedBytes + size <= settings.bufferMemory, state.bufferedRecords < settings.maxBufferedRecords else {
+                throw KafkaError(.queueFull, detail: "the producer holds \(state.bufferedRecords) records (\(state.bufferedBytes) bytes) "
+                                 + "awaiting delivery; buffer.memory is \(settings.bufferMemory) bytes")
+            }
+            let id = state.nextId
+            state.nextId &+= 1
+            if let waiter { state.waiters[id] = waiter }
+
+            var partition = record.partition
+            if partition == nil, let count = state.partitionCounts[record.topic] {
+                partition = state.partitioner.partition(for: record.topic, key: record.key, partitionCount: count,
+                                                        using: settings.partitioner)
+            }
+            guard let partition else {
+                state.unpartitioned[record.topic, default: []].append(PendingRecord(record: record, id: id, timestamp: timestamp))
+                state.bufferedBytes += size
+                state.bufferedRecords += 1
+                return Appended(id: id, wakeSender: true)
+            }
+            if let count = state.partitionCounts[record.topic], partition < 0 || partition >= count {
+                state.waiters[id] = nil
+                throw KafkaError(.unknownTopicOrPartition, detail: "topic \(record.topic) has no partition \(partition) (it has \(count))",
+                                 brokerErrorCode: .unknownTopicOrPartition)
+            }
+            let wake = appendLocked(&state, record: record, partition: partition, id: id, timestamp: timestamp, size: size, now: now)
+            return Appended(id: id, wakeSender: wake)
+        }
+    }
+
+    /// Appends to the open batch of `topic`-`partition`, sealing it first when the
+    /// record would overflow `batch.size`. Returns true when the sender should look.
+    func appendLocked(_ state: inout State, record: KafkaProducerRecord, partition: Int32, id: UInt64, timestamp: Int64,
+                      size: Int, now: ContinuousClock.Instant) -> Bool {
+        let topicPartition = TopicPartition(topic: record.topic, partition: partition)
+        var wake = false
+        var sealedFull = false
+        state.queues[topicPartition, default: PartitionQueue()].withOpenBatch { queue in
+            if let open = queue.open, open.recordCount > 0, open.sizeInBytes + size > settings.batchSize {
+                queue.sealed.append(open)
+                queue.open = nil
+                wake = true
+                sealedFull = true
+            }
+            if queue.open == nil {
+                queue.open = ProducerBatch(topicPartition: topicPartition, estimatedSize: max(settings.batchSize, size + 128),
+                                           createdAt: now)
+                wake = true
+            }
+            queue.open!.encoder.append(key: record.key, value: record.value, headers: record.headers, timestamp: timestamp)
+            queue.open!.ids.append(id)
+            queue.open!.timestamps.append(timestamp)
+            queue.open!.bufferedBytes += size
+        }
+        state.bufferedBytes += size
+        state.bufferedRecords += 1
+        if sealedFull, record.partition == nil, record.key == nil, let count = state.partitionCounts[record.topic] {
+            // A keyless batch filled: the sticky partitioner moves on (KIP-794).
+            state.partitioner.batchCompleted(topic: record.topic, partition: partition, partitionCount: count)
+        }
+        return wake
+    }
+
+    /// Records how many partitions `topic` has, partitioning records that waited for it.
+    /// Returns the records that cannot be placed (the topic does not exist or the partition is invalid).
+    func updatePartitionCount(topic: String, count: Int32?, now: ContinuousClock.Instant) -> [PendingRecord] {
+        state.withLock { state in
+            guard let count, count > 0 else { return [] }
+            state.partitionCounts[topic] = count
+            guard let waiting = state.unpartitioned.removeValue(forKey: topic) else { return [] }
+            var rejected: [PendingRecord] = []
+            for pending in waiting {
+                let size = pending.record.estimatedSize
+                state.bufferedBytes -= size
+                state.bufferedRecords -= 1
+                let partition = pending.record.partition
+                    ?? state.partitioner.partition(for: topic, key: pending.record.key, partitionCount: count, using: settings.partitioner)
+                guard partition >= 0 && partition < count else {
+                    rejected.append(pending)
+                    continue
+                }
+                _ = appendLocked(&state, record: pending.record, partition: partition, id: pending.id, timestamp: pending.timestamp,
+                                 size: size, now: now)
+            }
+            return rejected
+        }
+    }
+
+    /// Takes the records waiting for `topic`'s metadata, which the cluster says does not exist.
+    func rejectTopic(_ topic: String) -> [PendingRecord] {
+        state.withLock { state in
+            let waiting = state.unpartitioned.removeValue(forKey: topic) ?? []
+            for pending in waiting {
+                state.bufferedBytes -= pending.record.estimatedSize
+                state.bufferedRecords -= 1
+            }
+            return waiting
+        }
+    }
+
+    /// Topics with records waiting for metadata.
+    var topicsAwaitingMetadata: [String] {
+        state.withLock { Array($0.unpartitioned.keys) }
+    }
+}
+
+extension RecordAccumulator.PartitionQueue {
+    /// Runs `body` on the queue in place (avoids copying the open batch's buffer).
+    mutating func withOpenBatch(_ body: (inout Self) -> Void) {
+        body(&self)
+    }
+}

@@ -1,0 +1,61 @@
+import Dispatch
+import Synchronization
+
+/// Wakes the producer's sender: when a batch fills, a response arrives, or a
+/// deadline (linger, retry backoff) passes. Signals while it runs are kept, so
+/// none is lost between its last look and its next wait.
+final class SenderWakeup: Sendable {
+    private struct State {
+        var signaled = false
+        var waiter: CheckedContinuation<Void, Never>?
+        /// Bumps with each wait, so a timer armed for an earlier wait does nothing.
+        var epoch: UInt64 = 0
+    }
+
+    private let state = Mutex(State())
+
+    func signal() {
+        let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+            guard let waiter = state.waiter else {
+                state.signaled = true
+                return nil
+            }
+            state.waiter = nil
+            return waiter
+        }
+        waiter?.resume()
+    }
+
+    /// Returns at the next signal, or at `deadline`.
+    func wait(until deadline: ContinuousClock.Instant) async {
+        let delay = ContinuousClock.now.duration(to: deadline)
+        if delay <= .zero {
+            state.withLock { $0.signaled = false }
+            return
+        }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let epoch: UInt64? = state.withLock { state in
+                if state.signaled {
+                    state.signaled = false
+                    return nil
+                }
+                state.epoch &+= 1
+                state.waiter = continuation
+                return state.epoch
+            }
+            guard let epoch else {
+                continuation.resume()
+                return
+            }
+            let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+            DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
+                let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
+                    guard state.epoch == epoch, let waiter = state.waiter else { return nil }
+                    state.waiter = nil
+                    return waiter
+                }
+                waiter?.resume()
+            }
+        }
+    }
+}
