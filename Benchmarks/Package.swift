@@ -19,6 +19,15 @@ let package = Package(
     ],
     targets: [
         .executableTarget(
+            name: "kafka-bench",
+            dependencies: [
+                .product(name: "KafkaClient", package: libraryIdentity),
+                .product(name: "KafkaWire", package: libraryIdentity),
+            ],
+            path: "KafkaBench",
+            swiftSettings: [.swiftLanguageMode(.v6)]
+        ),
+        .executableTarget(
             name: "WireBenchmarks",
             dependencies: [
                 .product(name: "KafkaWire", package: libraryIdentity),

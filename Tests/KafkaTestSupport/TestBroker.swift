@@ -63,8 +63,11 @@ public enum TestBroker {
 
     /// Starts a broker of the test's own (on `port`, or a free one) that it may stop and
     /// restart; it is stopped when the test process exits at the latest.
-    public static func startDedicated(port: Int? = nil) throws(Unavailable) -> Bootstrap {
-        try startPrivateBroker(port: port).get()
+    ///
+    /// With `advertisedPort`, metadata names that port instead, so clients reach the
+    /// broker through a front listening there (TLS terminator, SASL front, proxy).
+    public static func startDedicated(port: Int? = nil, advertisedPort: Int? = nil) throws(Unavailable) -> Bootstrap {
+        try startPrivateBroker(port: port, advertisedPort: advertisedPort).get()
     }
 
     /// Stops the broker listening on `port` (one from `startDedicated`) at once.
@@ -74,13 +77,14 @@ public enum TestBroker {
         _ = pclose(stream)
     }
 
-    private static func startPrivateBroker(port: Int? = nil) -> Result<Bootstrap, Unavailable> {
+    private static func startPrivateBroker(port: Int? = nil, advertisedPort: Int? = nil) -> Result<Bootstrap, Unavailable> {
         // popen rather than Foundation's Process: waiting on a Process from a Swift
         // concurrency thread can hang on Linux, and this needs nothing but stdout and a status.
         let script = PackageRoot.appending("scripts/broker.sh")
         let errorLog = "\(NSTemporaryDirectory())/kafka-test-broker-\(getpid())-\(port ?? 0).err"
         let portArgument = port.map { " \($0)" } ?? ""
-        let command = "TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start\(portArgument) 2>\(shellQuoted(errorLog)) </dev/null"
+        let advertise = advertisedPort.map { "TANSU_ADVERTISED_PORT=\($0) " } ?? ""
+        let command = "\(advertise)TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start\(portArgument) 2>\(shellQuoted(errorLog)) </dev/null"
         guard let stream = popen(command, "r") else {
             return .failure(Unavailable(description: "cannot run \(script): \(String(cString: strerror(errno)))"))
         }

@@ -1,0 +1,131 @@
+// kafka-bench: produce throughput of swift-kafka-native, printed in the same
+// one-line form as ../shared/peers rdk_perf so the two compare side by side:
+//   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]
+//   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
+// Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
+// keys k0..k999, delivery reports counted.
+#if canImport(Glibc)
+import Glibc
+#endif
+import KafkaClient
+import KafkaWire
+
+func fail(_ message: String) -> Never {
+    FileHandleStderr.write(message + "\n")
+    exit(2)
+}
+
+enum FileHandleStderr {
+    static func write(_ text: String) {
+        _ = text.withCString { fputs($0, stderr) }
+    }
+}
+
+func report(_ mode: String, count: Int, seconds: Double, bytes: Int) {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF, &usage)
+    let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+    let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+    func fixed(_ value: Double, _ digits: Int) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.\(digits)f", $0) }
+        return String(cString: buffer)
+    }
+    print("\(mode) msgs=\(count) secs=\(fixed(seconds, 3)) msgs_per_s=\(fixed(Double(count) / seconds, 0)) "
+          + "MB_per_s=\(fixed(Double(bytes) / seconds / 1e6, 2)) cpu_user=\(fixed(user, 3)) cpu_sys=\(fixed(system, 3))")
+}
+
+func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
+}
+
+func codec(named name: String) -> CompressionCodec {
+    switch name {
+    case "none": .none
+    case "gzip": .gzip
+    case "snappy": .snappy
+    case "lz4": .lz4
+    case "zstd": .zstd
+    default: fail("unknown codec \(name)")
+    }
+}
+
+func apply(_ setting: String, to configuration: inout KafkaProducer.Configuration) {
+    let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+    guard parts.count == 2 else { fail("expected key=value, got \(setting)") }
+    let (key, value) = (parts[0], parts[1])
+    switch key {
+    case "linger.ms": configuration.linger = .milliseconds(Int(value) ?? 5)
+    case "batch.size": configuration.batchSize = Int(value) ?? configuration.batchSize
+    case "acks": configuration.acks = value == "all" || value == "-1" ? .all : value == "0" ? .none : .leader
+    case "enable.idempotence": configuration.enableIdempotence = value == "true"
+    case "compression.level": configuration.compressionLevel = Int(value)
+    case "max.in.flight": configuration.maxInFlightPerConnection = Int(value) ?? 5
+    case "buffer.memory": configuration.bufferMemory = Int(value) ?? configuration.bufferMemory
+    case "queue.buffering.max.messages": configuration.maxBufferedRecords = Int(value) ?? configuration.maxBufferedRecords
+    default: fail("unknown setting \(key)")
+    }
+}
+
+func produce(_ arguments: [String]) async {
+    guard arguments.count >= 4, let count = Int(arguments[2]), let size = Int(arguments[3]) else {
+        fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]")
+    }
+    let bootstrap = arguments[0], topic = arguments[1]
+    var configuration = KafkaProducer.Configuration(bootstrapServers: bootstrap.split(separator: ",").map(String.init))
+    configuration.linger = .milliseconds(5)
+    configuration.batchSize = 1_000_000
+    configuration.maxBufferedRecords = 1_000_000
+    configuration.bufferMemory = 1 << 30
+    configuration.maxRequestSize = 16 << 20
+    if arguments.count > 4 { configuration.compression = codec(named: arguments[4]) }
+    for setting in arguments.dropFirst(5) { apply(setting, to: &configuration) }
+
+    let producer: KafkaProducer
+    let events: KafkaProducerEvents
+    do {
+        (producer, events) = try KafkaProducer.makeProducerWithEvents(configuration: configuration)
+    } catch {
+        fail("\(error)")
+    }
+    let counter = Task {
+        var delivered = 0, failed = 0
+        for await event in events {
+            guard case .deliveryReports(let reports) = event else { continue }
+            for report in reports { if report.isSuccess { delivered += 1 } else { failed += 1 } }
+            if delivered + failed == count { break }
+        }
+        return (delivered, failed)
+    }
+    let value = (0..<size).map { UInt8(ascii: "a") + UInt8((($0 * 7) + $0 / 13) % 26) }
+    let keys = (0..<1000).map { Array("k\($0)".utf8) }
+    let start = monotonicSeconds()
+    for index in 0..<count {
+        let record = KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value)
+        while true {
+            do {
+                try producer.send(record)
+                break
+            } catch {
+                guard error.code == .queueFull else { fail("send failed: \(error)") }
+                await producer.waitForBufferSpace()
+            }
+        }
+    }
+    await producer.flush()
+    let (delivered, failed) = await counter.value
+    let seconds = monotonicSeconds() - start
+    report("produce", count: delivered, seconds: seconds, bytes: delivered * size)
+    if failed > 0 { FileHandleStderr.write("failed=\(failed)\n") }
+    await producer.close()
+    exit(failed > 0 ? 1 : 0)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+guard let mode = arguments.first else { fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]") }
+switch mode {
+case "produce": await produce(Array(arguments.dropFirst()))
+default: fail("unknown mode \(mode)")
+}
