@@ -5,7 +5,7 @@ whose own SASL stores no users).
 
 usage: sasl_front.py --upstream HOST:PORT [--port PORT] [--user NAME:PASSWORD]...
                      [--token TOKEN] [--session-lifetime-ms MS] [--log FILE]
-                     [--mechanism NAME]... [--no-rewrite-metadata]
+                     [--mechanism NAME]... [--no-rewrite-metadata] [--exit-on-stdin-eof]
 
 Prints the port it listens on (127.0.0.1; --port 0, the default, picks a free
 one) as the first line of stdout, then serves until killed.
@@ -30,6 +30,9 @@ Like Kafka:
 - Metadata responses name this front instead of the upstream broker, so
   clients keep coming back through it (disable with --no-rewrite-metadata).
 
+With --exit-on-stdin-eof it exits when its stdin closes, so a test process
+that dies without stopping it does not leave it running.
+
 Every successful authentication prints to stderr (and --log):
     auth ok conn=ID mechanism=NAME user=NAME count=N
 where N counts successful authentications on that connection; failures print
@@ -37,8 +40,10 @@ where N counts successful authentications on that connection; failures print
 """
 import argparse
 import asyncio
+import os
 import struct
 import sys
+import threading
 import time
 
 import scramp
@@ -478,7 +483,10 @@ async def main():
     parser.add_argument("--mechanism", action="append", help="enable only these mechanisms")
     parser.add_argument("--log", help="also append auth lines to this file")
     parser.add_argument("--no-rewrite-metadata", dest="rewrite_metadata", action="store_false")
+    parser.add_argument("--exit-on-stdin-eof", action="store_true")
     front = Front(parser.parse_args())
+    if front.args.exit_on_stdin_eof:
+        threading.Thread(target=lambda: (sys.stdin.buffer.read(), os._exit(0)), daemon=True).start()
     server = await asyncio.start_server(front.serve, "127.0.0.1", front.args.port)
     front.port = server.sockets[0].getsockname()[1]
     print(front.port, flush=True)
