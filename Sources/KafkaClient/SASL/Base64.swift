@@ -27,7 +27,8 @@ enum Base64 {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// Decodes padded base64; nil for anything else (wrong length, stray characters, bad padding).
+    /// Decodes canonical padded base64; nil for anything else (wrong length, stray characters,
+    /// bad padding, non-zero bits after the last byte).
     static func decode(_ text: some StringProtocol) -> [UInt8]? {
         let symbols = Array(text.utf8)
         guard symbols.count % 4 == 0 else { return nil }
@@ -51,6 +52,8 @@ enum Base64 {
                 guard value >= 0, padding == 0 else { return nil }
                 group = group << 6 | UInt32(value)
             }
+            // Bits past the last byte must be zero: one value, one encoding.
+            guard padding == 0 || group & (padding == 1 ? 0xFF : 0xFFFF) == 0 else { return nil }
             out.append(UInt8(group >> 16 & 0xFF))
             if padding < 2 { out.append(UInt8(group >> 8 & 0xFF)) }
             if padding < 1 { out.append(UInt8(group & 0xFF)) }
