@@ -104,7 +104,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport"],
+            dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Peers"],
             swiftSettings: strictSwift
         ),

@@ -17,13 +17,14 @@ func fail(_ message: String) -> Never {
 
 enum FileHandleStderr {
     static func write(_ text: String) {
-        _ = text.withCString { fputs($0, stderr) }
+        var bytes = Array(text.utf8)
+        _ = Glibc.write(2, &bytes, bytes.count)
     }
 }
 
 func report(_ mode: String, count: Int, seconds: Double, bytes: Int) {
     var usage = rusage()
-    getrusage(RUSAGE_SELF, &usage)
+    getrusage(RUSAGE_SELF.rawValue, &usage)
     let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
     let system = Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
     func fixed(_ value: Double, _ digits: Int) -> String {

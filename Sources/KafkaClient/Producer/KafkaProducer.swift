@@ -78,7 +78,7 @@ public final class KafkaProducer: Sendable, Service {
     ///   topic lacks, `.connectionClosed` after `close()`.
     @discardableResult
     public func send(_ record: KafkaProducerRecord) throws(KafkaError) -> KafkaProducerMessageID {
-        let appended = try accumulator.append(record, now: .now)
+        let appended = try accumulator.append(record)
         if appended.wakeSender { sender.wakeup.signal() }
         return KafkaProducerMessageID(rawValue: appended.id)
     }
@@ -91,7 +91,7 @@ public final class KafkaProducer: Sendable, Service {
         while true {
             let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
                 do throws(KafkaError) {
-                    let appended = try accumulator.append(record, now: .now, waiter: continuation)
+                    let appended = try accumulator.append(record, waiter: continuation)
                     if appended.wakeSender { sender.wakeup.signal() }
                 } catch {
                     continuation.resume(returning: KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: 0), topic: record.topic,

@@ -41,15 +41,23 @@ struct ProducerBatch: Sendable {
     var baseSequence: Int32 = -1
     var notBefore: ContinuousClock.Instant?
 
-    init(topicPartition: TopicPartition, estimatedSize: Int, createdAt: ContinuousClock.Instant) {
+    init(topicPartition: TopicPartition, estimatedSize: Int, createdAt: ContinuousClock.Instant, reusing buffer: consuming [UInt8] = []) {
         self.topicPartition = topicPartition
-        self.encoder = RecordBatchEncoder(estimatedSize: estimatedSize)
+        self.encoder = RecordBatchEncoder(estimatedSize: estimatedSize, reusing: buffer)
         self.createdAt = createdAt
         ids.reserveCapacity(64)
         timestamps.reserveCapacity(64)
     }
 
     var recordCount: Int { ids.count }
+
+    /// Encodes one record into the batch.
+    mutating func append(_ record: KafkaProducerRecord, id: UInt64, timestamp: Int64, size: Int) {
+        encoder.append(key: record.key, value: record.value, headers: record.headers, timestamp: timestamp)
+        ids.append(id)
+        timestamps.append(timestamp)
+        bufferedBytes += size
+    }
     var sizeInBytes: Int { bytes?.count ?? encoder.sizeInBytes }
 }
 

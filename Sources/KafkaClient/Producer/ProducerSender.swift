@@ -49,7 +49,12 @@ final class ProducerSender: Sendable {
             let snapshot = leaders.withLock { $0 }
             let drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
             for batch in drained.expired { expire(batch) }
-            for (broker, batches) in drained.requests { await send(batches, to: broker, random: &random) }
+            var requests = drained.requests
+            for broker in Array(requests.keys) {
+                // Taken out of the dictionary so each batch's buffer is uniquely referenced.
+                guard let batches = requests.removeValue(forKey: broker) else { continue }
+                await send(batches, to: broker, random: &random)
+            }
             if !drained.needsMetadata.isEmpty {
                 await refreshMetadata(topics: Array(drained.needsMetadata), failures: &metadataFailures, random: &random)
                 continue
@@ -87,14 +92,13 @@ final class ProducerSender: Sendable {
             }
         }
         leaders.withLock { $0 = map }
-        let now = ContinuousClock.now
         for name in wanted {
             guard let topic = metadata.topics[name] else { continue }
             if topic.error == .unknownTopicOrPartition || topic.error == .invalidTopicException || topic.error == .topicAuthorizationFailed {
                 let error = KafkaError.broker(topic.error, apiKey: .metadata, message: "topic \(name): \(topic.error.message)")
                 failRecords(accumulator.rejectTopic(name), error: error)
             } else if !topic.partitions.isEmpty {
-                let rejected = accumulator.updatePartitionCount(topic: name, count: Int32(topic.partitions.count), now: now)
+                let rejected = accumulator.updatePartitionCount(topic: name, count: Int32(topic.partitions.count))
                 let error = KafkaError(.unknownTopicOrPartition, detail: "topic \(name) has \(topic.partitions.count) partitions",
                                        brokerErrorCode: .unknownTopicOrPartition)
                 failRecords(rejected, error: error)
@@ -103,20 +107,19 @@ final class ProducerSender: Sendable {
     }
 
     /// InitProducerId: a first producer id, or (with `bump`) a new epoch for the
-    /// current one after a sequence gap (KIP-360, InitProducerId v3+).
+    /// current one after a sequence gap (KIP-360, InitProducerId v3+). A broker
+    /// that refuses the bump (it lost the producer's state) gets asked for a fresh id.
     func obtainProducerId(bump: Bool, random: inout some RandomNumberGenerator) async {
         let current = accumulator.identity
-        var request = InitProducerIdRequest()
-        request.transactionalId = nil
-        request.transactionTimeoutMs = Int32.max
         do throws(KafkaError) {
             let connection = try await cluster.anyConnection()
             let version = try await connection.apiVersions().version(for: InitProducerIdRequest.self)
-            if bump && version >= 3 && current.producerId >= 0 {
-                request.producerId = current.producerId
-                request.producerEpoch = current.epoch
+            var response = try await initProducerId(on: connection, version: version,
+                                                    bumping: bump && version >= 3 && current.producerId >= 0 ? current : nil)
+            if KafkaErrorCode(response.errorCode).isError, !KafkaErrorCode(response.errorCode).isRetriable, bump {
+                logger.debug("epoch bump refused; asking for a new producer id", metadata: ["error": "\(KafkaErrorCode(response.errorCode))"])
+                response = try await initProducerId(on: connection, version: version, bumping: nil)
             }
-            let response = try await connection.send(request, versionCeiling: version)
             let code = KafkaErrorCode(response.errorCode)
             guard !code.isError else { throw KafkaError.broker(code, apiKey: .initProducerId) }
             accumulator.installIdentity(producerId: response.producerId, epoch: response.producerEpoch)
@@ -128,13 +131,27 @@ final class ProducerSender: Sendable {
         }
     }
 
+    private func initProducerId(on connection: BrokerConnection, version: Int16,
+                                bumping identity: ProducerIdentity?) async throws(KafkaError) -> InitProducerIdResponse {
+        var request = InitProducerIdRequest()
+        request.transactionalId = nil
+        request.transactionTimeoutMs = Int32.max
+        if let identity {
+            request.producerId = identity.producerId
+            request.producerEpoch = identity.epoch
+        }
+        return try await connection.send(request, versionCeiling: version)
+    }
+
     // MARK: Sending
 
     /// Builds and submits one Produce request for `batches`, all led by `broker`.
-    func send(_ batches: [ProducerBatch], to broker: Int32, random: inout some RandomNumberGenerator) async {
+    func send(_ batches: consuming [ProducerBatch], to broker: Int32, random: inout some RandomNumberGenerator) async {
+        var pending = batches
         var ready: [ProducerBatch] = []
-        ready.reserveCapacity(batches.count)
-        for var batch in batches {
+        ready.reserveCapacity(pending.count)
+        while !pending.isEmpty {
+            var batch = pending.removeLast()
             if batch.bytes == nil {
                 do {
                     batch.encoder.producerId = batch.identity?.producerId ?? -1
@@ -156,6 +173,7 @@ final class ProducerSender: Sendable {
             }
             ready.append(batch)
         }
+        ready.reverse()
         guard !ready.isEmpty else {
             accumulator.requestFinished(broker: broker)
             return
@@ -171,9 +189,9 @@ final class ProducerSender: Sendable {
         }
         let request = produceRequest(for: ready)
         let expectsResponse = configuration.acks != .none
-        let sent = ready
+        let sent = BatchHandoff(ready)
         connection.submit(request, timeout: configuration.requestTimeout, expectsResponse: expectsResponse) { [self] result in
-            handleResponse(result, batches: sent, broker: broker)
+            handleResponse(result, batches: sent.take(), broker: broker)
         }
     }
 
@@ -196,5 +214,22 @@ final class ProducerSender: Sendable {
         let fresh = try await cluster.connection(toBroker: broker)
         connections.withLock { $0[broker] = fresh }
         return fresh
+    }
+}
+
+/// Hands a request's batches to its completion without an extra reference, so
+/// their buffers can be reused once delivered.
+final class BatchHandoff: Sendable {
+    private let batches: Mutex<[ProducerBatch]>
+    init(_ batches: [ProducerBatch]) { self.batches = Mutex(batches) }
+    func take() -> [ProducerBatch] { batches.withLock { $0.take() } }
+}
+
+extension Array {
+    /// The elements, leaving the array empty.
+    mutating func take() -> [Element] {
+        let taken = self
+        self = []
+        return taken
     }
 }

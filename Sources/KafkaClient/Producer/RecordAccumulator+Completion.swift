@@ -15,15 +15,14 @@ extension RecordAccumulator {
     /// The broker acknowledged `batch`; returns the waiters to resume with their reports.
     func acknowledged(_ batch: ProducerBatch, report: (Int) -> KafkaDeliveryReport) -> WaiterResumptions {
         state.withLock { state in
-            let key = batch.topicPartition
-            if var queue = state.queues[key] {
+            let generation = state.identity.generation
+            state.table.withQueue(batch.topicPartition) { queue in
                 queue.inFlight -= 1
-                if batch.identity?.generation != state.identity.generation, batch.identity != nil {
+                if batch.identity?.generation != generation, batch.identity != nil {
                     queue.staleInFlight -= 1
                 } else if batch.baseSequence >= 0 {
                     queue.lastAckedSequence = batch.baseSequence &+ Int32(batch.recordCount - 1)
                 }
-                state.queues[key] = queue
             }
             return release(batch, report: report, state: &state)
         }
@@ -34,11 +33,12 @@ extension RecordAccumulator {
     /// the producer bumps its epoch before sending more (as the Java client does).
     func failed(_ batch: ProducerBatch, wasInFlight: Bool, report: (Int) -> KafkaDeliveryReport) -> WaiterResumptions {
         state.withLock { state in
-            let key = batch.topicPartition
-            if wasInFlight, var queue = state.queues[key] {
-                queue.inFlight -= 1
-                if batch.identity?.generation != state.identity.generation, batch.identity != nil { queue.staleInFlight -= 1 }
-                state.queues[key] = queue
+            let generation = state.identity.generation
+            if wasInFlight {
+                state.table.withQueue(batch.topicPartition) { queue in
+                    queue.inFlight -= 1
+                    if batch.identity?.generation != generation, batch.identity != nil { queue.staleInFlight -= 1 }
+                }
             }
             if settings.idempotent && batch.identity != nil { state.needsEpochBump = true }
             return release(batch, report: report, state: &state)
@@ -52,13 +52,14 @@ extension RecordAccumulator {
         state.withLock { state in
             var batch = batch
             batch.notBefore = now.advanced(by: delay)
-            let key = batch.topicPartition
-            var queue = state.queues[key] ?? PartitionQueue()
-            queue.inFlight -= 1
-            if batch.identity != nil, batch.identity?.generation != state.identity.generation { queue.staleInFlight -= 1 }
-            let index = queue.sealed.firstIndex { $0.baseSequence < 0 || $0.baseSequence > batch.baseSequence } ?? queue.sealed.endIndex
-            queue.sealed.insert(batch, at: settings.idempotent ? index : 0)
-            state.queues[key] = queue
+            let generation = state.identity.generation
+            let idempotent = settings.idempotent
+            state.table.withQueue(batch.topicPartition) { queue in
+                queue.inFlight -= 1
+                if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
+                let index = queue.sealed.firstIndex { $0.baseSequence < 0 || $0.baseSequence > batch.baseSequence } ?? queue.sealed.endIndex
+                queue.sealed.insert(batch, at: idempotent ? index : 0)
+            }
             if bumpEpoch { state.needsEpochBump = true }
         }
     }
@@ -68,7 +69,7 @@ extension RecordAccumulator {
     /// after an earlier batch failed and is being re-sent.
     func isAwaitingEarlierBatch(_ batch: ProducerBatch) -> Bool {
         state.withLock { state in
-            guard let queue = state.queues[batch.topicPartition] else { return false }
+            guard let queue = state.table.queue(batch.topicPartition) else { return false }
             return batch.baseSequence != queue.lastAckedSequence &+ 1
         }
     }
@@ -79,10 +80,10 @@ extension RecordAccumulator {
         state.withLock { state in
             state.identity = ProducerIdentity(producerId: producerId, epoch: epoch, generation: state.identity.generation + 1)
             state.needsEpochBump = false
-            for key in Array(state.queues.keys) {
-                state.queues[key]!.nextSequence = 0
-                state.queues[key]!.lastAckedSequence = -1
-                state.queues[key]!.staleInFlight = state.queues[key]!.inFlight
+            state.table.forEachQueue { _, queue in
+                queue.nextSequence = 0
+                queue.lastAckedSequence = -1
+                queue.staleInFlight = queue.inFlight
             }
         }
     }
@@ -118,6 +119,10 @@ extension RecordAccumulator {
     private func release(_ batch: ProducerBatch, report: (Int) -> KafkaDeliveryReport, state: inout State) -> WaiterResumptions {
         state.bufferedBytes -= batch.bufferedBytes
         state.bufferedRecords -= batch.recordCount
+        if let bytes = batch.bytes, state.bufferPool.count < 16, bytes.capacity >= 16_384 {
+            // Unique again once the response handler lets go of the batch.
+            state.bufferPool.append(bytes)
+        }
         var resumptions: WaiterResumptions = []
         if !state.waiters.isEmpty {
             for (index, id) in batch.ids.enumerated() {

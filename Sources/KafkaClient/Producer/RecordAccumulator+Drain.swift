@@ -25,45 +25,45 @@ extension RecordAccumulator {
             let bumping = state.needsEpochBump
             var anyInFlight = false
 
-            for key in Array(state.queues.keys) {
-                guard var queue = state.queues.removeValue(forKey: key) else { continue }
-                defer { state.queues[key] = queue }
+            var table = state.table
+            state.table = ProducerTopicTable()
+            defer { state.table = table }
+            table.forEachQueue { key, queue in
                 if queue.inFlight > 0 { anyInFlight = true }
                 expire(&queue, now: now, into: &result.expired, state: &state)
-                if let open = queue.open {
-                    let due = open.createdAt.advanced(by: settings.linger)
+                if let createdAt = queue.openCreatedAt {
+                    let due = createdAt.advanced(by: settings.linger)
                     if flushing || due <= now {
-                        queue.sealed.append(open)
-                        queue.open = nil
+                        queue.sealOpenBatch()
                     } else {
                         result.nextWake = min(result.nextWake ?? due, due)
                     }
                 }
-                guard !bumping, var batch = queue.sealed.first else { continue }
-                if let notBefore = batch.notBefore, notBefore > now {
+                guard !bumping, !queue.sealed.isEmpty else { return }
+                if let notBefore = queue.sealed[0].notBefore, notBefore > now {
                     result.nextWake = min(result.nextWake ?? notBefore, notBefore)
-                    continue
+                    return
                 }
-                guard queue.inFlight < settings.maxInFlightPerPartition else { continue }
+                guard queue.inFlight < settings.maxInFlightPerPartition else { return }
                 guard let broker = leader(key) else {
                     result.needsMetadata.insert(key.topic)
-                    continue
+                    return
                 }
-                guard state.brokerInFlight[broker, default: 0] < maxInFlightPerBroker else { continue }
-                let size = batch.sizeInBytes
+                guard state.brokerInFlight[broker, default: 0] < maxInFlightPerBroker else { return }
+                let size = queue.sealed[0].sizeInBytes
                 let used = requestBytes[broker, default: 0]
-                guard used == 0 || used + size <= settings.maxRequestSize else { continue }
-                if settings.idempotent {
-                    // Batches stamped before an epoch bump wait for the older ones in flight.
-                    if batch.identity?.generation != state.identity.generation {
-                        guard queue.staleInFlight == 0 else { continue }
-                        batch.identity = state.identity
-                        batch.baseSequence = queue.nextSequence
-                        queue.nextSequence = queue.nextSequence &+ Int32(batch.recordCount)
-                        if queue.nextSequence < 0 { queue.nextSequence = 0 }  // sequences wrap at Int32.max (KIP-98)
-                    }
+                guard used == 0 || used + size <= settings.maxRequestSize else { return }
+                let restamp = settings.idempotent && queue.sealed[0].identity?.generation != state.identity.generation
+                // Batches stamped before an epoch bump wait for the older ones in flight.
+                if restamp && queue.staleInFlight > 0 { return }
+                // Moved out, so the batch's buffers stay uniquely referenced and finish in place.
+                var batch = queue.sealed.removeFirst()
+                if restamp {
+                    batch.identity = state.identity
+                    batch.baseSequence = queue.nextSequence
+                    queue.nextSequence = queue.nextSequence &+ Int32(batch.recordCount)
+                    if queue.nextSequence < 0 { queue.nextSequence = 0 }  // sequences wrap at Int32.max (KIP-98)
                 }
-                queue.sealed.removeFirst()
                 queue.inFlight += 1
                 batch.attempts += 1
                 requestBytes[broker] = used + size
@@ -85,9 +85,9 @@ extension RecordAccumulator {
             if first.identity != nil { state.needsEpochBump = true }
             expired.append(first)
         }
-        if let open = queue.open, open.createdAt.advanced(by: timeout) <= now {
-            queue.open = nil
-            expired.append(open)
+        if let createdAt = queue.openCreatedAt, createdAt.advanced(by: timeout) <= now {
+            queue.sealOpenBatch()
+            expired.append(queue.sealed.removeLast())
         }
     }
 

@@ -26,6 +26,13 @@ final class RecordAccumulator: Sendable {
 
     struct PartitionQueue {
         var open: ProducerBatch?
+        /// The open batch's record count, size and creation time, kept beside it so
+        /// that checking them does not copy the batch.
+        var openRecords = 0
+        var openBytes = 0
+        var openCreatedAt: ContinuousClock.Instant?
+        /// The size the last batch reached, to size the next one's buffer.
+        var lastBatchBytes = 0
         /// Sealed batches, oldest (lowest sequence) first.
         var sealed: [ProducerBatch] = []
         var inFlight = 0
@@ -42,10 +49,9 @@ final class RecordAccumulator: Sendable {
     }
 
     struct State {
-        var queues: [TopicPartition: PartitionQueue] = [:]
+        var table = ProducerTopicTable()
         /// Records for topics whose partition count is not known yet.
         var unpartitioned: [String: [PendingRecord]] = [:]
-        var partitionCounts: [String: Int32] = [:]
         var bufferedBytes = 0
         var bufferedRecords = 0
         var partitioner = PartitionerState()
@@ -59,6 +65,8 @@ final class RecordAccumulator: Sendable {
         var waiters: [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] = [:]
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+        /// Buffers of delivered batches, reused for new ones: fresh pages cost more than encoding.
+        var bufferPool: [[UInt8]] = []
     }
 
     let settings: Settings
@@ -68,10 +76,12 @@ final class RecordAccumulator: Sendable {
         self.settings = settings
     }
 
-    /// Milliseconds since the epoch, for record timestamps.
+    /// Milliseconds since the epoch, for record timestamps. The coarse clock costs
+    /// a memory read instead of a timer read and ticks every 1-4 ms, which is within
+    /// what Kafka's millisecond timestamps promise.
     static func wallClockMilliseconds() -> Int64 {
         var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
+        clock_gettime(CLOCK_REALTIME_COARSE, &now)
         return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 
@@ -89,8 +99,7 @@ final class RecordAccumulator: Sendable {
     /// - Throws: `.queueFull` when `buffer.memory` or the record limit is reached,
     ///   `.messageTooLarge` for a record over `max.request.size`, `.unknownTopicOrPartition`
     ///   for a partition the topic does not have, `.connectionClosed` after close.
-    func append(_ record: KafkaProducerRecord, now: ContinuousClock.Instant,
-                waiter: CheckedContinuation<KafkaDeliveryReport, Never>? = nil) throws(KafkaError) -> Appended {
+    func append(_ record: KafkaProducerRecord, waiter: CheckedContinuation<KafkaDeliveryReport, Never>? = nil) throws(KafkaError) -> Appended {
         let size = record.estimatedSize
         guard size + RecordBatch.headerSize + 100 <= settings.maxRequestSize else {
             throw KafkaError(.messageTooLarge,
@@ -107,8 +116,10 @@ final class RecordAccumulator: Sendable {
             state.nextId &+= 1
             if let waiter { state.waiters[id] = waiter }
 
+            let slot = state.table.slot(for: record.topic)
+            let count = state.table.partitionCount(slot: slot)
             var partition = record.partition
-            if partition == nil, let count = state.partitionCounts[record.topic] {
+            if partition == nil, let count {
                 partition = state.partitioner.partition(for: record.topic, key: record.key, partitionCount: count,
                                                         using: settings.partitioner)
             }
@@ -118,43 +129,55 @@ final class RecordAccumulator: Sendable {
                 state.bufferedRecords += 1
                 return Appended(id: id, wakeSender: true)
             }
-            if let count = state.partitionCounts[record.topic], partition < 0 || partition >= count {
+            if let count, partition < 0 || partition >= count {
                 state.waiters[id] = nil
                 throw KafkaError(.unknownTopicOrPartition, detail: "topic \(record.topic) has no partition \(partition) (it has \(count))",
                                  brokerErrorCode: .unknownTopicOrPartition)
             }
-            let wake = appendLocked(&state, record: record, partition: partition, id: id, timestamp: timestamp, size: size, now: now)
+            guard partition >= 0 else {
+                state.waiters[id] = nil
+                throw KafkaError(.unknownTopicOrPartition, detail: "partition \(partition) is negative", brokerErrorCode: .unknownTopicOrPartition)
+            }
+            let wake = appendLocked(&state, record: record, slot: slot, partition: partition, id: id, timestamp: timestamp, size: size)
             return Appended(id: id, wakeSender: wake)
         }
     }
 
     /// Appends to the open batch of `topic`-`partition`, sealing it first when the
     /// record would overflow `batch.size`. Returns true when the sender should look.
-    func appendLocked(_ state: inout State, record: KafkaProducerRecord, partition: Int32, id: UInt64, timestamp: Int64,
-                      size: Int, now: ContinuousClock.Instant) -> Bool {
-        let topicPartition = TopicPartition(topic: record.topic, partition: partition)
+    func appendLocked(_ state: inout State, record: KafkaProducerRecord, slot: Int, partition: Int32, id: UInt64, timestamp: Int64,
+                      size: Int) -> Bool {
         var wake = false
         var sealedFull = false
-        state.queues[topicPartition, default: PartitionQueue()].withOpenBatch { queue in
-            if let open = queue.open, open.recordCount > 0, open.sizeInBytes + size > settings.batchSize {
-                queue.sealed.append(open)
-                queue.open = nil
+        let batchSize = settings.batchSize
+        var pool = state.bufferPool
+        state.bufferPool = []
+        state.table.withQueue(slot: slot, partition: partition) { queue in
+            if queue.openRecords > 0, queue.openBytes + size > batchSize {
+                queue.sealOpenBatch()
                 wake = true
                 sealedFull = true
             }
-            if queue.open == nil {
-                queue.open = ProducerBatch(topicPartition: topicPartition, estimatedSize: max(settings.batchSize, size + 128),
-                                           createdAt: now)
+            if queue.openCreatedAt == nil {
+                let now = ContinuousClock.now
+                // Sized like the partition's last batch rather than batch.size, so lingered
+                // small batches do not each reserve (and fault in) a full batch.size buffer.
+                let estimate = max(min(batchSize, max(16_384, queue.lastBatchBytes + queue.lastBatchBytes / 4)), size + 128)
+                let reusable = pool.last.map { $0.capacity >= estimate } ?? false
+                queue.open = ProducerBatch(topicPartition: TopicPartition(topic: record.topic, partition: partition),
+                                           estimatedSize: estimate, createdAt: now, reusing: reusable ? pool.removeLast() : [])
+                queue.openCreatedAt = now
+                queue.openBytes = RecordBatch.headerSize
                 wake = true
             }
-            queue.open!.encoder.append(key: record.key, value: record.value, headers: record.headers, timestamp: timestamp)
-            queue.open!.ids.append(id)
-            queue.open!.timestamps.append(timestamp)
-            queue.open!.bufferedBytes += size
+            queue.open!.append(record, id: id, timestamp: timestamp, size: size)
+            queue.openRecords += 1
+            queue.openBytes += size
         }
+        state.bufferPool = pool
         state.bufferedBytes += size
         state.bufferedRecords += 1
-        if sealedFull, record.partition == nil, record.key == nil, let count = state.partitionCounts[record.topic] {
+        if sealedFull, record.partition == nil, record.key == nil, let count = state.table.partitionCount(slot: slot) {
             // A keyless batch filled: the sticky partitioner moves on (KIP-794).
             state.partitioner.batchCompleted(topic: record.topic, partition: partition, partitionCount: count)
         }
@@ -163,10 +186,11 @@ final class RecordAccumulator: Sendable {
 
     /// Records how many partitions `topic` has, partitioning records that waited for it.
     /// Returns the records that cannot be placed (the topic does not exist or the partition is invalid).
-    func updatePartitionCount(topic: String, count: Int32?, now: ContinuousClock.Instant) -> [PendingRecord] {
+    func updatePartitionCount(topic: String, count: Int32?) -> [PendingRecord] {
         state.withLock { state in
             guard let count, count > 0 else { return [] }
-            state.partitionCounts[topic] = count
+            let slot = state.table.slot(for: topic)
+            state.table.setPartitionCount(count, slot: slot)
             guard let waiting = state.unpartitioned.removeValue(forKey: topic) else { return [] }
             var rejected: [PendingRecord] = []
             for pending in waiting {
@@ -179,8 +203,8 @@ final class RecordAccumulator: Sendable {
                     rejected.append(pending)
                     continue
                 }
-                _ = appendLocked(&state, record: pending.record, partition: partition, id: pending.id, timestamp: pending.timestamp,
-                                 size: size, now: now)
+                _ = appendLocked(&state, record: pending.record, slot: slot, partition: partition, id: pending.id,
+                                 timestamp: pending.timestamp, size: size)
             }
             return rejected
         }
@@ -205,8 +229,13 @@ final class RecordAccumulator: Sendable {
 }
 
 extension RecordAccumulator.PartitionQueue {
-    /// Runs `body` on the queue in place (avoids copying the open batch's buffer).
-    mutating func withOpenBatch(_ body: (inout Self) -> Void) {
-        body(&self)
+    /// Moves the open batch to the end of the sealed ones.
+    mutating func sealOpenBatch() {
+        guard let batch = open.take() else { return }
+        sealed.append(batch)
+        lastBatchBytes = openBytes
+        openRecords = 0
+        openBytes = 0
+        openCreatedAt = nil
     }
 }

@@ -190,9 +190,10 @@ final class ConnectionLoop {
     }
 
     private func writeRequest(token: UInt64, correlationId: Int32, version: Int16) {
-        guard let request = pending[token] else { return }
+        guard let request = pending[token], let encode = request.encode else { return }
         do {
-            try outbound.appendFrame { (writer) throws(KafkaWireError) in try request.encode(&writer, version, correlationId) }
+            try outbound.appendFrame { (writer) throws(KafkaWireError) in try encode(&writer, version, correlationId) }
+            pending[token]?.encode = nil
         } catch {
             let failure = KafkaError(.invalidConfiguration, detail: "the request could not be encoded at v\(version): \(error)",
                                      apiKey: request.request.apiKey)

@@ -21,8 +21,9 @@ struct PendingRequest: Sendable {
     typealias Encoder = @Sendable (_ writer: inout WireWriter, _ version: Int16, _ correlationId: Int32) throws(KafkaWireError) -> Void
 
     var request: ConnectionStateMachine.Request
-    /// Appends the request frame (header and body, no size prefix) at the negotiated version.
-    var encode: Encoder
+    /// Appends the request frame (header and body, no size prefix) at the negotiated version;
+    /// dropped once written, so the request's buffers are freed before its response arrives.
+    var encode: Encoder?
     /// Receives the response frame, `nil` for requests without a response, or the failure.
     var completion: @Sendable (Result<ResponseFrame?, KafkaError>) -> Void
 }

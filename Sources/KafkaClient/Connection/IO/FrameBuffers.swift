@@ -42,7 +42,7 @@ struct InboundFrameBuffer {
         if readIndex == storage.count {
             storage.removeAll(keepingCapacity: true)
             readIndex = 0
-        } else if readIndex > 1 << 20 {
+        } else if readIndex > 1 << 20 && readIndex * 2 > storage.count {
             compact(reserving: 0)
         }
         return nil
@@ -102,7 +102,8 @@ struct OutboundFrameBuffer {
         if isEmpty {
             writer.bytes.removeAll(keepingCapacity: true)
             sentIndex = 0
-        } else if sentIndex > 1 << 20 {
+        } else if sentIndex > 1 << 20 && sentIndex * 2 > writer.count {
+            // Only once most of the buffer is sent, so each byte moves at most once.
             writer.bytes.removeFirst(sentIndex)
             sentIndex = 0
         }
