@@ -87,6 +87,7 @@ extension ProducerSender {
             fail(batch, wasInFlight: true, error: failure)
             return
         }
+        metrics.retries.increment()
         logger.debug("retrying batch", metadata: ["partition": "\(batch.topicPartition)", "attempt": "\(batch.attempts)",
                                                   "error": "\(error.code)"])
         accumulator.retry(batch, now: now, bumpEpoch: bumpEpoch, random: &random)
@@ -101,6 +102,11 @@ extension ProducerSender {
                                 offset: baseOffset >= 0 ? baseOffset + Int64(index) : -1,
                                 timestamp: logAppendTime >= 0 ? logAppendTime : batch.timestamps[index], error: nil)
         }
+        metrics.recordsSent.increment(by: batch.recordCount)
+        if let bytes = batch.bytes {
+            metrics.bytesSent.increment(by: bytes.count)
+            metrics.batchSize.record(bytes.count)
+        }
         let waiters = accumulator.acknowledged(batch, report: report)
         for (waiter, report) in waiters { waiter.resume(returning: report) }
         if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
@@ -114,6 +120,7 @@ extension ProducerSender {
         }
         logger.debug("batch failed", metadata: ["partition": "\(batch.topicPartition)", "records": "\(batch.recordCount)",
                                                 "error": "\(error)"])
+        metrics.recordErrors.increment(by: batch.recordCount)
         let waiters = accumulator.failed(batch, wasInFlight: wasInFlight, report: report)
         for (waiter, report) in waiters { waiter.resume(returning: report) }
         if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
@@ -133,6 +140,7 @@ extension ProducerSender {
             KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: pending.id), topic: pending.record.topic,
                                 partition: pending.record.partition ?? -1, offset: nil, timestamp: pending.timestamp, error: error)
         }
+        metrics.recordErrors.increment(by: records.count)
         let waiters = accumulator.takeWaiters(for: records.map(\.id))
         for report in reports { waiters[report.id.rawValue]?.resume(returning: report) }
         events?.yield(.deliveryReports(reports))

@@ -12,6 +12,7 @@ final class ProducerSender: Sendable {
     let wakeup = SenderWakeup()
     let events: AsyncStream<KafkaProducerEvent>.Continuation?
     let logger: Logger
+    let metrics: ProducerMetrics
     /// Leaders by partition, from the latest metadata.
     let leaders = Mutex<[TopicPartition: Int32]>([:])
     let connections = Mutex<[Int32: BrokerConnection]>([:])
@@ -26,6 +27,7 @@ final class ProducerSender: Sendable {
         self.cluster = cluster
         self.events = events
         self.logger = logger
+        metrics = ProducerMetrics(clientId: configuration.cluster.connection.clientId)
     }
 
     var producerIdNeeded: Bool {
@@ -49,6 +51,10 @@ final class ProducerSender: Sendable {
             let snapshot = leaders.withLock { $0 }
             let drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
             for batch in drained.expired { expire(batch) }
+            let usage = accumulator.usage
+            metrics.inFlightRequests.record(usage.inFlightRequests)
+            metrics.bufferedBytes.record(usage.bytes)
+            metrics.bufferedRecords.record(usage.records)
             var requests = drained.requests
             for broker in Array(requests.keys) {
                 // Taken out of the dictionary so each batch's buffer is uniquely referenced.

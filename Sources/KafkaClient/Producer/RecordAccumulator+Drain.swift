@@ -91,6 +91,11 @@ extension RecordAccumulator {
         }
     }
 
+    /// Buffered bytes and records, and Produce requests in flight, for metrics.
+    var usage: (bytes: Int, records: Int, inFlightRequests: Int) {
+        state.withLock { ($0.bufferedBytes, $0.bufferedRecords, $0.brokerInFlight.values.reduce(0, +)) }
+    }
+
     /// Asks the sender to send everything now rather than after `linger.ms`.
     func requestFlush() {
         state.withLock { $0.flushRequested = true }
