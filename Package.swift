@@ -107,7 +107,8 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
-                           .product(name: "MetricsTestKit", package: "swift-metrics")],
+                           .product(name: "MetricsTestKit", package: "swift-metrics"),
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             exclude: ["Peers"],
             swiftSettings: strictSwift
         ),
