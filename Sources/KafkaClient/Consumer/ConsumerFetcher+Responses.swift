@@ -1,0 +1,100 @@
+import KafkaWire
+
+/// Fetch responses, handled on the connection's thread: decode, filter, advance
+/// the fetch position, and hand chunks to the application.
+extension ConsumerFetcher {
+    func handle(_ result: Result<ResponseFrame?, KafkaError>, entries: [(TopicPartition, Int64, UInt64)], broker: Int32) {
+        defer {
+            release(entries.map(\.0))
+            shared.wakeup.signal()
+        }
+        let response: FetchResponse
+        do throws(KafkaError) {
+            guard let frame = try result.get() else { return }
+            do {
+                response = try FetchResponse.decodeFrame(frame.bytes, version: frame.version).body
+            } catch {
+                throw KafkaError(.protocolViolation, detail: "undecodable Fetch response: \(error)", apiKey: .fetch, brokerId: broker)
+            }
+        } catch {
+            metadataDirty.store(true, ordering: .releasing)
+            shared.report(error)
+            return
+        }
+        let requested = Dictionary(entries.map { ($0.0, (offset: $0.1, generation: $0.2)) }, uniquingKeysWith: { first, _ in first })
+        let topLevel = KafkaErrorCode(response.errorCode)
+        if topLevel.isError {
+            shared.report(KafkaError.broker(topLevel, apiKey: .fetch, brokerId: broker))
+            return
+        }
+        for topic in response.responses {
+            for data in topic.partitions {
+                let key = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
+                guard let request = requested[key] else { continue }
+                handlePartition(data, key: key, fetchedFrom: request.offset, generation: request.generation, broker: broker)
+            }
+        }
+    }
+
+    private func handlePartition(_ data: FetchResponse.FetchableTopicResponse.PartitionData, key: TopicPartition, fetchedFrom offset: Int64,
+                                 generation: UInt64, broker: Int32) {
+        let code = KafkaErrorCode(data.errorCode)
+        switch code {
+        case .noError:
+            break
+        case .offsetOutOfRange:
+            outOfRange(key, offset: offset, generation: generation)
+            return
+        default:
+            if code.isRetriable { metadataDirty.store(true, ordering: .releasing) }
+            shared.report(KafkaError.broker(code, apiKey: .fetch, message: "\(key): \(code.message)", brokerId: broker))
+            return
+        }
+        let batches: [RecordBatch]
+        do {
+            let options = RecordDecodingOptions(decompressedSizeLimit: configuration.maxDecompressedBatchSize,
+                                                verifyChecksums: configuration.checkCRCs)
+            batches = try RecordBatchDecoder.decodeAll(data.records ?? [], options: options)
+        } catch {
+            // A corrupt batch: report it and stop fetching the partition until the application seeks past it.
+            shared.report(KafkaError(.protocolViolation, detail: "\(key) at offset \(offset): \(error)", apiKey: .fetch, brokerId: broker))
+            shared.state.withLock { state in
+                if state.partitions[key]?.generation == generation { state.partitions[key]?.isPaused = true }
+            }
+            return
+        }
+        let aborted = (data.abortedTransactions ?? []).map {
+            FetchedRecordFilter.AbortedTransaction(producerId: $0.producerId, firstOffset: $0.firstOffset)
+        }
+        let (selections, nextOffset) = FetchedRecordFilter.select(batches, from: offset, isolation: configuration.isolationLevel,
+                                                                  abortedTransactions: aborted)
+        let advanced: Bool = shared.state.withLock { state in
+            guard state.partitions[key]?.generation == generation else { return false }
+            state.partitions[key]?.highWatermark = data.highWatermark
+            state.partitions[key]?.lastStableOffset = data.lastStableOffset
+            if nextOffset > offset { state.partitions[key]?.fetchOffset = nextOffset }
+            return true
+        }
+        guard advanced, !selections.isEmpty else { return }
+        shared.deliver(FetchedChunk(topicPartition: key, generation: generation, selections: selections,
+                                    bytes: data.records?.count ?? 0, nextOffset: nextOffset))
+    }
+
+    /// OFFSET_OUT_OF_RANGE: restart per `auto.offset.reset`, or report and pause.
+    private func outOfRange(_ key: TopicPartition, offset: Int64, generation: UInt64) {
+        let policy = configuration.autoOffsetReset
+        shared.state.withLock { state in
+            guard state.partitions[key]?.generation == generation else { return }
+            switch policy {
+            case .earliest: state.partitions[key]?.pendingStart = .earliest
+            case .latest: state.partitions[key]?.pendingStart = .latest
+            case .error: state.partitions[key]?.isPaused = true
+            }
+            state.partitions[key]?.fetchOffset = nil
+        }
+        let error = KafkaError.broker(.offsetOutOfRange, apiKey: .fetch, message: "\(key): offset \(offset) is out of range; "
+                                      + (policy == .error ? "partition paused (auto.offset.reset=error)" : "resetting to \(policy)"))
+        shared.report(error)
+        logger.debug("offset out of range", metadata: ["partition": "\(key)", "offset": "\(offset)"])
+    }
+}

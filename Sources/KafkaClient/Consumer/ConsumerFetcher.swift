@@ -1,0 +1,185 @@
+import KafkaWire
+import Logging
+import Synchronization
+
+/// The consumer's background loop: resolves start offsets, keeps one Fetch
+/// request in flight per leader broker while the prefetch buffer has room, and
+/// decodes responses on the connection's thread into chunks for the application.
+final class ConsumerFetcher: Sendable {
+    let configuration: KafkaConsumer.Configuration
+    let cluster: KafkaCluster
+    let shared: ConsumerState
+    let logger: Logger
+    let leaders = Mutex<[TopicPartition: Int32]>([:])
+    let metadataDirty = Atomic<Bool>(true)
+    let stopping = Atomic<Bool>(false)
+
+    init(configuration: KafkaConsumer.Configuration, cluster: KafkaCluster, shared: ConsumerState, logger: Logger) {
+        self.configuration = configuration
+        self.cluster = cluster
+        self.shared = shared
+        self.logger = logger
+    }
+
+    func run() async {
+        var random = SystemRandomNumberGenerator()
+        var failures = 0
+        while !stopping.load(ordering: .acquiring) {
+            do throws(KafkaError) {
+                if metadataDirty.exchange(false, ordering: .acquiringAndReleasing) { try await refreshLeaders() }
+                try await resolveStartOffsets()
+                failures = 0
+            } catch {
+                failures += 1
+                metadataDirty.store(true, ordering: .releasing)
+                shared.report(error)
+                logger.debug("consumer fetcher setback", metadata: ["error": "\(error)"])
+                let delay = ReconnectBackoff(base: .milliseconds(100), maximum: .seconds(2)).delay(afterFailures: failures, using: &random)
+                try? await Task.sleep(for: delay)
+                continue
+            }
+            await sendFetches()
+            await shared.wakeup.wait(until: .now.advanced(by: .milliseconds(200)))
+        }
+    }
+
+    // MARK: Metadata and start offsets
+
+    func refreshLeaders() async throws(KafkaError) {
+        let topics = Array(Set(shared.state.withLock { $0.partitions.keys.map(\.topic) }))
+        guard !topics.isEmpty else { return }
+        let metadata = try await cluster.refreshMetadata(topics: topics)
+        var map: [TopicPartition: Int32] = [:]
+        for name in topics {
+            guard let topic = metadata.topics[name] else { continue }
+            if topic.error == .unknownTopicOrPartition {
+                shared.report(KafkaError.broker(.unknownTopicOrPartition, apiKey: .metadata, message: "topic \(name) does not exist"))
+            }
+            for partition in topic.partitions where partition.leaderId >= 0 {
+                map[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderId
+            }
+        }
+        leaders.withLock { $0 = map }
+    }
+
+    /// ListOffsets for partitions assigned at earliest, latest or a timestamp.
+    func resolveStartOffsets() async throws(KafkaError) {
+        let pending = shared.state.withLock { state in
+            state.partitions.compactMap { key, value in value.pendingStart.map { (key, $0, value.generation) } }
+        }
+        guard !pending.isEmpty else { return }
+        let leaderMap = leaders.withLock { $0 }
+        var byBroker: [Int32: [(TopicPartition, KafkaConsumerStartOffset, UInt64)]] = [:]
+        for entry in pending {
+            guard let leader = leaderMap[entry.0] else {
+                metadataDirty.store(true, ordering: .releasing)
+                continue
+            }
+            byBroker[leader, default: []].append(entry)
+        }
+        for (broker, entries) in byBroker {
+            var request = ListOffsetsRequest()
+            request.replicaId = -1
+            request.isolationLevel = configuration.isolationLevel.rawValue
+            request.topics = Dictionary(grouping: entries, by: { $0.0.topic }).map { topic, items in
+                ListOffsetsRequest.ListOffsetsTopic(name: topic, partitions: items.map { item in
+                    var partition = ListOffsetsRequest.ListOffsetsTopic.ListOffsetsPartition()
+                    partition.partitionIndex = item.0.partition
+                    switch item.1 {
+                    case .earliest: partition.timestamp = -2
+                    case .latest: partition.timestamp = -1
+                    case .timestamp(let milliseconds): partition.timestamp = milliseconds
+                    case .offset(let offset): partition.timestamp = offset  // not reached: exact offsets need no lookup
+                    }
+                    return partition
+                })
+            }
+            let response = try await cluster.send(request, to: .broker(broker))
+            var resolved: [TopicPartition: Int64] = [:]
+            for topic in response.topics {
+                for partition in topic.partitions {
+                    let key = TopicPartition(topic: topic.name, partition: partition.partitionIndex)
+                    let code = KafkaErrorCode(partition.errorCode)
+                    guard !code.isError else {
+                        if code.isRetriable { metadataDirty.store(true, ordering: .releasing) }
+                        throw KafkaError.broker(code, apiKey: .listOffsets, message: "\(key): \(code.message)", brokerId: broker)
+                    }
+                    // -1 for a timestamp past the last record: start at the end.
+                    resolved[key] = partition.offset
+                }
+            }
+            let needEnd = resolved.filter { $0.value < 0 }.map(\.key)
+            shared.state.withLock { state in
+                for (key, _, generation) in entries {
+                    guard let offset = resolved[key], offset >= 0, state.partitions[key]?.generation == generation else { continue }
+                    state.partitions[key]?.fetchOffset = offset
+                    state.partitions[key]?.position = offset
+                    state.partitions[key]?.pendingStart = nil
+                }
+                for key in needEnd where state.partitions[key]?.pendingStart != nil {
+                    state.partitions[key]?.pendingStart = .latest
+                }
+            }
+        }
+    }
+
+    // MARK: Fetching
+
+    /// One Fetch per leader broker for its fetchable partitions.
+    func sendFetches() async {
+        guard shared.hasRoom else { return }
+        let leaderMap = leaders.withLock { $0 }
+        let ready: [Int32: [(TopicPartition, Int64, UInt64)]] = shared.state.withLock { state in
+            var byBroker: [Int32: [(TopicPartition, Int64, UInt64)]] = [:]
+            for (key, partition) in state.partitions where !partition.isPaused && !partition.isFetching {
+                guard let offset = partition.fetchOffset, let leader = leaderMap[key] else { continue }
+                byBroker[leader, default: []].append((key, offset, partition.generation))
+            }
+            for entries in byBroker.values { for entry in entries { state.partitions[entry.0]?.isFetching = true } }
+            return byBroker
+        }
+        for (broker, entries) in ready {
+            let connection: BrokerConnection
+            do {
+                connection = try await cluster.connection(toBroker: broker)
+            } catch {
+                release(entries.map(\.0))
+                metadataDirty.store(true, ordering: .releasing)
+                shared.report(error)
+                continue
+            }
+            let request = fetchRequest(for: entries)
+            let timeout = configuration.fetchMaxWait + configuration.cluster.connection.requestTimeout
+            connection.submit(request, timeout: timeout, versionCeiling: 12) { [self] result in
+                handle(result, entries: entries, broker: broker)
+            }
+        }
+    }
+
+    func fetchRequest(for entries: [(TopicPartition, Int64, UInt64)]) -> FetchRequest {
+        var request = FetchRequest()
+        request.replicaId = -1
+        request.maxWaitMs = Int32(clamping: configuration.fetchMaxWait.components.seconds * 1000
+            + configuration.fetchMaxWait.components.attoseconds / 1_000_000_000_000_000)
+        request.minBytes = configuration.fetchMinBytes
+        request.maxBytes = configuration.fetchMaxBytes
+        request.isolationLevel = configuration.isolationLevel.rawValue
+        request.topics = Dictionary(grouping: entries, by: { $0.0.topic }).map { topic, items in
+            FetchRequest.FetchTopic(topic: topic, partitions: items.map { item in
+                var partition = FetchRequest.FetchTopic.FetchPartition()
+                partition.partition = item.0.partition
+                partition.fetchOffset = item.1
+                partition.partitionMaxBytes = configuration.maxPartitionFetchBytes
+                return partition
+            })
+        }
+        return request
+    }
+
+    /// Marks partitions as no longer being fetched.
+    func release(_ partitions: [TopicPartition]) {
+        shared.state.withLock { state in
+            for key in partitions { state.partitions[key]?.isFetching = false }
+        }
+    }
+}

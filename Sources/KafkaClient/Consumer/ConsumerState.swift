@@ -1,0 +1,120 @@
+import Synchronization
+
+/// What the consumer's fetcher, its messages iterator and its API share: the
+/// assignment with positions, and the prefetched chunks bounded by bytes.
+final class ConsumerState: Sendable {
+    struct State {
+        var partitions: [TopicPartition: ConsumerPartitionState] = [:]
+        var chunks: [FetchedChunk] = []
+        var chunkHead = 0
+        var bufferedBytes = 0
+        var messageWaiter: CheckedContinuation<FetchedChunk?, Never>?
+        var errors: [KafkaError] = []
+        var isClosed = false
+        var nextGeneration: UInt64 = 1
+    }
+
+    let state = Mutex(State())
+    /// The partition (and generation) whose chunk the iterator is going through, and
+    /// the offset after its last delivered record: positions move per message for
+    /// the cost of one relaxed store.
+    let current = Mutex<(partition: TopicPartition, generation: UInt64)?>(nil)
+    let currentNextOffset = Atomic<Int64>(-1)
+    let maxPrefetchBytes: Int
+    /// Signalled when the fetcher may have work: responses, assignment changes, space in the buffer.
+    let wakeup = SenderWakeup()
+
+    init(maxPrefetchBytes: Int) {
+        self.maxPrefetchBytes = maxPrefetchBytes
+    }
+
+    /// Adds a fetched chunk, or hands it straight to a waiting iterator.
+    /// Dropped when the partition was seeked or unassigned since the fetch.
+    func deliver(_ chunk: FetchedChunk) {
+        let waiter: CheckedContinuation<FetchedChunk?, Never>? = state.withLock { state in
+            guard let partition = state.partitions[chunk.topicPartition], partition.generation == chunk.generation else { return nil }
+            if let waiter = state.messageWaiter {
+                state.messageWaiter = nil
+                return waiter
+            }
+            state.chunks.append(chunk)
+            state.bufferedBytes += chunk.bytes
+            return nil
+        }
+        waiter?.resume(returning: chunk)
+    }
+
+    /// The next chunk for the application, waiting for one; nil once closed.
+    func nextChunk() async -> FetchedChunk? {
+        await withCheckedContinuation { (continuation: CheckedContinuation<FetchedChunk?, Never>) in
+            let (ready, wakeFetcher): (FetchedChunk??, Bool) = state.withLock { state in
+                while state.chunkHead < state.chunks.count {
+                    let chunk = state.chunks[state.chunkHead]
+                    state.chunkHead += 1
+                    let wasFull = state.bufferedBytes >= maxPrefetchBytes
+                    state.bufferedBytes -= chunk.bytes
+                    if state.chunkHead == state.chunks.count {
+                        state.chunks.removeAll(keepingCapacity: true)
+                        state.chunkHead = 0
+                    } else if state.chunkHead > 1024 {
+                        state.chunks.removeFirst(state.chunkHead)
+                        state.chunkHead = 0
+                    }
+                    // A chunk from before a seek is stale.
+                    guard state.partitions[chunk.topicPartition]?.generation == chunk.generation else { continue }
+                    return (.some(chunk), wasFull && state.bufferedBytes < maxPrefetchBytes)
+                }
+                if state.isClosed { return (.some(nil), false) }
+                state.messageWaiter = continuation
+                return (nil, true)
+            }
+            if wakeFetcher { wakeup.signal() }
+            if let ready { continuation.resume(returning: ready) }
+        }
+    }
+
+    /// The next offset the application will receive from `partition`.
+    func position(_ partition: TopicPartition) -> Int64? {
+        let active = current.withLock { $0 }
+        return state.withLock { state in
+            guard let entry = state.partitions[partition] else { return nil }
+            if let active, active.partition == partition, active.generation == entry.generation {
+                let next = currentNextOffset.load(ordering: .relaxed)
+                if next >= 0 { return next }
+            }
+            return entry.position
+        }
+    }
+
+    /// The iterator moves to `chunk` (nil: none); the finished chunk's end becomes its partition's position.
+    func iterating(_ chunk: FetchedChunk?, finished: FetchedChunk?) {
+        if let finished {
+            state.withLock { state in
+                if state.partitions[finished.topicPartition]?.generation == finished.generation {
+                    state.partitions[finished.topicPartition]?.position = finished.nextOffset
+                }
+            }
+        }
+        current.withLock { $0 = chunk.map { ($0.topicPartition, $0.generation) } }
+        currentNextOffset.store(-1, ordering: .relaxed)
+    }
+
+    /// Ends iteration: a waiting iterator gets nil.
+    func close() {
+        let waiter = state.withLock { state in
+            state.isClosed = true
+            defer { state.messageWaiter = nil }
+            return state.messageWaiter
+        }
+        waiter?.resume(returning: nil)
+        wakeup.signal()
+    }
+
+    /// Records `error` for the events sequence (the consumer keeps going).
+    func report(_ error: KafkaError) {
+        state.withLock { $0.errors.append(error) }
+    }
+
+    /// True when the buffer is below the prefetch limit.
+    var hasRoom: Bool { state.withLock { $0.bufferedBytes < maxPrefetchBytes } }
+}

@@ -1,0 +1,30 @@
+import KafkaWire
+
+/// Records of one partition from one fetch response, waiting for the application.
+struct FetchedChunk: Sendable {
+    var topicPartition: TopicPartition
+    /// The partition's generation when fetched; a seek or re-assignment makes it stale.
+    var generation: UInt64
+    var selections: [FetchedRecordFilter.Selection]
+    /// Bytes held, for the prefetch limit.
+    var bytes: Int
+    /// The position once every record of the chunk is consumed.
+    var nextOffset: Int64
+}
+
+/// A consumer's per-partition state.
+struct ConsumerPartitionState: Sendable {
+    /// The next offset to fetch; nil until the start offset is resolved.
+    var fetchOffset: Int64?
+    /// A start offset still to resolve with ListOffsets.
+    var pendingStart: KafkaConsumerStartOffset?
+    /// Bumped by every seek, so fetches in flight from before are discarded.
+    var generation: UInt64 = 0
+    var isPaused = false
+    var isFetching = false
+    /// The next offset the application will receive.
+    var position: Int64?
+    /// From the latest fetch response, for lag.
+    var highWatermark: Int64 = -1
+    var lastStableOffset: Int64 = -1
+}

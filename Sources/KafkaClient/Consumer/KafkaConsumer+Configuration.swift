@@ -1,0 +1,30 @@
+extension KafkaConsumer {
+    /// Consumer settings, named after the Java client's (librdkafka's where it differs).
+    public struct Configuration: Sendable {
+        /// Where the cluster, its connections and their security come from.
+        public var cluster: KafkaCluster.Configuration
+        /// What to do when the position is outside the log (`auto.offset.reset`).
+        public var autoOffsetReset: KafkaAutoOffsetReset = .latest
+        /// Whether records of aborted transactions are skipped (`isolation.level`).
+        public var isolationLevel: KafkaIsolationLevel = .readUncommitted
+        /// The broker answers once it has this many bytes (`fetch.min.bytes`) ...
+        public var fetchMinBytes: Int32 = 1
+        /// ... or after this long (`fetch.max.wait.ms`).
+        public var fetchMaxWait: Duration = .milliseconds(500)
+        /// The most bytes one fetch response may carry (`fetch.max.bytes`).
+        public var fetchMaxBytes: Int32 = 52_428_800
+        /// The most bytes per partition in one fetch response (`max.partition.fetch.bytes`).
+        public var maxPartitionFetchBytes: Int32 = 1_048_576
+        /// Fetched bytes held ahead of the application before fetching pauses
+        /// (librdkafka's `queued.max.messages.kbytes`): prefetch is bounded by memory.
+        public var maxPrefetchBytes: Int = 64 * 1024 * 1024
+        /// Whether record batch CRCs are checked (`check.crcs`).
+        public var checkCRCs: Bool = true
+        /// The largest decompressed batch accepted, against decompression bombs.
+        public var maxDecompressedBatchSize: Int = 256 * 1024 * 1024
+
+        public init(bootstrapServers: [String]) {
+            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+import KafkaWire
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Consumes records from assigned partitions.
+///
+/// ```swift
+/// let consumer = try KafkaConsumer(configuration: .init(bootstrapServers: ["localhost:9092"]))
+/// consumer.assign([TopicPartition(topic: "orders", partition: 0): .earliest])
+/// for try await message in consumer.messages { print(message.offset, message.valueString ?? "") }
+/// ```
+///
+/// Fetching runs ahead of the application up to `maxPrefetchBytes`, one Fetch
+/// request in flight per leader broker. Consumer groups (`subscribe`) build on
+/// this and come next.
+public final class KafkaConsumer: Sendable, Service {
+    public let configuration: Configuration
+    /// The cluster client the consumer fetches through.
+    public let cluster: KafkaCluster
+    let shared: ConsumerState
+    let fetcher: ConsumerFetcher
+    private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
+
+    public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.consumer")) throws(KafkaError) {
+        self.configuration = configuration
+        cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)
+        shared = ConsumerState(maxPrefetchBytes: max(1, configuration.maxPrefetchBytes))
+        fetcher = ConsumerFetcher(configuration: configuration, cluster: cluster, shared: shared, logger: logger)
+        let fetcher = self.fetcher
+        fetcherTask.withLock { $0 = Task { await fetcher.run() } }
+    }
+
+    /// The records of the assigned partitions, in offset order per partition.
+    /// Iterate from one task; the sequence ends after `close()`.
+    public var messages: KafkaConsumerMessages { KafkaConsumerMessages(shared: shared) }
+
+    /// Replaces the assignment: these partitions, each starting where given.
+    public func assign(_ partitions: [TopicPartition: KafkaConsumerStartOffset]) {
+        shared.state.withLock { state in
+            var updated: [TopicPartition: ConsumerPartitionState] = [:]
+            for (key, start) in partitions {
+                var partition = ConsumerPartitionState()
+                partition.generation = state.nextGeneration
+                state.nextGeneration += 1
+                Self.apply(start, to: &partition)
+                updated[key] = partition
+            }
+            state.partitions = updated
+        }
+        fetcher.metadataDirty.store(true, ordering: .releasing)
+        shared.wakeup.signal()
+    }
+
+    /// Moves `partition`'s position; records fetched before are dropped.
+    public func seek(_ partition: TopicPartition, to start: KafkaConsumerStartOffset) throws(KafkaError) {
+        try shared.state.withLock { (state) throws(KafkaError) in
+            guard state.partitions[partition] != nil else {
+                throw KafkaError(.invalidConfiguration, detail: "\(partition) is not assigned")
+            }
+            state.partitions[partition]!.generation = state.nextGeneration
+            state.nextGeneration += 1
+            state.partitions[partition]!.isPaused = false
+            Self.apply(start, to: &state.partitions[partition]!)
+        }
+        shared.wakeup.signal()
+    }
+
+    /// Stops fetching `partitions` (records already fetched are still delivered).
+    public func pause(_ partitions: [TopicPartition]) {
+        shared.state.withLock { state in for key in partitions { state.partitions[key]?.isPaused = true } }
+    }
+
+    /// Fetches `partitions` again.
+    public func resume(_ partitions: [TopicPartition]) {
+        shared.state.withLock { state in for key in partitions { state.partitions[key]?.isPaused = false } }
+        shared.wakeup.signal()
+    }
+
+    /// The offset of the next record the application will receive from `partition`.
+    public func position(_ partition: TopicPartition) -> Int64? {
+        shared.position(partition)
+    }
+
+    /// The partitions assigned now.
+    public var assignment: Set<TopicPartition> { shared.state.withLock { Set($0.partitions.keys) } }
+
+    /// Records between the position and the high watermark of `partition`
+    /// (the last stable offset under `read_committed`), from the latest fetch.
+    public func lag(_ partition: TopicPartition) -> Int64? {
+        shared.state.withLock { state in
+            guard let entry = state.partitions[partition], let position = entry.position, entry.highWatermark >= 0 else { return nil }
+            let end = configuration.isolationLevel == .readCommitted && entry.lastStableOffset >= 0 ? entry.lastStableOffset : entry.highWatermark
+            return max(0, end - position)
+        }
+    }
+
+    /// Errors since the last call (fetch failures, corrupt batches, out-of-range resets).
+    public func takeErrors() -> [KafkaError] {
+        shared.state.withLock { state in
+            defer { state.errors = [] }
+            return state.errors
+        }
+    }
+
+    /// Stops fetching; the messages sequence ends and connections close.
+    public func close() async {
+        fetcher.stopping.store(true, ordering: .releasing)
+        shared.close()
+        await fetcherTask.withLock { $0 }?.value
+        await cluster.close()
+    }
+
+    /// Runs until graceful shutdown, then closes (swift-service-lifecycle).
+    public func run() async throws {
+        try? await gracefulShutdown()
+        await close()
+    }
+
+    private static func apply(_ start: KafkaConsumerStartOffset, to partition: inout ConsumerPartitionState) {
+        partition.isFetching = false
+        switch start {
+        case .offset(let offset):
+            partition.fetchOffset = offset
+            partition.position = offset
+            partition.pendingStart = nil
+        default:
+            partition.fetchOffset = nil
+            partition.position = nil
+            partition.pendingStart = start
+        }
+    }
+}
+
+/// The consumer's records as an `AsyncSequence`.
+public struct KafkaConsumerMessages: AsyncSequence, Sendable {
+    public typealias Element = KafkaConsumerMessage
+    let shared: ConsumerState
+
+    public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(shared: shared) }
+
+    public struct AsyncIterator: AsyncIteratorProtocol {
+        let shared: ConsumerState
+        var chunk: FetchedChunk?
+        var selection = 0
+        var index: Int = 0
+
+        init(shared: ConsumerState) { self.shared = shared }
+
+        public mutating func next() async throws -> KafkaConsumerMessage? {
+            while true {
+                if let message = nextInChunk() {
+                    shared.currentNextOffset.store(message.offset + 1, ordering: .relaxed)
+                    return message
+                }
+                let finished = chunk
+                chunk = nil
+                if let finished { shared.iterating(nil, finished: finished) }
+                guard let fresh = await shared.nextChunk() else { return nil }
+                shared.iterating(fresh, finished: nil)
+                chunk = fresh
+                selection = 0
+                index = fresh.selections.first?.records.startIndex ?? 0
+            }
+        }
+
+        private mutating func nextInChunk() -> KafkaConsumerMessage? {
+            guard let chunk else { return nil }
+            while selection < chunk.selections.count {
+                let current = chunk.selections[selection]
+                if index < current.records.endIndex {
+                    let record = current.records[index]
+                    index += 1
+                    return KafkaConsumerMessage(topic: chunk.topicPartition.topic, partition: chunk.topicPartition.partition,
+                                                offset: record.offset, key: record.key, value: record.value, headers: record.headers,
+                                                timestamp: record.timestamp, timestampType: current.timestampType,
+                                                leaderEpoch: current.leaderEpoch)
+                }
+                selection += 1
+                if selection < chunk.selections.count { index = chunk.selections[selection].records.startIndex }
+            }
+            return nil
+        }
+
+    }
+}

@@ -1,0 +1,49 @@
+import KafkaWire
+
+/// One record as the consumer delivers it.
+public struct KafkaConsumerMessage: Sendable, Hashable {
+    public var topic: String
+    public var partition: Int32
+    public var offset: Int64
+    /// The key, a slice of the fetched buffer (no copy); nil for none.
+    public var key: ArraySlice<UInt8>?
+    /// The value, a slice of the fetched buffer; nil for a tombstone.
+    public var value: ArraySlice<UInt8>?
+    public var headers: [RecordHeader]
+    /// Milliseconds since the epoch: create time or log-append time, per `timestampType`.
+    public var timestamp: Int64
+    public var timestampType: TimestampType
+    /// The leader epoch of the batch the record came in (-1 when unknown).
+    public var leaderEpoch: Int32
+
+    /// The value decoded as UTF-8 (invalid bytes replaced).
+    public var valueString: String? { value.map { String(decoding: $0, as: UTF8.self) } }
+    /// The key decoded as UTF-8.
+    public var keyString: String? { key.map { String(decoding: $0, as: UTF8.self) } }
+}
+
+/// Where the consumer starts reading an assigned partition.
+public enum KafkaConsumerStartOffset: Sendable, Hashable {
+    /// The oldest record still stored.
+    case earliest
+    /// Only records written from now on (the end of the log).
+    case latest
+    /// This exact offset.
+    case offset(Int64)
+    /// The first record with a timestamp at or after this many milliseconds since the epoch (ListOffsets).
+    case timestamp(Int64)
+}
+
+/// What happens when the position is out of the log's range (`auto.offset.reset`).
+public enum KafkaAutoOffsetReset: String, Sendable, Hashable {
+    case earliest
+    case latest
+    /// Report `.offsetOutOfRange` as an error and pause the partition.
+    case error
+}
+
+/// Whether aborted transactional records are delivered (`isolation.level`).
+public enum KafkaIsolationLevel: Int8, Sendable, Hashable {
+    case readUncommitted = 0
+    case readCommitted = 1
+}
