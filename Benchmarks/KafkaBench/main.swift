@@ -1,6 +1,7 @@
-// kafka-bench: produce throughput of swift-kafka-native, printed in the same
-// one-line form as ../shared/peers rdk_perf so the two compare side by side:
+// kafka-bench: produce and consume throughput of swift-kafka-native, printed in
+// the same one-line form as ../shared/peers rdk_perf so the two compare side by side:
 //   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]
+//   kafka-bench consume BOOTSTRAP TOPIC COUNT [key=value ...]   (all partitions from the beginning)
 //   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
 // Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
 // keys k0..k999, delivery reports counted.
@@ -124,9 +125,60 @@ func produce(_ arguments: [String]) async {
     exit(failed > 0 ? 1 : 0)
 }
 
+func consume(_ arguments: [String]) async {
+    guard arguments.count >= 3, let count = Int(arguments[2]) else {
+        fail("usage: kafka-bench consume BOOTSTRAP TOPIC COUNT [key=value ...]")
+    }
+    let bootstrap = arguments[0].split(separator: ",").map(String.init), topic = arguments[1]
+    var configuration = KafkaConsumer.Configuration(bootstrapServers: bootstrap)
+    configuration.fetchMaxBytes = 52_428_800
+    for setting in arguments.dropFirst(3) {
+        let parts = setting.split(separator: "=", maxSplits: 1).map(String.init)
+        guard parts.count == 2 else { fail("expected key=value, got \(setting)") }
+        switch parts[0] {
+        case "max.partition.fetch.bytes": configuration.maxPartitionFetchBytes = Int32(parts[1]) ?? configuration.maxPartitionFetchBytes
+        case "fetch.max.bytes": configuration.fetchMaxBytes = Int32(parts[1]) ?? configuration.fetchMaxBytes
+        case "check.crcs": configuration.checkCRCs = parts[1] == "true"
+        default: fail("unknown setting \(parts[0])")
+        }
+    }
+    let consumer: KafkaConsumer
+    let partitions: [PartitionMetadata]
+    do {
+        consumer = try KafkaConsumer(configuration: configuration)
+        partitions = try await consumer.cluster.metadata(topics: [topic]).topics[topic]?.partitions ?? []
+    } catch {
+        fail("\(error)")
+    }
+    guard !partitions.isEmpty else { fail("metadata failed for \(topic)") }
+    let start = monotonicSeconds()
+    consumer.assign(Dictionary(uniqueKeysWithValues: partitions.map { (TopicPartition(topic: topic, partition: $0.partition), KafkaConsumerStartOffset.earliest) }))
+    var received = 0, bytes = 0
+    let deadline = start + 120
+    let watchdog = Task {
+        try? await Task.sleep(for: .seconds(120))
+        await consumer.close()
+    }
+    do {
+        for try await message in consumer.messages {
+            received += 1
+            bytes += message.value?.count ?? 0
+            if received >= count || (received & 0xFFFF == 0 && monotonicSeconds() > deadline) { break }
+        }
+    } catch {
+        fail("consume failed: \(error)")
+    }
+    let seconds = monotonicSeconds() - start
+    report("consume", count: received, seconds: seconds, bytes: bytes)
+    watchdog.cancel()
+    await consumer.close()
+    exit(received < count ? 1 : 0)
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let mode = arguments.first else { fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]") }
 switch mode {
 case "produce": await produce(Array(arguments.dropFirst()))
+case "consume": await consume(Array(arguments.dropFirst()))
 default: fail("unknown mode \(mode)")
 }
