@@ -3,6 +3,8 @@ extension KafkaConsumer {
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
         public var cluster: KafkaCluster.Configuration
+        /// The consumer group offsets are committed in (`group.id`).
+        public var groupId: String?
         /// What to do when the position is outside the log (`auto.offset.reset`).
         public var autoOffsetReset: KafkaAutoOffsetReset = .latest
         /// Whether records of aborted transactions are skipped (`isolation.level`).

@@ -148,3 +148,37 @@ struct KafkaConsumerTests {
         await consumer.close()
     }
 }
+
+@Suite("KafkaConsumer committed offsets")
+struct KafkaConsumerOffsetTests {
+    @Test("commit, then a new consumer resumes at the committed offset")
+    func commitAndResume() async throws {
+        let topic = TestBroker.uniqueTopicName("commit")
+        let group = TestBroker.uniqueTopicName("group")
+        try await KafkaProducerTests.createTopic(topic, partitions: 1)
+        try await KafkaConsumerTests.produce(topic, partitions: 1, count: 30)
+        let key = TopicPartition(topic: topic, partition: 0)
+
+        let first = try KafkaConsumerTests.consumer { $0.groupId = group; $0.autoOffsetReset = .earliest }
+        try await first.assignFromCommitted([key])
+        let read = try await KafkaConsumerTests.read(12, from: first)
+        #expect(read.map(\.offset) == (0..<12).map(Int64.init))
+        try await first.commit()
+        #expect(try await first.committed([key]) == [key: 12])
+        await first.close()
+
+        let second = try KafkaConsumerTests.consumer { $0.groupId = group; $0.autoOffsetReset = .earliest }
+        try await second.assignFromCommitted([key])
+        #expect(try await KafkaConsumerTests.read(3, from: second).map(\.offset) == [12, 13, 14])
+        try await second.commit([key: 20])
+        #expect(try await second.committed([key]) == [key: 20])
+        await second.close()
+    }
+
+    @Test("without group.id, commits are a configuration error")
+    func needsGroup() async throws {
+        let consumer = try KafkaConsumerTests.consumer()
+        await #expect(throws: KafkaError.self) { try await consumer.commit([TopicPartition(topic: "t", partition: 0): 1]) }
+        await consumer.close()
+    }
+}

@@ -1,0 +1,94 @@
+import KafkaWire
+
+/// Committed offsets in the consumer's group (`group.id`), through the group
+/// coordinator. Without group membership the commit uses generation -1, as the
+/// Java client does for manually assigned consumers.
+extension KafkaConsumer {
+    /// Commits `offsets` (the next offset to read, per partition), or the
+    /// positions of every assigned partition when nil, and waits for the broker.
+    ///
+    /// - Throws: `.invalidConfiguration` without `groupId`; the first partition's
+    ///   broker error (for example `OFFSET_METADATA_TOO_LARGE`) otherwise.
+    public func commit(_ offsets: [TopicPartition: Int64]? = nil) async throws(KafkaError) {
+        let groupId = try requireGroupId()
+        let toCommit = offsets ?? Dictionary(uniqueKeysWithValues: assignment.compactMap { key in position(key).map { (key, $0) } })
+        guard !toCommit.isEmpty else { return }
+        var request = OffsetCommitRequest()
+        request.groupId = groupId
+        request.generationIdOrMemberEpoch = -1
+        request.memberId = ""
+        request.topics = Dictionary(grouping: toCommit, by: \.key.topic).map { topic, entries in
+            OffsetCommitRequest.OffsetCommitRequestTopic(name: topic, partitions: entries.map { entry in
+                var partition = OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition()
+                partition.partitionIndex = entry.key.partition
+                partition.committedOffset = entry.value
+                return partition
+            })
+        }
+        let response = try await sendToCoordinator(request, groupId: groupId)
+        for topic in response.topics {
+            for partition in topic.partitions where KafkaErrorCode(partition.errorCode).isError {
+                let code = KafkaErrorCode(partition.errorCode)
+                throw KafkaError.broker(code, apiKey: .offsetCommit, message: "\(topic.name)-\(partition.partitionIndex): \(code.message)")
+            }
+        }
+    }
+
+    /// The group's committed offsets for `partitions` (absent when none is committed).
+    public func committed(_ partitions: [TopicPartition]) async throws(KafkaError) -> [TopicPartition: Int64] {
+        let groupId = try requireGroupId()
+        var request = OffsetFetchRequest()
+        request.groupId = groupId
+        request.topics = Dictionary(grouping: partitions, by: \.topic).map { topic, entries in
+            OffsetFetchRequest.OffsetFetchRequestTopic(name: topic, partitionIndexes: entries.map(\.partition))
+        }
+        // v8+ batches groups in another shape; one group needs no more than v7.
+        let response = try await sendToCoordinator(request, groupId: groupId, versionCeiling: 7)
+        let topLevel = KafkaErrorCode(response.errorCode)
+        guard !topLevel.isError else { throw KafkaError.broker(topLevel, apiKey: .offsetFetch) }
+        var result: [TopicPartition: Int64] = [:]
+        for topic in response.topics {
+            for partition in topic.partitions {
+                let code = KafkaErrorCode(partition.errorCode)
+                guard !code.isError else {
+                    throw KafkaError.broker(code, apiKey: .offsetFetch, message: "\(topic.name)-\(partition.partitionIndex): \(code.message)")
+                }
+                if partition.committedOffset >= 0 {
+                    result[TopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
+                }
+            }
+        }
+        return result
+    }
+
+    /// Assigns `partitions` starting at the group's committed offsets, or per
+    /// `auto.offset.reset` where none is committed.
+    public func assignFromCommitted(_ partitions: [TopicPartition]) async throws(KafkaError) {
+        let committed = try await committed(partitions)
+        let fallback: KafkaConsumerStartOffset = configuration.autoOffsetReset == .earliest ? .earliest : .latest
+        assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, committed[$0].map { .offset($0) } ?? fallback) }))
+    }
+
+    private func requireGroupId() throws(KafkaError) -> String {
+        guard let groupId = configuration.groupId, !groupId.isEmpty else {
+            throw KafkaError(.invalidConfiguration, detail: "committing offsets needs group.id")
+        }
+        return groupId
+    }
+
+    /// Sends to the group coordinator, finding it again once after NOT_COORDINATOR
+    /// or COORDINATOR_NOT_AVAILABLE.
+    private func sendToCoordinator<R: KafkaRequest>(_ request: R, groupId: String, versionCeiling: Int16? = nil) async throws(KafkaError) -> R.Response {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await cluster.connection(for: .groupCoordinator(groupId))
+            do {
+                return try await connection.send(request, versionCeiling: versionCeiling)
+            } catch {
+                guard attempt < 3, error.isRetriable else { throw error }
+                await cluster.invalidateCoordinator(group: groupId)
+            }
+        }
+    }
+}
