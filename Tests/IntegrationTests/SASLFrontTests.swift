@@ -157,6 +157,17 @@ struct SASLFrontTests {
         #expect(keys[17] == 0...1 && keys[36] == 0...2 && keys[3] != nil)
     }
 
+    @Test("FindCoordinator answers name the front too", arguments: [Int16(0), 2, 3, 4])
+    func findCoordinator(version: Int16) async throws {
+        let (front, driver) = try await Self.expectAuthenticated(.plain(username: "alice", password: Self.users["alice"]!))
+        defer { front.stop() }
+        let group = TestBroker.uniqueTopicName("sasl-group")
+        let request = version >= 4 ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [group]) : FindCoordinatorRequest(key: group)
+        let response = try driver.roundTrip(request, version: version)
+        let ports = version >= 4 ? response.coordinators.map(\.port) : [response.port]
+        #expect(ports == [Int32(driver.port)], "\(response)")
+    }
+
     @Test("re-authenticating as another user is refused")
     func reauthenticationAsAnotherUser() async throws {
         let (front, driver) = try await Self.expectAuthenticated(.scramSHA256(username: "alice", password: Self.users["alice"]!))
