@@ -28,4 +28,17 @@ static inline long ckafka_BIO_get_mem_data(BIO *bio, char **data) {
     return BIO_get_mem_data(bio, data);
 }
 
+// TLS engine (KafkaClient/TLS): chain certificates and mode bits are set through macros.
+static inline long ckafka_SSL_CTX_add0_chain_cert(SSL_CTX *ctx, X509 *cert) {
+    return SSL_CTX_add0_chain_cert(ctx, cert);
+}
+
+static inline long ckafka_SSL_CTX_set_mode(SSL_CTX *ctx, long mode) {
+    return SSL_CTX_set_mode(ctx, mode);
+}
+
+static inline void ckafka_OPENSSL_free(void *pointer) {
+    OPENSSL_free(pointer);
+}
+
 #endif

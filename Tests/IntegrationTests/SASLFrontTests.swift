@@ -136,6 +136,38 @@ struct SASLFrontTests {
         _ = try driver.metadata()
     }
 
+    @Test("after session_lifetime_ms without re-authentication the front closes the connection (KIP-368)")
+    func sessionExpiry() async throws {
+        let (front, driver) = try await Self.expectAuthenticated(.plain(username: "alice", password: Self.users["alice"]!),
+                                                                 sessionLifetimeMs: 300)
+        defer { front.stop() }
+        #expect(driver.sessionLifetimeMs == 300)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(throws: (any Error).self) { _ = try driver.metadata() }
+        #expect(front.logLines().contains { $0.contains("session expired") })
+    }
+
+    @Test("ApiVersions v0 through the front lists the SASL APIs too")
+    func apiVersionsV0() throws {
+        let front = try Self.startFront()
+        defer { front.stop() }
+        let driver = try SASLFrontDriver(port: try #require(front.port))
+        let response = try driver.roundTrip(ApiVersionsRequest(), version: 0)
+        let keys = Dictionary(response.apiKeys.map { ($0.apiKey, $0.minVersion...$0.maxVersion) }, uniquingKeysWith: { a, _ in a })
+        #expect(keys[17] == 0...1 && keys[36] == 0...2 && keys[3] != nil)
+    }
+
+    @Test("FindCoordinator answers name the front too", arguments: [Int16(0), 2, 3, 4])
+    func findCoordinator(version: Int16) async throws {
+        let (front, driver) = try await Self.expectAuthenticated(.plain(username: "alice", password: Self.users["alice"]!))
+        defer { front.stop() }
+        let group = TestBroker.uniqueTopicName("sasl-group")
+        let request = version >= 4 ? FindCoordinatorRequest(keyType: 0, coordinatorKeys: [group]) : FindCoordinatorRequest(key: group)
+        let response = try driver.roundTrip(request, version: version)
+        let ports = version >= 4 ? response.coordinators.map(\.port) : [response.port]
+        #expect(ports == [Int32(driver.port)], "\(response)")
+    }
+
     @Test("re-authenticating as another user is refused")
     func reauthenticationAsAnotherUser() async throws {
         let (front, driver) = try await Self.expectAuthenticated(.scramSHA256(username: "alice", password: Self.users["alice"]!))

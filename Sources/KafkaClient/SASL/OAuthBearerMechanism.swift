@@ -80,6 +80,9 @@ public struct OAuthBearerMechanism: SASLMechanism, CustomStringConvertible {
 
 extension SASLMechanism where Self == OAuthBearerMechanism {
     /// OAUTHBEARER with tokens from `tokenProvider`, called at every (re-)authentication.
+    ///
+    /// Where the expected type is generic (`some SASLMechanism`), Swift 6.1-6.3 does not
+    /// infer `@Sendable` for the closure: write `.oauthBearer { @Sendable in ... }` there.
     public static func oauthBearer(tokenProvider: @escaping @Sendable () async throws -> OAuthBearerToken) -> OAuthBearerMechanism {
         OAuthBearerMechanism(tokenProvider: tokenProvider)
     }

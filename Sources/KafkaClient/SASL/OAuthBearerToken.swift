@@ -1,5 +1,5 @@
 /// An OAuth 2 bearer token for OAUTHBEARER (KIP-255), as a token provider returns it.
-public struct OAuthBearerToken: Sendable, CustomStringConvertible {
+public struct OAuthBearerToken: Sendable, CustomStringConvertible, CustomReflectable {
     /// The token itself (an RFC 6750 b64token, usually a JWT). Never printed.
     public var value: String
     /// When the token stops being valid, if known; an expired token is not sent.
@@ -22,6 +22,12 @@ public struct OAuthBearerToken: Sendable, CustomStringConvertible {
     public init(value: String, lifetime: Duration, principalName: String? = nil, extensions: [String: String] = [:]) {
         self.init(value: value, expiresAt: .now.advanced(by: lifetime), principalName: principalName,
                   extensions: extensions)
+    }
+
+    /// Hides the token and extension values from `dump` and debuggers.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["principalName": principalName as Any, "expiresAt": expiresAt as Any,
+                                "extensionNames": extensions.keys.sorted()])
     }
 
     public var description: String {

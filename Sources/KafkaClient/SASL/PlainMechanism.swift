@@ -1,6 +1,6 @@
 /// SASL/PLAIN (RFC 4616): the user name and password in the clear, so use it
 /// only over TLS. One message: `authzid NUL username NUL password`.
-public struct PlainMechanism: SASLMechanism, CustomStringConvertible {
+public struct PlainMechanism: SASLMechanism, CustomStringConvertible, CustomReflectable {
     /// The user name.
     public let username: String
     /// The password. Never printed.
@@ -19,6 +19,11 @@ public struct PlainMechanism: SASLMechanism, CustomStringConvertible {
     public var description: String {
         authorizationId.isEmpty ? "PlainMechanism(username: \(username))"
             : "PlainMechanism(username: \(username), authorizationId: \(authorizationId))"
+    }
+
+    /// Hides the password from `dump` and debuggers.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["username": username, "authorizationId": authorizationId])
     }
 
     public func authenticate(with broker: SASLBrokerContext) async throws -> (session: any SASLSession, initialResponse: [UInt8]) {

@@ -4,7 +4,7 @@
 /// No channel binding (gs2 header `n,,`), like every Kafka client. The password
 /// is used as its UTF-8 bytes without SASLprep, as Kafka's own client and broker
 /// do, so non-ASCII passwords match credentials created with Kafka's tools.
-public struct SCRAMMechanism: SASLMechanism, CustomStringConvertible {
+public struct SCRAMMechanism: SASLMechanism, CustomStringConvertible, CustomReflectable {
     /// The hash function a SCRAM variant is built on.
     public struct Algorithm: Sendable, Hashable, CustomStringConvertible {
         let digest: SASLCrypto.Digest
@@ -57,6 +57,11 @@ public struct SCRAMMechanism: SASLMechanism, CustomStringConvertible {
 
     public var description: String {
         "SCRAMMechanism(\(name), username: \(username)\(isTokenAuthentication ? ", delegation token" : ""))"
+    }
+
+    /// Hides the password from `dump` and debuggers.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["algorithm": algorithm, "username": username, "isTokenAuthentication": isTokenAuthentication])
     }
 
     public func authenticate(with broker: SASLBrokerContext) async throws -> (session: any SASLSession, initialResponse: [UInt8]) {

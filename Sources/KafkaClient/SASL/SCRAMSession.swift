@@ -1,7 +1,7 @@
 /// One SCRAM exchange: answers server-first with client-final (the proof), then
 /// checks the server's signature in server-final, so a broker that does not know
 /// the password cannot pretend to.
-struct SCRAMSession: SASLSession, CustomStringConvertible {
+struct SCRAMSession: SASLSession, CustomStringConvertible, CustomReflectable {
     enum State: Sendable {
         case awaitingServerFirst
         case awaitingServerFinal(serverSignature: [UInt8])
@@ -23,6 +23,8 @@ struct SCRAMSession: SASLSession, CustomStringConvertible {
     }
 
     var description: String { "SCRAMSession(\(algorithm))" }
+
+    var customMirror: Mirror { Mirror(self, children: ["algorithm": algorithm]) }
 
     private var name: String { algorithm.description }
 

@@ -27,8 +27,9 @@ Like Kafka:
 - After authentication requests are forwarded in order; SaslHandshake and
   SaslAuthenticate (re-authentication) are still answered here, and responses
   go back in request order whichever side produced them.
-- Metadata responses name this front instead of the upstream broker, so
-  clients keep coming back through it (disable with --no-rewrite-metadata).
+- Metadata and FindCoordinator responses name this front instead of the
+  upstream broker, so clients keep coming back through it (disable with
+  --no-rewrite-metadata).
 
 With --exit-on-stdin-eof it exits when its stdin closes, so a test process
 that dies without stopping it does not leave it running.
@@ -48,7 +49,7 @@ import time
 
 import scramp
 
-SASL_HANDSHAKE, SASL_AUTHENTICATE, API_VERSIONS, METADATA, PRODUCE = 17, 36, 18, 3, 0
+SASL_HANDSHAKE, SASL_AUTHENTICATE, API_VERSIONS, METADATA, PRODUCE, FIND_COORDINATOR = 17, 36, 18, 3, 0, 10
 UNSUPPORTED_SASL_MECHANISM, ILLEGAL_SASL_STATE, SASL_AUTHENTICATION_FAILED = 33, 34, 58
 SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
 ALL_MECHANISMS = ("PLAIN",) + SCRAM_MECHANISMS + ("OAUTHBEARER",)
@@ -129,7 +130,7 @@ def bytes_(value, compact):
 
 def is_flexible(api_key, version):
     """Flexible versions of the APIs whose bodies the front reads or writes."""
-    return {API_VERSIONS: 3, SASL_AUTHENTICATE: 2, METADATA: 9, PRODUCE: 9}.get(api_key, 1 << 15) <= version
+    return {API_VERSIONS: 3, SASL_AUTHENTICATE: 2, METADATA: 9, PRODUCE: 9, FIND_COORDINATOR: 3}.get(api_key, 1 << 15) <= version
 
 
 class Request:
@@ -322,7 +323,8 @@ class Connection:
             await self.forward(request, None, None)
             return False
         else:
-            patch = self.patch_metadata if key == METADATA and self.front.args.rewrite_metadata else None
+            patches = {METADATA: self.patch_metadata, FIND_COORDINATOR: self.patch_find_coordinator}
+            patch = patches.get(key) if self.front.args.rewrite_metadata else None
             await self.forward(request, future, patch)
         return True
 
@@ -470,6 +472,40 @@ class Connection:
                 start = r.pos
                 r.skip_tags()
                 out += r.data[start:r.pos]
+        return out + r.rest()
+
+    def patch_find_coordinator(self, request, payload):
+        """Points the coordinator(s) of a FindCoordinator response at this front."""
+        version = request.api_version
+        flexible = is_flexible(FIND_COORDINATOR, version)
+        r = Reader(payload)
+        correlation_id = r.int32()
+        if flexible:
+            r.skip_tags()
+        out = struct.pack(">i", correlation_id) + (b"\x00" if flexible else b"")
+        if version >= 1:
+            out += r.take(4)  # throttle_time_ms
+
+        def endpoint():
+            node_id = r.int32()
+            host, port = r.string(flexible), r.int32()
+            if node_id >= 0:  # errors carry node -1 and no address
+                host, port = "127.0.0.1", self.front.port
+            return struct.pack(">i", node_id) + string(host, flexible) + struct.pack(">i", port)
+
+        if version <= 3:
+            out += r.take(2)  # error_code
+            if version >= 1:
+                out += string(r.string(flexible), flexible)  # error_message
+            return out + endpoint() + r.rest()
+        count = r.uvarint() - 1
+        out += uvarint(count + 1)
+        for _ in range(count):
+            out += string(r.string(True), True)  # key
+            out += endpoint() + r.take(2) + string(r.string(True), True)  # error_code, error_message
+            start = r.pos
+            r.skip_tags()
+            out += r.data[start:r.pos]
         return out + r.rest()
 
 

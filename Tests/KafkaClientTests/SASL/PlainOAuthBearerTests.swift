@@ -18,6 +18,9 @@ struct PlainOAuthBearerTests {
         #expect(withAuthzid == Array("admin\0alice\0pw".utf8))
         #expect(!String(describing: mechanism).contains("s3cret"))
         #expect(!String(reflecting: mechanism).contains("s3cret"))
+        var dumped = ""
+        dump(mechanism, to: &dumped)
+        #expect(dumped.contains("alice") && !dumped.contains("s3cret"))
     }
 
     @Test("PLAIN refuses NULs in credentials and a non-empty broker reply")
@@ -104,6 +107,9 @@ struct PlainOAuthBearerTests {
         let text = String(describing: token) + String(reflecting: token)
         #expect(text.contains("alice") && text.contains("key"))
         #expect(!text.contains("secret-token") && !text.contains("secret-value"))
+        var dumped = ""
+        dump(token, to: &dumped)
+        #expect(dumped.contains("alice") && !dumped.contains("secret"), "\(dumped)")
         let mechanism = OAuthBearerMechanism { token }
         #expect(!String(reflecting: mechanism).contains("secret"))
     }

@@ -154,6 +154,11 @@ struct SCRAMTests {
             #expect(!text.contains("pencil"), "\(text)")
         }
         #expect(String(describing: mechanism) == "SCRAMMechanism(SCRAM-SHA-256, username: user)")
+        var dumped = ""
+        dump(mechanism, to: &dumped)
+        dump(session, to: &dumped)
+        dump(mechanism as any SASLMechanism, to: &dumped)
+        #expect(dumped.contains("user") && !dumped.contains("pencil"), "\(dumped)")
     }
 
     @Test("base64 round trips and rejects malformed input")
