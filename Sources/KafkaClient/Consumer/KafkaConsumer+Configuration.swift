@@ -25,8 +25,39 @@ extension KafkaConsumer {
         /// The largest decompressed batch accepted, against decompression bombs.
         public var maxDecompressedBatchSize: Int = 256 * 1024 * 1024
 
+        /// How long the coordinator waits for a heartbeat before evicting this member (`session.timeout.ms`).
+        public var sessionTimeout: Duration = .seconds(45)
+        /// How long a rebalance may wait for members to rejoin (`max.poll.interval.ms` in the Java client).
+        public var rebalanceTimeout: Duration = .seconds(300)
+        /// How often heartbeats go out, on their own schedule (`heartbeat.interval.ms`).
+        public var heartbeatInterval: Duration = .seconds(3)
+        /// Whether consumed positions are committed periodically and before partitions are revoked (`enable.auto.commit`).
+        public var enableAutoCommit: Bool = true
+        /// How often auto-commit runs (`auto.commit.interval.ms`).
+        public var autoCommitInterval: Duration = .seconds(5)
+        /// A stable identity across restarts (`group.instance.id`, KIP-345 static membership).
+        public var groupInstanceId: String?
+        /// Assignors offered to the group, preferred first (`partition.assignment.strategy`).
+        public var partitionAssignors: [any KafkaPartitionAssignor] = [RangeAssignor(), RoundRobinAssignor()]
+        /// Runs before partitions are revoked (so the application can commit) and after
+        /// new ones are assigned; the rebalance waits for it.
+        public var onRebalance: (@Sendable (KafkaConsumerRebalance) async -> Void)?
+
         public init(bootstrapServers: [String]) {
             cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
         }
     }
+}
+
+/// A change of the partitions a group member owns.
+public enum KafkaConsumerRebalance: Sendable, Hashable {
+    case assigned([TopicPartition])
+    case revoked([TopicPartition])
+}
+
+/// What the consumer reports besides records.
+public enum KafkaConsumerEvent: Sendable {
+    case partitionsAssigned([TopicPartition])
+    case partitionsRevoked([TopicPartition])
+    case error(KafkaError)
 }

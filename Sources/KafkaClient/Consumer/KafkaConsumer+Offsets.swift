@@ -15,8 +15,9 @@ extension KafkaConsumer {
         guard !toCommit.isEmpty else { return }
         var request = OffsetCommitRequest()
         request.groupId = groupId
-        request.generationIdOrMemberEpoch = -1
-        request.memberId = ""
+        let generation = groupGeneration
+        request.generationIdOrMemberEpoch = generation?.generationId ?? -1
+        request.memberId = generation?.memberId ?? ""
         request.topics = Dictionary(grouping: toCommit, by: \.key.topic).map { topic, entries in
             OffsetCommitRequest.OffsetCommitRequestTopic(name: topic, partitions: entries.map { entry in
                 var partition = OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition()

@@ -21,9 +21,16 @@ public final class KafkaConsumer: Sendable, Service {
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
+    private let group = Mutex<(member: ConsumerGroupMember, task: Task<Void, Never>)?>(nil)
+    private let eventStream: AsyncStream<KafkaConsumerEvent>
+    private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
+    private let logger: Logger
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.consumer")) throws(KafkaError) {
         self.configuration = configuration
+        self.logger = logger
+        // Rebalances are rare; the newest are kept if nobody reads them.
+        (eventStream, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
         cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)
         shared = ConsumerState(maxPrefetchBytes: max(1, configuration.maxPrefetchBytes))
         fetcher = ConsumerFetcher(configuration: configuration, cluster: cluster, shared: shared, logger: logger)
@@ -34,6 +41,31 @@ public final class KafkaConsumer: Sendable, Service {
     /// The records of the assigned partitions, in offset order per partition.
     /// Iterate from one task; the sequence ends after `close()`.
     public var messages: KafkaConsumerMessages { KafkaConsumerMessages(shared: shared) }
+
+    /// Rebalances (partitions assigned and revoked) of a group subscription.
+    public var events: AsyncStream<KafkaConsumerEvent> { eventStream }
+
+    func emit(_ event: KafkaConsumerEvent) { eventContinuation.yield(event) }
+
+    /// Joins the consumer group (`groupId`) subscribed to `topics`; the group's
+    /// coordinator and leader decide which partitions this consumer reads, and
+    /// each starts at the group's committed offset (or `auto.offset.reset`).
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        guard let groupId = configuration.groupId, !groupId.isEmpty else {
+            throw KafkaError(.invalidConfiguration, detail: "subscribing needs group.id")
+        }
+        guard !topics.isEmpty else { throw KafkaError(.invalidConfiguration, detail: "subscribe needs at least one topic") }
+        let member = ConsumerGroupMember(groupId: groupId, topics: topics, consumer: self, logger: logger)
+        try group.withLock { (current) throws(KafkaError) in
+            guard current == nil else { throw KafkaError(.invalidConfiguration, detail: "already subscribed") }
+            current = (member, Task { await member.run() })
+        }
+    }
+
+    /// The group generation and member id commits must carry, while subscribed.
+    var groupGeneration: ConsumerGroupMember.Generation? {
+        group.withLock { $0?.member }?.generation.withLock { $0 }
+    }
 
     /// Replaces the assignment: these partitions, each starting where given.
     public func assign(_ partitions: [TopicPartition: KafkaConsumerStartOffset]) {
@@ -105,6 +137,13 @@ public final class KafkaConsumer: Sendable, Service {
 
     /// Stops fetching; the messages sequence ends and connections close.
     public func close() async {
+        if let current = group.withLock({ $0 }) {
+            // Still a member while leaving, so the final commit carries the generation.
+            await current.member.leave()
+            await current.task.value
+            group.withLock { $0 = nil }
+        }
+        eventContinuation.finish()
         fetcher.stopping.store(true, ordering: .releasing)
         shared.close()
         await fetcherTask.withLock { $0 }?.value

@@ -1,0 +1,117 @@
+import KafkaWire
+
+/// JoinGroup, the leader's assignment, and SyncGroup.
+extension ConsumerGroupMember {
+    func joinAndSync() async throws {
+        let connection = try await cluster.connection(for: .groupCoordinator(groupId))
+        let joinVersion = try await connection.apiVersions().version(for: JoinGroupRequest.self)
+        var joined: JoinGroupResponse
+        while true {
+            joined = try await connection.send(joinRequest(version: joinVersion), timeout: configuration.rebalanceTimeout + .seconds(5),
+                                               versionCeiling: joinVersion)
+            let code = KafkaErrorCode(joined.errorCode)
+            if code == .memberIdRequired {
+                // KIP-394: the coordinator names our member id; join again with it.
+                memberId.withLock { $0 = joined.memberId }
+                continue
+            }
+            switch code {
+            case .noError: break
+            case .unknownMemberId: throw RejoinReason.unknownMember
+            case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
+            case .rebalanceInProgress: continue
+            default: throw KafkaError.broker(code, apiKey: .joinGroup, message: "group \(groupId): \(code.message)")
+            }
+            break
+        }
+        memberId.withLock { $0 = joined.memberId }
+        let protocolName = joined.protocolName ?? assignors.first?.name ?? "range"
+        var assignments: [SyncGroupRequest.SyncGroupRequestAssignment] = []
+        if joined.leader == joined.memberId {
+            assignments = try await leaderAssignments(joined.members, protocolName: protocolName)
+        }
+
+        let syncVersion = try await connection.apiVersions().version(for: SyncGroupRequest.self)
+        var sync = SyncGroupRequest()
+        sync.groupId = groupId
+        sync.generationId = joined.generationId
+        sync.memberId = joined.memberId
+        if syncVersion >= 3 { sync.groupInstanceId = configuration.groupInstanceId }
+        if syncVersion >= 5 {
+            sync.protocolType = "consumer"
+            sync.protocolName = protocolName
+        }
+        sync.assignments = assignments
+        let synced = try await connection.send(sync, timeout: configuration.rebalanceTimeout + .seconds(5), versionCeiling: syncVersion)
+        switch KafkaErrorCode(synced.errorCode) {
+        case .noError: break
+        case .rebalanceInProgress: throw RejoinReason.rebalance
+        case .unknownMemberId, .illegalGeneration: throw RejoinReason.unknownMember
+        case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
+        case let code: throw KafkaError.broker(code, apiKey: .syncGroup, message: "group \(groupId): \(code.message)")
+        }
+        var partitions: [TopicPartition] = []
+        if !synced.assignment.isEmpty {
+            let assignment = try ConsumerProtocolAssignment.decodeVersioned(synced.assignment).value
+            partitions = assignment.assignedPartitions.flatMap { topic in
+                topic.partitions.map { TopicPartition(topic: topic.topic, partition: $0) }
+            }
+        }
+        generation.withLock { $0 = Generation(generationId: joined.generationId, memberId: joined.memberId) }
+        assigned.withLock { $0 = partitions }
+        logger.debug("joined group", metadata: ["group": "\(groupId)", "generation": "\(joined.generationId)",
+                                                 "partitions": "\(partitions.count)", "protocol": "\(protocolName)"])
+        try await consumer.assignFromCommitted(partitions)
+        await configuration.onRebalance?(.assigned(partitions))
+        consumer.emit(.partitionsAssigned(partitions))
+    }
+
+    func joinRequest(version: Int16) throws -> JoinGroupRequest {
+        var request = JoinGroupRequest()
+        request.groupId = groupId
+        request.sessionTimeoutMs = Int32(clamping: configuration.sessionTimeout.components.seconds * 1000)
+        if version >= 1 { request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000) }
+        request.memberId = memberId.withLock { $0 }
+        if version >= 5 { request.groupInstanceId = configuration.groupInstanceId }
+        request.protocolType = "consumer"
+        var subscription = ConsumerProtocolSubscription()
+        subscription.topics = topics
+        let metadata = try subscription.encodeVersioned(version: 1)
+        request.protocols = assignors.map { JoinGroupRequest.JoinGroupRequestProtocol(name: $0.name, metadata: metadata) }
+        return request
+    }
+
+    /// As the leader: decodes every member's subscription and runs the agreed assignor.
+    func leaderAssignments(_ members: [JoinGroupResponse.JoinGroupResponseMember],
+                           protocolName: String) async throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
+        guard let assignor = assignors.first(where: { $0.name == protocolName }) else {
+            throw KafkaError(.protocolViolation, detail: "the group chose assignor \(protocolName), which this consumer does not offer")
+        }
+        var subscriptions: [GroupMemberSubscription] = []
+        for member in members {
+            let subscription = try ConsumerProtocolSubscription.decodeVersioned(member.metadata).value
+            subscriptions.append(GroupMemberSubscription(
+                memberId: member.memberId, groupInstanceId: member.groupInstanceId, topics: subscription.topics,
+                ownedPartitions: subscription.ownedPartitions.flatMap { owned in
+                    owned.partitions.map { TopicPartition(topic: owned.topic, partition: $0) }
+                }))
+        }
+        let allTopics = Array(Set(subscriptions.flatMap(\.topics)))
+        let metadata = try await cluster.refreshMetadata(topics: allTopics)
+        var counts: [String: Int32] = [:]
+        for topic in allTopics {
+            if let described = metadata.topics[topic], !described.error.isError, !described.partitions.isEmpty {
+                counts[topic] = Int32(described.partitions.count)
+            }
+        }
+        let plan = assignor.assign(subscriptions, partitionCounts: counts)
+        return try subscriptions.map { member in
+            let partitions = plan[member.memberId] ?? []
+            let grouped = Dictionary(grouping: partitions, by: \.topic).sorted { $0.key < $1.key }.map { topic, entries in
+                ConsumerProtocolAssignment.TopicPartition(topic: topic, partitions: entries.map(\.partition).sorted())
+            }
+            let bytes = try ConsumerProtocolAssignment(assignedPartitions: grouped).encodeVersioned(version: 0)
+            return SyncGroupRequest.SyncGroupRequestAssignment(memberId: member.memberId, assignment: bytes)
+        }
+    }
+}
