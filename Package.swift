@@ -102,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport"],
+            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTestSupport"],
             exclude: ["Peers"],
             swiftSettings: strictSwift
         ),
