@@ -106,7 +106,7 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaWire", "KafkaClient", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "MetricsTestKit", package: "swift-metrics"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             exclude: ["Peers"],

@@ -19,6 +19,8 @@ public struct MSKAuthError: Error, Sendable, Hashable, CustomStringConvertible {
             case invalidHost
             case invalidResponse
             case cryptoFailure
+            case credentialsNotFound
+            case credentialsProviderFailed
         }
 
         let base: Base
@@ -48,6 +50,12 @@ public struct MSKAuthError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let invalidResponse = Code(.invalidResponse)
         /// OpenSSL reported a failure while hashing.
         public static let cryptoFailure = Code(.cryptoFailure)
+        /// A credentials provider found nothing to use (no variables, no profile, no endpoint).
+        public static let credentialsNotFound = Code(.credentialsNotFound)
+        /// A credentials source is configured but failed: an unreadable or
+        /// incomplete profile, an HTTP or STS error, a malformed response,
+        /// expired credentials.
+        public static let credentialsProviderFailed = Code(.credentialsProviderFailed)
 
         public var description: String { base.rawValue }
     }

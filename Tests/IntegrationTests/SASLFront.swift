@@ -57,9 +57,13 @@ final class SASLFront: Sendable {
     ///   - sessionLifetimeMs: sent in successful SaslAuthenticate v1+ responses (KIP-368);
     ///     requests after it expires close the connection.
     ///   - mechanisms: offer only these (nil: all that have credentials).
+    ///   - awsCredentials: the one access key and secret AWS_MSK_IAM accepts (nil: disabled; needs botocore).
+    ///   - awsRegion: the region AWS_MSK_IAM signatures must name (nil: the front's default, us-east-1).
     @discardableResult
     func start(upstream: String? = nil, users: [String: String] = [:], token: String? = nil,
-               sessionLifetimeMs: Int64? = nil, mechanisms: [String]? = nil) throws -> Int {
+               sessionLifetimeMs: Int64? = nil, mechanisms: [String]? = nil,
+               awsCredentials: (accessKeyID: String, secretAccessKey: String)? = nil,
+               awsRegion: String? = nil) throws -> Int {
         let target = try upstream ?? TestBroker.bootstrap().description
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Peers").appendingPathComponent("sasl_front.py").path
@@ -68,6 +72,10 @@ final class SASLFront: Sendable {
         if let token { arguments += ["--token", token] }
         if let sessionLifetimeMs { arguments += ["--session-lifetime-ms", String(sessionLifetimeMs)] }
         for mechanism in mechanisms ?? [] { arguments += ["--mechanism", mechanism] }
+        if let awsCredentials {
+            arguments += ["--aws-credentials", "\(awsCredentials.accessKeyID):\(awsCredentials.secretAccessKey)"]
+        }
+        if let awsRegion { arguments += ["--aws-region", awsRegion] }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")

@@ -5,7 +5,7 @@ import Glibc
 #endif
 
 /// A TLS server in front of a plain TCP one: `socat` terminates TLS on a free
-/// loopback port and forwards each connection to `127.0.0.1:upstreamPort`.
+/// loopback port and forwards each connection to `upstreamHost:upstreamPort`.
 ///
 /// socat handshakes before it connects upstream, so a rejected handshake never
 /// reaches the upstream server. Stopped by `stop()` or on deinit; its output
@@ -29,7 +29,7 @@ public final class SocatTLSFront: Sendable {
     /// Starts socat with the server `identity`, requiring a client certificate
     /// signed by `clientCA` when given, plus any extra socat OpenSSL address
     /// options (such as `openssl-max-proto-version=TLS1.2`), and waits until it accepts.
-    public init(upstreamPort: Int, identity: TestCertificates.Identity, clientCA: String? = nil,
+    public init(upstreamHost: String = "127.0.0.1", upstreamPort: Int, identity: TestCertificates.Identity, clientCA: String? = nil,
                 options extraOptions: [String] = []) throws {
         guard let socat = ExternalTool.find("socat") else { throw Unavailable(description: "socat is not installed") }
         // The kernel picks a free port for a throwaway listener, which closes at once.
@@ -38,7 +38,8 @@ public final class SocatTLSFront: Sendable {
                       "cert=\(identity.certificate)", "key=\(identity.key)"]
         if let clientCA { listen += ["verify=1", "cafile=\(clientCA)"] } else { listen.append("verify=0") }
         listen += extraOptions
-        let arguments = ["socat", listen.joined(separator: ","), "TCP:127.0.0.1:\(upstreamPort)"]
+        let upstream = upstreamHost.contains(":") ? "TCP6:[\(upstreamHost)]:\(upstreamPort)" : "TCP:\(upstreamHost):\(upstreamPort)"
+        let arguments = ["socat", listen.joined(separator: ","), upstream]
         let logPath = "\(NSTemporaryDirectory())socat-tls-\(getpid())-\(port).log"
         self.port = port
         self.logPath = logPath

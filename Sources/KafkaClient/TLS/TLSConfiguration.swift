@@ -100,3 +100,30 @@ extension TLSConfiguration.PEMSource: CustomStringConvertible {
         }
     }
 }
+
+extension TLSConfiguration: CustomStringConvertible {
+    /// The settings with the key password and in-memory PEM hidden, safe for logs.
+    public var description: String {
+        var parts = ["trustRoots: \(trustRoots)", "minimumVersion: \(minimumVersion)"]
+        if let maximumVersion { parts.append("maximumVersion: \(maximumVersion)") }
+        if let certificateChain { parts.append("certificateChain: \(certificateChain)") }
+        if let privateKey { parts.append("privateKey: \(privateKey)") }
+        if privateKeyPassword != nil { parts.append("privateKeyPassword: <hidden>") }
+        if let cipherSuites { parts.append("cipherSuites: \(cipherSuites)") }
+        if let tls13CipherSuites { parts.append("tls13CipherSuites: \(tls13CipherSuites)") }
+        parts.append("certificateVerification: \(certificateVerification)")
+        if let serverNameOverride { parts.append("serverNameOverride: \(serverNameOverride)") }
+        return "TLSConfiguration(\(parts.joined(separator: ", ")))"
+    }
+}
+
+extension TLSConfiguration.TrustRoots: CustomStringConvertible {
+    /// `system`, the file path, or "in-memory PEM".
+    public var description: String {
+        switch self {
+        case .system: "system"
+        case .pemFile(let path): path
+        case .pem: "in-memory PEM"
+        }
+    }
+}

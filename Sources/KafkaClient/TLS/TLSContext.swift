@@ -48,9 +48,9 @@ struct TLSContextSetup {
         try loadClientIdentity()
         let verify = configuration.certificateVerification == .noVerification ? SSL_VERIFY_NONE : SSL_VERIFY_PEER
         SSL_CTX_set_verify(context, verify, nil)
-        // The engine writes whole buffers into a memory BIO; partial writes would only
-        // force a retry loop with the same pointer.
-        _ = ckafka_SSL_CTX_set_mode(context, Int(SSL_MODE_ENABLE_PARTIAL_WRITE) | Int(SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER))
+        // No partial writes: the write side is a memory BIO, so SSL_write_ex always
+        // encrypts the whole buffer in one call.
+        _ = ckafka_SSL_CTX_set_mode(context, Int(SSL_MODE_AUTO_RETRY))
     }
 
     private func applyVersions() throws(KafkaError) {

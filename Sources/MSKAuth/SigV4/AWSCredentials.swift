@@ -1,3 +1,5 @@
+import Foundation
+
 /// AWS credentials used to sign requests.
 ///
 /// `description` and `debugDescription` show the access key ID only; the
@@ -9,16 +11,20 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     public var secretAccessKey: String
     /// The session token of temporary credentials, if any.
     public var sessionToken: String?
+    /// When temporary credentials stop working (nil: long-term keys that do not expire).
+    public var expiration: Date?
 
-    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey
         self.sessionToken = sessionToken
+        self.expiration = expiration
     }
 
     public var description: String {
         let token = sessionToken == nil ? "none" : "<redacted>"
-        return "AWSCredentials(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>, sessionToken: \(token))"
+        let expiry = expiration.map { ", expiration: \($0)" } ?? ""
+        return "AWSCredentials(accessKeyID: \(accessKeyID), secretAccessKey: <redacted>, sessionToken: \(token)\(expiry))"
     }
 
     public var debugDescription: String { description }

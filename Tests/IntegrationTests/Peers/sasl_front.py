@@ -5,6 +5,7 @@ whose own SASL stores no users).
 
 usage: sasl_front.py --upstream HOST:PORT [--port PORT] [--user NAME:PASSWORD]...
                      [--token TOKEN] [--session-lifetime-ms MS] [--log FILE]
+                     [--aws-credentials ACCESS_KEY:SECRET] [--aws-region REGION] [--aws-host HOST]
                      [--mechanism NAME]... [--no-rewrite-metadata] [--exit-on-stdin-eof]
 
 Prints the port it listens on (127.0.0.1; --port 0, the default, picks a free
@@ -18,7 +19,13 @@ Like Kafka:
 - SaslHandshake (v0 is treated like v1: tokens travel in SaslAuthenticate) and
   SaslAuthenticate (v0-2, v2 flexible) are answered here: SCRAM-SHA-256/512
   through scramp's server, PLAIN against the same users, OAUTHBEARER accepting
-  --token (a wrong token gets the RFC 7628 error JSON, then error 58).
+  --token (a wrong token gets the RFC 7628 error JSON, then error 58), and
+  AWS_MSK_IAM (with --aws-credentials; needs botocore): the SigV4 signature of
+  the client's JSON payload is recomputed with botocore from the known secret,
+  and host (--aws-host, default 127.0.0.1), region (--aws-region, default
+  us-east-1), action kafka-cluster:Connect, date and expiry are checked; the
+  answer is MSK's {"version":"2020_10_22","request-id":"..."}. The user logged
+  is the access key id.
 - Wrong credentials: SaslAuthenticate error 58 (SASL_AUTHENTICATION_FAILED)
   with a message, then the connection closes.
 - With --session-lifetime-ms, successful SaslAuthenticate v1+ responses carry
@@ -41,18 +48,23 @@ where N counts successful authentications on that connection; failures print
 """
 import argparse
 import asyncio
+import datetime
+import hmac
+import json
 import os
 import struct
 import sys
 import threading
 import time
+import uuid
+from urllib.parse import parse_qsl, urlsplit
 
 import scramp
 
 SASL_HANDSHAKE, SASL_AUTHENTICATE, API_VERSIONS, METADATA, PRODUCE, FIND_COORDINATOR = 17, 36, 18, 3, 0, 10
 UNSUPPORTED_SASL_MECHANISM, ILLEGAL_SASL_STATE, SASL_AUTHENTICATION_FAILED = 33, 34, 58
 SCRAM_MECHANISMS = ("SCRAM-SHA-256", "SCRAM-SHA-512")
-ALL_MECHANISMS = ("PLAIN",) + SCRAM_MECHANISMS + ("OAUTHBEARER",)
+ALL_MECHANISMS = ("PLAIN",) + SCRAM_MECHANISMS + ("OAUTHBEARER", "AWS_MSK_IAM")
 
 
 class AuthFailure(Exception):
@@ -152,11 +164,12 @@ def response(correlation_id, body, flexible_header=False):
 # ---------------------------------------------------------------- mechanisms
 
 class Mechanisms:
-    def __init__(self, users, token, enabled):
-        self.users, self.token = users, token
+    def __init__(self, users, token, enabled, aws=None):
+        self.users, self.token, self.aws = users, token, aws
         self.enabled = [m for m in ALL_MECHANISMS if m in enabled
                         and (m != "OAUTHBEARER" or token is not None)
-                        and (m == "OAUTHBEARER" or users)]
+                        and (m != "AWS_MSK_IAM" or aws is not None)
+                        and (m in ("OAUTHBEARER", "AWS_MSK_IAM") or users)]
         # Stored keys as a broker keeps them (4096 iterations, Kafka's minimum).
         self.scram = {}
         for name in SCRAM_MECHANISMS:
@@ -169,6 +182,8 @@ class Mechanisms:
             return ScramExchange(*self.scram[name])
         if name == "PLAIN":
             return PlainExchange(self.users)
+        if name == "AWS_MSK_IAM":
+            return MSKIAMExchange(*self.aws)
         return OAuthExchange(self.token)
 
 
@@ -232,6 +247,66 @@ class OAuthExchange:
         return b"", True
 
 
+class MSKIAMExchange:
+    """AWS_MSK_IAM as MSK checks it, with botocore (imported only when enabled)
+    recomputing the SigV4 query signature from the known secret."""
+    VERSION, ACTION, SERVICE, MAX_SKEW = "2020_10_22", "kafka-cluster:Connect", "kafka-cluster", 300
+
+    def __init__(self, access_key, secret, region, host):
+        self.access_key, self.secret, self.region, self.host = access_key, secret, region, host
+        self.user = None
+
+    def step(self, data):
+        try:
+            payload = json.loads(data.decode())
+            assert isinstance(payload, dict) and all(isinstance(v, str) for v in payload.values())
+        except (ValueError, AssertionError, UnicodeDecodeError):
+            raise AuthFailure("malformed AWS_MSK_IAM payload") from None
+        get = lambda name: payload.get(name) or ""
+        if get("version") != self.VERSION:
+            raise AuthFailure(f"unsupported version {get('version')!r}")
+        if get("action") != self.ACTION:
+            raise AuthFailure(f"action must be {self.ACTION}")
+        if get("host") != self.host:
+            raise AuthFailure(f"signed host {get('host')!r} is not {self.host!r}")
+        if get("x-amz-algorithm") != "AWS4-HMAC-SHA256" or get("x-amz-signedheaders") != "host":
+            raise AuthFailure("algorithm must be AWS4-HMAC-SHA256 signing only host")
+        try:
+            signed_at = datetime.datetime.strptime(get("x-amz-date"), "%Y%m%dT%H%M%SZ")
+            expires = int(get("x-amz-expires"))
+        except ValueError:
+            raise AuthFailure("bad x-amz-date or x-amz-expires") from None
+        scope = get("x-amz-credential").split("/")
+        if scope != [self.access_key, signed_at.strftime("%Y%m%d"), self.region, self.SERVICE, "aws4_request"]:
+            raise AuthFailure("credential scope does not name the known key, date, region and service")
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        if abs((now - signed_at).total_seconds()) > self.MAX_SKEW:
+            raise AuthFailure("x-amz-date is too far from now")
+        if not 0 < expires <= 900 or now > signed_at + datetime.timedelta(seconds=expires):
+            raise AuthFailure("the signature has expired or an invalid expiry")
+        if not hmac.compare_digest(get("x-amz-signature"), self.expected_signature(signed_at, expires, payload)):
+            raise AuthFailure("signature mismatch")
+        self.user = self.access_key
+        reply = {"version": self.VERSION, "request-id": str(uuid.uuid4())}
+        return json.dumps(reply).encode(), True
+
+    def expected_signature(self, signed_at, expires, payload):
+        import botocore.auth
+        from botocore.auth import SigV4QueryAuth
+        from botocore.awsrequest import AWSRequest
+        from botocore.credentials import Credentials
+        saved = botocore.auth.get_current_datetime
+        botocore.auth.get_current_datetime = (
+            lambda remove_tzinfo=True: signed_at if remove_tzinfo else signed_at.replace(tzinfo=datetime.timezone.utc))
+        try:
+            request = AWSRequest(method="GET", url=f"https://{self.host}/", params={"Action": self.ACTION})
+            credentials = Credentials(self.access_key, self.secret, payload.get("x-amz-security-token"))
+            SigV4QueryAuth(credentials, self.SERVICE, self.region, expires=expires).add_auth(request)
+        finally:
+            botocore.auth.get_current_datetime = saved
+        return dict(parse_qsl(urlsplit(request.url).query))["X-Amz-Signature"]
+
+
 # ---------------------------------------------------------------- connection
 
 class Front:
@@ -240,7 +315,11 @@ class Front:
         self.upstream_host, port = args.upstream.rsplit(":", 1)
         self.upstream_port = int(port)
         users = dict(u.split(":", 1) for u in args.user)
-        self.mechanisms = Mechanisms(users, args.token, args.mechanism or ALL_MECHANISMS)
+        aws = None
+        if args.aws_credentials:
+            access_key, secret = args.aws_credentials.split(":", 1)
+            aws = (access_key, secret, args.aws_region, args.aws_host)
+        self.mechanisms = Mechanisms(users, args.token, args.mechanism or ALL_MECHANISMS, aws)
         self.log_file = open(args.log, "a", buffering=1) if args.log else None
         self.next_id = 0
         self.port = None
@@ -516,6 +595,9 @@ async def main():
     parser.add_argument("--user", action="append", default=[], help="NAME:PASSWORD (SCRAM and PLAIN)")
     parser.add_argument("--token", help="the OAUTHBEARER token to accept")
     parser.add_argument("--session-lifetime-ms", type=int, default=0)
+    parser.add_argument("--aws-credentials", help="ACCESS_KEY:SECRET accepted by AWS_MSK_IAM (needs botocore)")
+    parser.add_argument("--aws-region", default="us-east-1", help="the region AWS_MSK_IAM signatures must name")
+    parser.add_argument("--aws-host", default="127.0.0.1", help="the host AWS_MSK_IAM signatures must name")
     parser.add_argument("--mechanism", action="append", help="enable only these mechanisms")
     parser.add_argument("--log", help="also append auth lines to this file")
     parser.add_argument("--no-rewrite-metadata", dest="rewrite_metadata", action="store_false")

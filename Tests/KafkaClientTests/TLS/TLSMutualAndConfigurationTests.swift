@@ -107,3 +107,17 @@ struct TLSMutualAndConfigurationTests {
         }
     }
 }
+
+@Suite("TLS configuration description")
+struct TLSConfigurationDescriptionTests {
+    @Test("the description hides the key password and in-memory PEM")
+    func hidesSecrets() {
+        let configuration = TLSConfiguration.mutual(certificateChain: .pem("-----BEGIN CERTIFICATE-----"),
+                                                    privateKey: .pem("-----BEGIN PRIVATE KEY-----secret"),
+                                                    password: "hunter2")
+        let text = "\(configuration)"
+        #expect(!text.contains("hunter2"))
+        #expect(!text.contains("secret"))
+        #expect(text.contains("privateKeyPassword: <hidden>"))
+    }
+}

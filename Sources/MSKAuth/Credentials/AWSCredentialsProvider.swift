@@ -1,0 +1,77 @@
+import Foundation
+
+/// A source of AWS credentials, asked at every signature (each SASL
+/// authentication and re-authentication).
+///
+/// Providers that fetch temporary credentials (container, EC2, web identity)
+/// do so at every call; wrap them in ``CachedAWSCredentialsProvider`` (the
+/// default chain already is) so signing does not hit the network each time.
+///
+/// Errors are `MSKAuthError` with `.credentialsNotFound` (this source is not
+/// configured, a chain moves on) or `.credentialsProviderFailed`; they never
+/// contain secrets.
+public protocol AWSCredentialsProvider: Sendable {
+    /// Current credentials.
+    func credentials() async throws -> AWSCredentials
+}
+
+/// Fixed credentials, for tests, tools and keys kept in an application's own configuration.
+public struct StaticAWSCredentialsProvider: AWSCredentialsProvider, CustomStringConvertible {
+    let value: AWSCredentials
+
+    public init(_ credentials: AWSCredentials) {
+        self.value = credentials
+    }
+
+    public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
+        self.init(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken))
+    }
+
+    public func credentials() async throws -> AWSCredentials {
+        try value.validate()
+        return value
+    }
+
+    public var description: String { "StaticAWSCredentialsProvider(accessKeyID: \(value.accessKeyID))" }
+}
+
+/// Credentials from a closure: for sources this library does not know (a vault, a
+/// company SDK). The closure's errors are passed through.
+public struct ClosureAWSCredentialsProvider: AWSCredentialsProvider {
+    let body: @Sendable () async throws -> AWSCredentials
+
+    public init(_ body: @escaping @Sendable () async throws -> AWSCredentials) {
+        self.body = body
+    }
+
+    public func credentials() async throws -> AWSCredentials {
+        try await body()
+    }
+}
+
+extension AWSCredentialsProvider where Self == StaticAWSCredentialsProvider {
+    /// Fixed credentials.
+    public static func `static`(_ credentials: AWSCredentials) -> StaticAWSCredentialsProvider {
+        StaticAWSCredentialsProvider(credentials)
+    }
+}
+
+extension AWSCredentialsProvider where Self == ClosureAWSCredentialsProvider {
+    /// Credentials from `body`, called at every request for credentials.
+    public static func custom(_ body: @escaping @Sendable () async throws -> AWSCredentials) -> ClosureAWSCredentialsProvider {
+        ClosureAWSCredentialsProvider(body)
+    }
+}
+
+/// The process environment, injectable so providers can be tested without changing the real one.
+enum AWSEnvironment {
+    static var current: [String: String] { ProcessInfo.processInfo.environment }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// The variable's value, or nil when it is unset or empty (as the AWS SDKs treat empty variables).
+    func nonEmpty(_ name: String) -> String? {
+        guard let value = self[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
+        return value
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import KafkaClient
+import KafkaTestSupport
+import KafkaWire
+import MSKAuth
+import Synchronization
+import Testing
+
+/// `AWS_MSK_IAM` end to end: ``MSKIAMMechanism`` against `sasl_front.py`, which
+/// recomputes the SigV4 signature with botocore from the known secret and
+/// answers like MSK, then forwards to the test broker.
+@Suite("AWS_MSK_IAM through the test front", .enabled(if: MSKIAMFrontAvailability.isAvailable,
+                                                       "python3 with scramp and botocore is not installed"))
+struct MSKIAMFrontTests {
+    static let accessKeyID = "AKIDSWIFTKAFKATEST"
+    static let secret = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYSWIFTKAFKA"
+    static let region = "eu-west-1"
+
+    static func startFront(sessionLifetimeMs: Int64? = nil) throws -> SASLFront {
+        let front = SASLFront()
+        try front.start(sessionLifetimeMs: sessionLifetimeMs, awsCredentials: (accessKeyID, secret), awsRegion: region)
+        return front
+    }
+
+    static func mechanism(secret: String = secret, sessionToken: String? = nil) -> MSKIAMMechanism {
+        MSKIAMMechanism(region: region, credentialsProvider: .static(
+            AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secret, sessionToken: sessionToken)))
+    }
+
+    @Test("a valid signature (with and without a session token, SaslAuthenticate v0-v2) authenticates; Metadata then reaches the broker",
+          arguments: [(String?.none, Int16(2)), ("FwoGZXIvYXdzEJr//////////wEaDK+test/token==", 1), (nil, 0)])
+    func authenticates(sessionToken: String?, version: Int16) async throws {
+        let front = try Self.startFront()
+        defer { front.stop() }
+        let driver = try SASLFrontDriver(port: try #require(front.port))
+        let apis = try driver.apiVersions()
+        #expect(apis[17] == 0...1 && apis[36] == 0...2)
+        try await driver.authenticate(Self.mechanism(sessionToken: sessionToken), version: version)
+        #expect(front.authenticationCount(user: Self.accessKeyID) == 1)
+        #expect(front.logLines().contains { $0.contains("mechanism=AWS_MSK_IAM user=\(Self.accessKeyID)") })
+        let metadata = try driver.metadata()
+        #expect(!metadata.brokers.isEmpty)
+    }
+
+    @Test("a wrong secret: SASL_AUTHENTICATION_FAILED with the broker's text, no secret in the error, then the connection closes")
+    func wrongSecret() async throws {
+        let front = try Self.startFront()
+        defer { front.stop() }
+        let driver = try SASLFrontDriver(port: try #require(front.port))
+        let wrong = "not-the-secret-0123456789abcdefghijklmn"
+        do {
+            try await driver.authenticate(Self.mechanism(secret: wrong))
+            Issue.record("authentication with a wrong secret succeeded")
+        } catch let error as KafkaError {
+            #expect(error.code == .authenticationFailed)
+            #expect(error.brokerErrorCode == .saslAuthenticationFailed, "\(error)")
+            #expect(error.description.contains("signature mismatch"), "\(error)")
+            #expect(!error.description.contains(wrong) && !error.description.contains(Self.secret))
+        }
+        #expect(throws: (any Error).self) { _ = try driver.metadata() }
+        #expect(front.logLines().contains { $0.hasPrefix("auth failed ") && $0.contains("mechanism=AWS_MSK_IAM") })
+    }
+
+    @Test("a signature for another region is refused")
+    func wrongRegion() async throws {
+        let front = try Self.startFront()
+        defer { front.stop() }
+        let driver = try SASLFrontDriver(port: try #require(front.port))
+        let mechanism = MSKIAMMechanism(region: "us-west-2", credentialsProvider: .static(
+            AWSCredentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret)))
+        await #expect(throws: KafkaError.self) { try await driver.authenticate(mechanism) }
+    }
+
+    @Test("KIP-368 re-authentication signs again with fresh credentials from the provider")
+    func reauthentication() async throws {
+        let front = try Self.startFront(sessionLifetimeMs: 60_000)
+        defer { front.stop() }
+        let calls = Mutex(0)
+        let provider = ClosureAWSCredentialsProvider {
+            let call = calls.withLock { value -> Int in value += 1; return value }
+            return AWSCredentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret, sessionToken: "session-\(call)")
+        }
+        let mechanism = MSKIAMMechanism(region: Self.region, credentialsProvider: provider)
+        let driver = try SASLFrontDriver(port: try #require(front.port))
+        try await driver.authenticate(mechanism)
+        #expect(driver.sessionLifetimeMs == 60_000)
+        _ = try driver.metadata()
+        try await driver.authenticate(mechanism)
+        _ = try driver.metadata()
+        #expect(front.authenticationCount(user: Self.accessKeyID) == 2)
+        #expect(calls.withLock { $0 } == 2)
+    }
+}
+
+/// Whether the front can check AWS_MSK_IAM: python3 with scramp and botocore.
+enum MSKIAMFrontAvailability {
+    static let isAvailable: Bool = {
+        guard SASLFront.isAvailable else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", "import botocore.auth"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        while process.isRunning { usleep(10_000) }
+        return process.terminationStatus == 0
+    }()
+}
