@@ -75,7 +75,11 @@ extension ConsumerFetcher {
             if nextOffset > offset { state.partitions[key]?.fetchOffset = nextOffset }
             return true
         }
-        guard advanced, !selections.isEmpty else { return }
+        guard advanced else { return }
+        if data.highWatermark >= 0 { metrics.recordLag(max(0, data.highWatermark - nextOffset), topic: key.topic, partition: key.partition) }
+        guard !selections.isEmpty else { return }
+        metrics.recordsFetched.increment(by: selections.reduce(0) { $0 + $1.records.count })
+        metrics.bytesFetched.increment(by: data.records?.count ?? 0)
         shared.deliver(FetchedChunk(topicPartition: key, generation: generation, selections: selections,
                                     bytes: data.records?.count ?? 0, nextOffset: nextOffset))
     }

@@ -13,12 +13,14 @@ final class ConsumerFetcher: Sendable {
     let leaders = Mutex<[TopicPartition: Int32]>([:])
     let metadataDirty = Atomic<Bool>(true)
     let stopping = Atomic<Bool>(false)
+    let metrics: ConsumerMetrics
 
     init(configuration: KafkaConsumer.Configuration, cluster: KafkaCluster, shared: ConsumerState, logger: Logger) {
         self.configuration = configuration
         self.cluster = cluster
         self.shared = shared
         self.logger = logger
+        metrics = ConsumerMetrics(clientId: configuration.cluster.connection.clientId)
     }
 
     func run() async {
@@ -150,7 +152,10 @@ final class ConsumerFetcher: Sendable {
             }
             let request = fetchRequest(for: entries)
             let timeout = configuration.fetchMaxWait + configuration.cluster.connection.requestTimeout
+            let sentAt = ContinuousClock.now
             connection.submit(request, timeout: timeout, versionCeiling: 12) { [self] result in
+                let elapsed = sentAt.duration(to: .now)
+                metrics.fetchLatency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
                 handle(result, entries: entries, broker: broker)
             }
         }

@@ -186,3 +186,24 @@ struct KafkaConsumerOffsetTests {
         await consumer.close()
     }
 }
+
+@Suite("KafkaConsumer metrics")
+struct KafkaConsumerMetricsTests {
+    @Test("records and bytes fetched, fetch latency and lag go through swift-metrics")
+    func counts() async throws {
+        let metrics = TestMetricsBootstrap.shared
+        let topic = TestBroker.uniqueTopicName("cmetrics")
+        try await KafkaProducerTests.createTopic(topic, partitions: 1)
+        try await KafkaConsumerTests.produce(topic, partitions: 1, count: 40)
+        let consumer = try KafkaConsumerTests.consumer { $0.cluster.connection.clientId = "c-\(topic)" }
+        consumer.assign([TopicPartition(topic: topic, partition: 0): .earliest])
+        _ = try await KafkaConsumerTests.read(40, from: consumer)
+        await consumer.close()
+        let dimensions = [("client_id", "c-\(topic)")]
+        #expect(try metrics.expectCounter("kafka_consumer_records_fetched_total", dimensions).values.reduce(0, +) == 40)
+        #expect(try metrics.expectCounter("kafka_consumer_bytes_fetched_total", dimensions).values.reduce(0, +) > 40)
+        #expect(try !metrics.expectTimer("kafka_consumer_fetch_latency", dimensions).values.isEmpty)
+        let lag = try metrics.expectGauge("kafka_consumer_lag", dimensions + [("topic", topic), ("partition", "0")])
+        #expect(lag.lastValue != nil)
+    }
+}

@@ -61,6 +61,7 @@ extension ConsumerGroupMember {
         assigned.withLock { $0 = partitions }
         logger.debug("joined group", metadata: ["group": "\(groupId)", "generation": "\(joined.generationId)",
                                                  "partitions": "\(partitions.count)", "protocol": "\(protocolName)"])
+        consumer.fetcher.metrics.rebalances.increment()
         try await consumer.assignFromCommitted(partitions)
         await configuration.onRebalance?(.assigned(partitions))
         consumer.emit(.partitionsAssigned(partitions))

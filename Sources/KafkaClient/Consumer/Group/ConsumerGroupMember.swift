@@ -99,6 +99,7 @@ final class ConsumerGroupMember: Sendable {
             do {
                 try await consumer.commit()
             } catch {
+                consumer.fetcher.metrics.commitFailures.increment()
                 consumer.shared.report(error)
             }
         }
@@ -133,7 +134,12 @@ final class ConsumerGroupMember: Sendable {
             }
             if configuration.enableAutoCommit, lastAutoCommit.duration(to: .now) >= configuration.autoCommitInterval {
                 lastAutoCommit = .now
-                do { try await consumer.commit() } catch { consumer.shared.report(error) }
+                do {
+                    try await consumer.commit()
+                } catch {
+                    consumer.fetcher.metrics.commitFailures.increment()
+                    consumer.shared.report(error)
+                }
             }
         }
     }
