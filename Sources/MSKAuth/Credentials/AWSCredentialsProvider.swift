@@ -62,16 +62,3 @@ extension AWSCredentialsProvider where Self == ClosureAWSCredentialsProvider {
         ClosureAWSCredentialsProvider(body)
     }
 }
-
-/// The process environment, injectable so providers can be tested without changing the real one.
-enum AWSEnvironment {
-    static var current: [String: String] { ProcessInfo.processInfo.environment }
-}
-
-extension Dictionary where Key == String, Value == String {
-    /// The variable's value, or nil when it is unset or empty (as the AWS SDKs treat empty variables).
-    func nonEmpty(_ name: String) -> String? {
-        guard let value = self[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        return value
-    }
-}
