@@ -46,6 +46,12 @@ struct HTTPClientTests {
         #expect(try HTTPEndpoint(parsing: "http://169.254.170.2:8080").target == "/")
         #expect(throws: MSKAuthError.self) { try HTTPEndpoint(parsing: "ftp://x/") }
         await #expect(throws: MSKAuthError.self) {
+            try await HTTPClient().send(HTTPRequest(method: "GET", headers: [("X-Token", "a\r\nEvil: 1")]),
+                                        to: HTTPEndpoint(host: "127.0.0.1", port: 9))
+        }
+        #expect(STSResponse.decodeEntities("a&amp;b&#65;&#x42;&unknown;&") == "a&bAB&unknown;&")
+        #expect(STSResponse.element("Code", in: "<CodeX>no</CodeX><Code a=\"1\">yes</Code>") == "yes")
+        await #expect(throws: MSKAuthError.self) {
             try await HTTPClient().send(HTTPRequest(method: "GET"), to: HTTPEndpoint(parsing: "https://sts.amazonaws.com/"))
         }
         let port: Int

@@ -68,6 +68,10 @@ struct MSKIAMMechanismTests {
             }
         }
         #expect(!String(describing: Self.mechanism()).contains(Self.credentials.secretAccessKey))
+        var dumped = ""
+        dump(Self.mechanism(), to: &dumped)
+        #expect(dumped.contains("AKIDEXAMPLE"))
+        #expect(!dumped.contains(Self.credentials.secretAccessKey) && !dumped.contains("session/token"), "\(dumped)")
     }
 
     @Test("the .awsMSKIAM and .mskOAuthBearer spellings")
