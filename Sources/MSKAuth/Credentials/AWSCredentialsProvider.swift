@@ -19,10 +19,12 @@ public protocol AWSCredentialsProvider: Sendable {
 public struct StaticAWSCredentialsProvider: AWSCredentialsProvider, CustomStringConvertible {
     let value: AWSCredentials
 
+    /// Always returns `credentials` (checked to be non-empty at each call).
     public init(_ credentials: AWSCredentials) {
         self.value = credentials
     }
 
+    /// Always returns these keys.
     public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.init(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken))
     }
@@ -40,6 +42,7 @@ public struct StaticAWSCredentialsProvider: AWSCredentialsProvider, CustomString
 public struct ClosureAWSCredentialsProvider: AWSCredentialsProvider {
     let body: @Sendable () async throws -> AWSCredentials
 
+    /// Calls `body` at every request for credentials (wrap in ``CachedAWSCredentialsProvider`` to cache).
     public init(_ body: @escaping @Sendable () async throws -> AWSCredentials) {
         self.body = body
     }
