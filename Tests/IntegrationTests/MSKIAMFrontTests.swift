@@ -71,6 +71,29 @@ struct MSKIAMFrontTests {
         await #expect(throws: KafkaError.self) { try await driver.authenticate(mechanism) }
     }
 
+    @Test("MSK OAUTHBEARER tokens: the presigned URL verified with botocore; a wrong secret gets invalid_token")
+    func oauthBearer() async throws {
+        let front = try Self.startFront()
+        defer { front.stop() }
+        let good = OAuthBearerMechanism.mskOAuthBearer(region: Self.region, credentials: .static(
+            AWSCredentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret, sessionToken: "tok/en+=")))
+        let driver = try SASLFrontDriver(port: try #require(front.port))
+        try await driver.authenticate(good)
+        #expect(front.logLines().contains { $0.contains("mechanism=OAUTHBEARER user=\(Self.accessKeyID)") })
+        _ = try driver.metadata()
+
+        let wrong = OAuthBearerMechanism.mskOAuthBearer(region: Self.region, credentials: .static(
+            AWSCredentials(accessKeyID: Self.accessKeyID, secretAccessKey: "wrong-secret")))
+        let other = try SASLFrontDriver(port: try #require(front.port))
+        do {
+            try await other.authenticate(wrong)
+            Issue.record("a token signed with a wrong secret was accepted")
+        } catch let error as KafkaError {
+            #expect(error.code == .authenticationFailed && error.brokerErrorCode == .saslAuthenticationFailed)
+            #expect(error.detail.contains("invalid_token") && error.detail.contains("signature mismatch"), "\(error)")
+        }
+    }
+
     @Test("KIP-368 re-authentication signs again with fresh credentials from the provider")
     func reauthentication() async throws {
         let front = try Self.startFront(sessionLifetimeMs: 60_000)

@@ -19,10 +19,12 @@ public protocol AWSCredentialsProvider: Sendable {
 public struct StaticAWSCredentialsProvider: AWSCredentialsProvider, CustomStringConvertible {
     let value: AWSCredentials
 
+    /// Always returns `credentials` (checked to be non-empty at each call).
     public init(_ credentials: AWSCredentials) {
         self.value = credentials
     }
 
+    /// Always returns these keys.
     public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil) {
         self.init(AWSCredentials(accessKeyID: accessKeyID, secretAccessKey: secretAccessKey, sessionToken: sessionToken))
     }
@@ -40,6 +42,7 @@ public struct StaticAWSCredentialsProvider: AWSCredentialsProvider, CustomString
 public struct ClosureAWSCredentialsProvider: AWSCredentialsProvider {
     let body: @Sendable () async throws -> AWSCredentials
 
+    /// Calls `body` at every request for credentials (wrap in ``CachedAWSCredentialsProvider`` to cache).
     public init(_ body: @escaping @Sendable () async throws -> AWSCredentials) {
         self.body = body
     }
@@ -60,18 +63,5 @@ extension AWSCredentialsProvider where Self == ClosureAWSCredentialsProvider {
     /// Credentials from `body`, called at every request for credentials.
     public static func custom(_ body: @escaping @Sendable () async throws -> AWSCredentials) -> ClosureAWSCredentialsProvider {
         ClosureAWSCredentialsProvider(body)
-    }
-}
-
-/// The process environment, injectable so providers can be tested without changing the real one.
-enum AWSEnvironment {
-    static var current: [String: String] { ProcessInfo.processInfo.environment }
-}
-
-extension Dictionary where Key == String, Value == String {
-    /// The variable's value, or nil when it is unset or empty (as the AWS SDKs treat empty variables).
-    func nonEmpty(_ name: String) -> String? {
-        guard let value = self[name]?.trimmingCharacters(in: .whitespaces), !value.isEmpty else { return nil }
-        return value
     }
 }

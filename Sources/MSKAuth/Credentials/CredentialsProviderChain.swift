@@ -7,6 +7,7 @@ public struct AWSCredentialsProviderChain: AWSCredentialsProvider {
     /// The providers, with the names used in errors.
     let providers: [(name: String, provider: any AWSCredentialsProvider)]
 
+    /// - Parameter providers: tried in this order; `name` labels each one's reason in the final error.
     public init(_ providers: [(name: String, provider: any AWSCredentialsProvider)]) {
         self.providers = providers
     }
@@ -44,6 +45,7 @@ public struct DefaultAWSCredentialsProvider: AWSCredentialsProvider {
     ///   - profile: the shared-file profile; nil for `AWS_PROFILE` or `default`.
     ///   - environment: the variables to read (the process environment by default).
     ///   - stsEndpoint, containerRelativeBase, instanceMetadataEndpoint: endpoint overrides, for tests.
+    ///   - refreshBeforeExpiry: how long before expiry cached credentials are replaced.
     public init(profile: String? = nil, environment: [String: String]? = nil, stsEndpoint: String? = nil,
                 containerRelativeBase: String = ContainerAWSCredentialsProvider.defaultRelativeBase,
                 instanceMetadataEndpoint: String? = nil,

@@ -45,23 +45,27 @@ enum STSResponse {
 
     static func decodeEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
+        let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
         var out = ""
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            guard let semicolon = rest[amp...].firstIndex(of: ";") else { break }
-            let entity = rest[rest.index(after: amp)..<semicolon]
-            let named = ["amp": "&", "lt": "<", "gt": ">", "quot": "\"", "apos": "'"]
-            if let value = named[String(entity)] {
-                out += value
-            } else if entity.hasPrefix("#"), let scalar = numericEntity(entity.dropFirst()) {
-                out.unicodeScalars.append(scalar)
-            } else {
-                out += rest[amp...semicolon]
+        var index = text.startIndex
+        while index < text.endIndex {
+            if text[index] == "&", let semicolon = text[index...].firstIndex(of: ";") {
+                let entity = String(text[text.index(after: index)..<semicolon])
+                if let value = named[entity] {
+                    out.append(value)
+                    index = text.index(after: semicolon)
+                    continue
+                }
+                if entity.hasPrefix("#"), let scalar = numericEntity(entity.dropFirst()) {
+                    out.unicodeScalars.append(scalar)
+                    index = text.index(after: semicolon)
+                    continue
+                }
             }
-            rest = rest[rest.index(after: semicolon)...]
+            out.append(text[index])
+            index = text.index(after: index)
         }
-        return out + rest
+        return out
     }
 
     private static func numericEntity(_ digits: Substring) -> Unicode.Scalar? {

@@ -20,6 +20,10 @@ struct HTTPClient: Sendable {
             throw MSKAuthError(.credentialsProviderFailed,
                                detail: "\(endpoint): HTTPS is not supported by the credentials HTTP client yet")
         }
+        // Header values come from files and responses: a line break would smuggle in headers.
+        guard request.headers.allSatisfy({ !($0.name + $0.value).contains(where: \.isNewline) }) else {
+            throw MSKAuthError(.credentialsProviderFailed, detail: "\(endpoint): a header contains a line break")
+        }
         var options = TCPSocketOptions()
         options.connectTimeout = connectTimeout
         options.readTimeout = ioTimeout

@@ -2,9 +2,10 @@ import Foundation
 
 /// AWS credentials used to sign requests.
 ///
-/// `description` and `debugDescription` show the access key ID only; the
-/// secret key and session token are always redacted.
-public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
+/// `description`, `debugDescription` and the mirror (`dump`, debuggers) show
+/// the access key ID only; the secret key and session token are always redacted.
+public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible,
+    CustomReflectable {
     /// The access key ID (for example `AKIDEXAMPLE`); not secret.
     public var accessKeyID: String
     /// The secret access key.
@@ -28,6 +29,12 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     }
 
     public var debugDescription: String { description }
+
+    /// Hides the secret key and session token from `dump` and debuggers.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["accessKeyID": accessKeyID, "hasSessionToken": sessionToken != nil,
+                                "expiration": expiration as Any])
+    }
 
     /// Checks that both keys are present and can appear in a credential scope.
     func validate() throws(MSKAuthError) {

@@ -25,7 +25,10 @@ Like Kafka:
   and host (--aws-host, default 127.0.0.1), region (--aws-region, default
   us-east-1), action kafka-cluster:Connect, date and expiry are checked; the
   answer is MSK's {"version":"2020_10_22","request-id":"..."}. The user logged
-  is the access key id.
+  is the access key id. With --aws-credentials OAUTHBEARER also accepts MSK
+  tokens (aws-msk-iam-sasl-signer format: a base64url presigned
+  https://kafka.REGION.amazonaws.com/?Action=kafka-cluster%3AConnect&... URL),
+  checked the same way.
 - Wrong credentials: SaslAuthenticate error 58 (SASL_AUTHENTICATION_FAILED)
   with a message, then the connection closes.
 - With --session-lifetime-ms, successful SaslAuthenticate v1+ responses carry
@@ -48,6 +51,7 @@ where N counts successful authentications on that connection; failures print
 """
 import argparse
 import asyncio
+import base64
 import datetime
 import hmac
 import json
@@ -167,7 +171,7 @@ class Mechanisms:
     def __init__(self, users, token, enabled, aws=None):
         self.users, self.token, self.aws = users, token, aws
         self.enabled = [m for m in ALL_MECHANISMS if m in enabled
-                        and (m != "OAUTHBEARER" or token is not None)
+                        and (m != "OAUTHBEARER" or token is not None or aws is not None)
                         and (m != "AWS_MSK_IAM" or aws is not None)
                         and (m in ("OAUTHBEARER", "AWS_MSK_IAM") or users)]
         # Stored keys as a broker keeps them (4096 iterations, Kafka's minimum).
@@ -184,7 +188,7 @@ class Mechanisms:
             return PlainExchange(self.users)
         if name == "AWS_MSK_IAM":
             return MSKIAMExchange(*self.aws)
-        return OAuthExchange(self.token)
+        return OAuthExchange(self.token, MSKIAMExchange(*self.aws) if self.aws else None)
 
 
 class PlainExchange:
@@ -223,13 +227,15 @@ class ScramExchange:
 
 
 class OAuthExchange:
-    def __init__(self, token):
+    def __init__(self, token, msk=None):
         self.token, self.user, self.rejected = token, None, None
+        self.msk = msk  # an MSKIAMExchange checking MSK tokens, when AWS credentials are configured
+        self.reason = ""
 
     def step(self, data):
         if self.rejected is not None:
             if data == b"\x01":
-                raise AuthFailure(self.rejected)
+                raise AuthFailure(self.rejected + self.reason)
             raise AuthFailure("expected 0x01 after the error reply")
         try:
             text = data.decode()
@@ -240,6 +246,13 @@ class OAuthExchange:
             assert scheme.lower() == "bearer"
         except (ValueError, KeyError, AssertionError, UnicodeDecodeError):
             raise AuthFailure("malformed OAUTHBEARER message") from None
+        if self.msk is not None and token != self.token:
+            try:
+                self.msk.verify_token(token)
+                self.user = self.msk.access_key
+                return b"", True
+            except AuthFailure as failure:
+                self.reason = f" ({failure})"
         if token != self.token:
             self.rejected = '{"status":"invalid_token"}'
             return self.rejected.encode(), False
@@ -262,13 +275,36 @@ class MSKIAMExchange:
             assert isinstance(payload, dict) and all(isinstance(v, str) for v in payload.values())
         except (ValueError, AssertionError, UnicodeDecodeError):
             raise AuthFailure("malformed AWS_MSK_IAM payload") from None
+        if payload.get("version") != self.VERSION:
+            raise AuthFailure(f"unsupported version {payload.get('version')!r}")
+        self.verify(payload, self.host)
+        self.user = self.access_key
+        reply = {"version": self.VERSION, "request-id": str(uuid.uuid4())}
+        return json.dumps(reply).encode(), True
+
+    def verify_token(self, token):
+        """Checks an MSK OAUTHBEARER token: the presigned URL for kafka.REGION.amazonaws.com."""
+        try:
+            url = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        except (ValueError, UnicodeDecodeError):
+            raise AuthFailure("not an MSK token") from None
+        parts = urlsplit(url)
+        host = f"kafka.{self.region}.amazonaws.com"
+        if parts.scheme != "https" or parts.netloc != host or parts.path != "/":
+            raise AuthFailure(f"the token's URL is not https://{host}/")
+        params = dict(parse_qsl(parts.query, keep_blank_values=True))
+        params.pop("User-Agent", None)  # appended after signing
+        payload = {name.lower(): value for name, value in params.items()}
+        payload["host"] = host
+        self.verify(payload, host)
+
+    def verify(self, payload, host):
+        """Checks the presigned parameters (lower-cased names) of a Connect request to `host`."""
         get = lambda name: payload.get(name) or ""
-        if get("version") != self.VERSION:
-            raise AuthFailure(f"unsupported version {get('version')!r}")
         if get("action") != self.ACTION:
             raise AuthFailure(f"action must be {self.ACTION}")
-        if get("host") != self.host:
-            raise AuthFailure(f"signed host {get('host')!r} is not {self.host!r}")
+        if get("host") != host:
+            raise AuthFailure(f"signed host {get('host')!r} is not {host!r}")
         if get("x-amz-algorithm") != "AWS4-HMAC-SHA256" or get("x-amz-signedheaders") != "host":
             raise AuthFailure("algorithm must be AWS4-HMAC-SHA256 signing only host")
         try:
@@ -284,13 +320,10 @@ class MSKIAMExchange:
             raise AuthFailure("x-amz-date is too far from now")
         if not 0 < expires <= 900 or now > signed_at + datetime.timedelta(seconds=expires):
             raise AuthFailure("the signature has expired or an invalid expiry")
-        if not hmac.compare_digest(get("x-amz-signature"), self.expected_signature(signed_at, expires, payload)):
+        if not hmac.compare_digest(get("x-amz-signature"), self.expected_signature(host, signed_at, expires, payload)):
             raise AuthFailure("signature mismatch")
-        self.user = self.access_key
-        reply = {"version": self.VERSION, "request-id": str(uuid.uuid4())}
-        return json.dumps(reply).encode(), True
 
-    def expected_signature(self, signed_at, expires, payload):
+    def expected_signature(self, host, signed_at, expires, payload):
         import botocore.auth
         from botocore.auth import SigV4QueryAuth
         from botocore.awsrequest import AWSRequest
@@ -299,7 +332,7 @@ class MSKIAMExchange:
         botocore.auth.get_current_datetime = (
             lambda remove_tzinfo=True: signed_at if remove_tzinfo else signed_at.replace(tzinfo=datetime.timezone.utc))
         try:
-            request = AWSRequest(method="GET", url=f"https://{self.host}/", params={"Action": self.ACTION})
+            request = AWSRequest(method="GET", url=f"https://{host}/", params={"Action": self.ACTION})
             credentials = Credentials(self.access_key, self.secret, payload.get("x-amz-security-token"))
             SigV4QueryAuth(credentials, self.SERVICE, self.region, expires=expires).add_auth(request)
         finally:
