@@ -129,3 +129,68 @@ enum MSKIAMFrontAvailability {
         return process.terminationStatus == 0
     }()
 }
+
+/// AWS_MSK_IAM through the client's own connections: a producer and consumer
+/// authenticating every broker connection, and KIP-368 re-authentication.
+@Suite("AWS_MSK_IAM through KafkaProducer and KafkaConsumer", .enabled(if: MSKIAMFrontAvailability.isAvailable,
+                                                                        "python3 with scramp and botocore is not installed"))
+struct MSKIAMClientTests {
+    @Test("a producer and a consumer authenticate with AWS_MSK_IAM and exchange records")
+    func produceAndConsume() async throws {
+        let front = try MSKIAMFrontTests.startFront()
+        defer { front.stop() }
+        let bootstrap = "127.0.0.1:\(try #require(front.port))"
+        let topic = TestBroker.uniqueTopicName("msk")
+        var producerConfiguration = KafkaProducer.Configuration(bootstrapServers: [bootstrap])
+        producerConfiguration.cluster.connection.sasl = MSKIAMFrontTests.mechanism()
+        let producer = try KafkaProducer(configuration: producerConfiguration)
+        for index in 0..<10 { _ = try await producer.sendAndWait(KafkaProducerRecord(topic: topic, partition: 0, value: "iam \(index)")) }
+        await producer.close()
+
+        var consumerConfiguration = KafkaConsumer.Configuration(bootstrapServers: [bootstrap])
+        consumerConfiguration.cluster.connection.sasl = MSKIAMFrontTests.mechanism()
+        consumerConfiguration.fetchMaxWait = .milliseconds(100)
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration)
+        consumer.assign([TopicPartition(topic: topic, partition: 0): .earliest])
+        let messages = try await KafkaConsumerTests.read(10, from: consumer)
+        #expect(messages.map(\.valueString) == (0..<10).map { "iam \($0)" })
+        await consumer.close()
+        #expect(front.authenticationCount(user: MSKIAMFrontTests.accessKeyID) >= 2)
+    }
+
+    @Test("a wrong secret fails the connection with authenticationFailed, no secret in the error")
+    func wrongSecret() async throws {
+        let front = try MSKIAMFrontTests.startFront()
+        defer { front.stop() }
+        var configuration = BrokerConnection.Configuration()
+        configuration.sasl = MSKIAMFrontTests.mechanism(secret: "not-the-secret")
+        let connection = try BrokerConnection(host: "127.0.0.1", port: try #require(front.port), configuration: configuration)
+        do {
+            _ = try await connection.send(MetadataRequest(topics: []))
+            Issue.record("a wrong secret authenticated")
+        } catch {
+            #expect(error.code == .authenticationFailed)
+            #expect(!"\(error)".contains("not-the-secret"))
+        }
+    }
+
+    @Test("KIP-368: the connection re-signs before the session lifetime ends, requests keep flowing")
+    func reauthentication() async throws {
+        let front = try MSKIAMFrontTests.startFront(sessionLifetimeMs: 1200)
+        defer { front.stop() }
+        var configuration = BrokerConnection.Configuration()
+        configuration.sasl = MSKIAMFrontTests.mechanism()
+        let connection = try BrokerConnection(host: "127.0.0.1", port: try #require(front.port), configuration: configuration)
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        var answered = 0
+        while ContinuousClock.now < deadline, front.authenticationCount(user: MSKIAMFrontTests.accessKeyID) < 3 {
+            _ = try await connection.send(MetadataRequest(topics: []))
+            answered += 1
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        #expect(front.authenticationCount(user: MSKIAMFrontTests.accessKeyID) >= 3)
+        #expect(answered > 5)
+        #expect(!connection.isClosed)
+        await connection.close()
+    }
+}
