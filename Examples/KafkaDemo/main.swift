@@ -1,6 +1,6 @@
 // kafka-demo: the client end to end against a real broker. Creates a topic,
 // produces keyed records with an idempotent, lz4-compressing KafkaProducer,
-// prints each delivery report, and reads the records back with Fetch.
+// prints each delivery report, and consumes them back in a consumer group.
 //
 //   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:9092 swift run kafka-demo [topic]
 // (./scripts/demo.sh starts an embedded broker and runs this against it.)
@@ -37,36 +37,33 @@ do {
     }
     await producer.close()
 
-    // Read every partition back with plain Fetch requests to each leader.
-    let partitions = try await cluster.metadata(topics: [topic]).topics[topic]?.partitions ?? []
-    for partition in partitions {
-        var fetchPartition = FetchRequest.FetchTopic.FetchPartition()
-        fetchPartition.partition = partition.partition
-        fetchPartition.partitionMaxBytes = 1 << 20
-        var fetch = FetchRequest()
-        fetch.maxWaitMs = 500
-        fetch.topics = [FetchRequest.FetchTopic(topic: topic, partitions: [fetchPartition])]
-        let leader = try await cluster.leaderConnection(topic: topic, partition: partition.partition)
-        // Topic names are used up to Fetch v12; v13+ uses topic ids.
-        for response in try await leader.send(fetch, versionCeiling: 12).responses {
-            for data in response.partitions {
-                for batch in try RecordBatchDecoder.decodeAll(data.records ?? []) {
-                    for record in batch.records {
-                        let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "null"
-                        let value = record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"
-                        print("fetched \(response.topic)-\(data.partitionIndex)@\(record.offset): \(key) = \(value)"
-                              + " (\(batch.attributes.compressionName))")
-                    }
-                }
-            }
-        }
+    // Consume them back in a consumer group: the group's coordinator assigns the
+    // three partitions, and the consumer commits what it read when it closes.
+    var consumerConfiguration = KafkaConsumer.Configuration(bootstrapServers: bootstrap)
+    consumerConfiguration.groupId = "kafka-demo-\(topic)"
+    consumerConfiguration.autoOffsetReset = .earliest
+    consumerConfiguration.sessionTimeout = .seconds(6)
+    let consumer = try KafkaConsumer(configuration: consumerConfiguration)
+    try consumer.subscribe(topics: [topic])
+    // The demo must end even if records never come: close after 60 seconds.
+    let watchdog = Task {
+        try await Task.sleep(for: .seconds(60))
+        await consumer.close()
+    }
+    var received = 0
+    for try await message in consumer.messages {
+        print("consumed \(message.topic)-\(message.partition)@\(message.offset): \(message.keyString ?? "null") = \(message.valueString ?? "null")")
+        received += 1
+        if received == 6 { break }
+    }
+    watchdog.cancel()
+    await consumer.close()
+    guard received == 6 else {
+        print("kafka-demo failed: consumed \(received) of 6 records within 60 seconds")
+        exit(1)
     }
     await cluster.close()
 } catch {
     print("kafka-demo failed: \(error)")
     exit(1)
-}
-
-extension RecordBatchAttributes {
-    var compressionName: String { (try? compression()).map { "\($0)" } ?? "unknown codec" }
 }
