@@ -14,11 +14,13 @@ let package = Package(
         .library(name: "MSKAuth", targets: ["MSKAuth"]),
         .executable(name: "kafka-protocol-generator", targets: ["KafkaProtocolGenerator"]),
         .executable(name: "kafka-demo", targets: ["KafkaDemo"]),
+        .executable(name: "skcat", targets: ["skcat"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // MARK: C system libraries (thin bridges, never re-exported from public API)
@@ -65,6 +67,17 @@ let package = Package(
         .target(
             name: "MSKAuth",
             dependencies: ["KafkaClient", "CKafkaOpenSSL"],
+            swiftSettings: strictSwift
+        ),
+
+        // MARK: Tools
+        .executableTarget(
+            name: "skcat",
+            dependencies: [
+                "KafkaClient", "KafkaWire", "MSKAuth",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
             swiftSettings: strictSwift
         ),
 
