@@ -31,7 +31,7 @@ func report(_ mode: String, count: Int, seconds: Double, bytes: Int) {
     func fixed(_ value: Double, _ digits: Int) -> String {
         var buffer = [CChar](repeating: 0, count: 64)
         _ = withVaList([value]) { vsnprintf(&buffer, buffer.count, "%.\(digits)f", $0) }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
     print("\(mode) msgs=\(count) secs=\(fixed(seconds, 3)) msgs_per_s=\(fixed(Double(count) / seconds, 0)) "
           + "MB_per_s=\(fixed(Double(bytes) / seconds / 1e6, 2)) cpu_user=\(fixed(user, 3)) cpu_sys=\(fixed(system, 3))")

@@ -9,8 +9,23 @@ enum PythonPeer {
         (try? run(["-c", "import \(module)"]).status) == 0
     }
 
-    /// Runs `Peers/<script>` with `arguments`; returns exit status and output.
-    static func runScript(_ script: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
+    /// Runs `Peers/<script>` with `arguments` on a thread of its own (a peer can run
+    /// for seconds, and blocking the concurrency pool would starve the client
+    /// under test); returns exit status and output.
+    static func runScript(_ script: String, _ arguments: [String]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread.detachNewThread {
+                do {
+                    continuation.resume(returning: try runScriptBlocking(script, arguments))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// `runScript`, blocking the calling thread.
+    static func runScriptBlocking(_ script: String, _ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
             .appendingPathComponent("Peers").appendingPathComponent(script).path
         return try run([path] + arguments)

@@ -26,7 +26,7 @@ struct RecordInteropTests {
     @Test("batches we write are read back byte for byte by confluent-kafka and kafka-python",
           .enabled(if: hasConfluent || hasKafkaPython, "needs python3 with confluent-kafka or kafka-python (scripts/test.sh installs them)"),
           arguments: codecs)
-    func oursReadByPeers(codec: CompressionCodec) throws {
+    func oursReadByPeers(codec: CompressionCodec) async throws {
         let session = try BrokerSession()
         let topic = TestBroker.uniqueTopicName("interop-ours-\(codec)")
         try createTopic(topic, session: session)
@@ -58,7 +58,7 @@ struct RecordInteropTests {
                        timestamp: record.timestamp, headers: record.headers.map { [$0.key, $0.value.map { Array($0).hexString }] })
         }
         for (peer, available) in [("confluent", Self.hasConfluent), ("kafka-python", Self.hasKafkaPython)] where available {
-            let run = try PythonPeer.runScript("peer_consume.py", [peer, "\(try TestBroker.bootstrap())", topic, "10"])
+            let run = try await PythonPeer.runScript("peer_consume.py", [peer, "\(try TestBroker.bootstrap())", topic, "10"])
             #expect(run.status == 0, "\(peer): \(run.stderr)")
             let read = try PeerRecord.parseLines(run.stdout)
             #expect(read == expected, "\(peer) read \(read.count) records: \(run.stderr.suffix(400))")
@@ -68,12 +68,12 @@ struct RecordInteropTests {
     @Test("batches confluent-kafka writes are fetched and decoded by us",
           .enabled(if: hasConfluent, "needs python3 with confluent-kafka (scripts/test.sh installs it)"),
           arguments: codecs)
-    func peersReadByUs(codec: CompressionCodec) throws {
+    func peersReadByUs(codec: CompressionCodec) async throws {
         let session = try BrokerSession()
         let topic = TestBroker.uniqueTopicName("interop-peer-\(codec)")
         try createTopic(topic, session: session)
         let count = 40, base: Int64 = 1_650_000_000_000
-        let run = try PythonPeer.runScript("peer_produce.py", ["\(try TestBroker.bootstrap())", topic, "\(count)", "\(codec)", "\(base)"])
+        let run = try await PythonPeer.runScript("peer_produce.py", ["\(try TestBroker.bootstrap())", topic, "\(count)", "\(codec)", "\(base)"])
         try #require(run.status == 0, "peer producer failed: \(run.stderr)")
 
         var batches: [RecordBatch] = []

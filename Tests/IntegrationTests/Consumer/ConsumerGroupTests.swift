@@ -114,7 +114,7 @@ struct ConsumerGroupTests {
             try await withCheckedThrowingContinuation { continuation in
                 Thread.detachNewThread {
                     do {
-                        let run = try PythonPeer.runScript("peer_group_consume.py", [bootstrap, topic, group, "25"])
+                        let run = try PythonPeer.runScriptBlocking("peer_group_consume.py", [bootstrap, topic, group, "25"])
                         continuation.resume(returning: run.stdout)
                     } catch {
                         continuation.resume(throwing: error)

@@ -106,7 +106,7 @@ struct KafkaConsumerTests {
         }
         let topic = TestBroker.uniqueTopicName("from-rdk-\(codec)")
         try await KafkaProducerTests.createTopic(topic, partitions: 1)
-        let run = try PythonPeer.runScript("peer_produce.py", ["\(try TestBroker.bootstrap())", topic, "60", "\(codec)", "1650000000000"])
+        let run = try await PythonPeer.runScript("peer_produce.py", ["\(try TestBroker.bootstrap())", topic, "60", "\(codec)", "1650000000000"])
         try #require(run.status == 0, "\(run.stderr)")
         let consumer = try Self.consumer()
         consumer.assign([TopicPartition(topic: topic, partition: 0): .earliest])

@@ -132,7 +132,7 @@ struct KafkaProducerTests {
         }
         let topic = TestBroker.uniqueTopicName("murmur")
         try await Self.createTopic(topic, partitions: 6)
-        let run = try PythonPeer.runScript("peer_partitions.py", ["\(try TestBroker.bootstrap())", topic, "10000"])
+        let run = try await PythonPeer.runScript("peer_partitions.py", ["\(try TestBroker.bootstrap())", topic, "10000"])
         #expect(run.status == 0, "\(run.stderr)")
         let lines = run.stdout.split(separator: "\n")
         #expect(lines.count == 10_000)

@@ -43,7 +43,7 @@ struct ProducerInteropTests {
         }
         var checked = 0
         for (peer, available) in [("confluent", Self.hasConfluent), ("kafka-python", Self.hasKafkaPython)] where available {
-            let run = try PythonPeer.runScript("peer_consume.py", [peer, "\(try TestBroker.bootstrap())", topic, "10"])
+            let run = try await PythonPeer.runScript("peer_consume.py", [peer, "\(try TestBroker.bootstrap())", topic, "10"])
             #expect(run.status == 0, "\(peer): \(run.stderr)")
             let read = try PeerRecord.parseLines(run.stdout)
             #expect(read == expected, "\(peer) read \(read.count) records: \(run.stderr.suffix(400))")

@@ -73,7 +73,14 @@ final class ConnectionLoop {
         }
         // Deadlines are checked on every wake-up; a short period while requests are out keeps timeouts accurate.
         let busy = machine.inFlightCount + machine.queuedCount > 0
-        let ready = poll(&descriptors, nfds_t(descriptors.count), busy ? 50 : 500)
+        var timeout: Int32 = busy ? 50 : 500
+        // Wake for the re-authentication deadline (KIP-368) rather than up to a period late.
+        if let deadline = machine.reauthenticationDeadline {
+            let left = ContinuousClock.now.duration(to: deadline)
+            let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            timeout = min(timeout, Int32(clamping: milliseconds))
+        }
+        let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
         if ready < 0 && errno != EINTR {
             perform(machine.ioError("poll failed: \(String(cString: strerror(errno)))"))
             return
