@@ -50,9 +50,11 @@ struct ConsumeMode {
         let began = ContinuousClock.now
         let out = OutputStream(descriptor: 1)
         var seen = 0
+        let topics = arguments.group != nil ? arguments.groupTopics : [arguments.topic].compactMap { $0 }
+        let leaders = await Self.leaders(consumer.cluster, topics: topics)
         do {
             for try await message in consumer.messages {
-                formatter.write(message, to: out)
+                formatter.write(message, broker: leaders[TopicPartition(topic: message.topic, partition: message.partition)] ?? -1, to: out)
                 out.flush()
                 seen += 1
                 progress.messages.store(seen, ordering: .relaxed)
@@ -70,6 +72,18 @@ struct ConsumeMode {
         let elapsed = began.duration(to: .now)
         Console.info("Consumed \(seen) messages (\(progress.bytes.load(ordering: .relaxed)) bytes) in \(Self.seconds(elapsed))",
                      quiet: arguments.quiet)
+    }
+
+    /// The leader of each partition of `topics`, for the envelope's `broker` field.
+    static func leaders(_ cluster: KafkaCluster, topics: [String]) async -> [TopicPartition: Int32] {
+        guard let metadata = try? await cluster.metadata(topics: topics) else { return [:] }
+        var leaders: [TopicPartition: Int32] = [:]
+        for topic in topics {
+            for partition in metadata.topics[topic]?.partitions ?? [] {
+                leaders[TopicPartition(topic: topic, partition: partition.partition)] = partition.leaderId
+            }
+        }
+        return leaders
     }
 
     static func seconds(_ duration: Duration) -> String {

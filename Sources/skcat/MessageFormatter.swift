@@ -64,9 +64,10 @@ struct MessageFormatter {
         return pieces
     }
 
-    func write(_ message: KafkaConsumerMessage, to out: OutputStream) {
+    /// Writes `message`; `broker` is the node id of its partition's leader (-1 when unknown).
+    func write(_ message: KafkaConsumerMessage, broker: Int32, to out: OutputStream) {
         if json {
-            out.write(Self.json(message))
+            out.write(Self.json(message, broker: broker))
             out.write(UInt8(ascii: "\n").bytes)
             return
         }
@@ -100,7 +101,7 @@ struct MessageFormatter {
     /// kcat's envelope: topic, partition, offset, tstype, ts, broker, headers
     /// (only when the record has some: a flat name, value, name, value array),
     /// key and payload (strings, or null when absent).
-    static func json(_ message: KafkaConsumerMessage) -> String {
+    static func json(_ message: KafkaConsumerMessage, broker: Int32) -> String {
         var out = "{\"topic\":"
         JSONText.appendString(message.topic, to: &out)
         out += ",\"partition\":\(message.partition),\"offset\":\(message.offset)"
@@ -108,7 +109,7 @@ struct MessageFormatter {
         case .createTime: "create"
         case .logAppendTime: "logappend"
         }
-        out += ",\"tstype\":\"\(message.timestamp < 0 ? "unknown" : tstype)\",\"ts\":\(message.timestamp),\"broker\":-1"
+        out += ",\"tstype\":\"\(message.timestamp < 0 ? "unknown" : tstype)\",\"ts\":\(message.timestamp),\"broker\":\(broker)"
         if !message.headers.isEmpty {
             out += ",\"headers\":["
             for (index, header) in message.headers.enumerated() {

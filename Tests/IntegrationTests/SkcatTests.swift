@@ -55,6 +55,7 @@ struct SkcatTests {
         #expect(envelopes[0].partition == 0)
         #expect(envelopes[0].offset == 0)
         #expect(envelopes[0].tstype == "create")
+        #expect(envelopes[0].broker >= 0, "the partition leader's node id")
         #expect(envelopes[0].ts > 1_600_000_000_000)
         #expect(envelopes[0].key == "key1")
         #expect(envelopes[0].payload == "value \"quoted\"")
