@@ -1,3 +1,5 @@
+import KafkaClient
+
 /// Tries providers in order and returns the first credentials found.
 ///
 /// Every failure moves on to the next provider (as the AWS SDKs' chains do);
@@ -45,16 +47,19 @@ public struct DefaultAWSCredentialsProvider: AWSCredentialsProvider {
     ///   - profile: the shared-file profile; nil for `AWS_PROFILE` or `default`.
     ///   - environment: the variables to read (the process environment by default).
     ///   - stsEndpoint, containerRelativeBase, instanceMetadataEndpoint: endpoint overrides, for tests.
+    ///   - stsTLS: TLS for `https` STS endpoints; nil for the defaults (system trust roots, full verification).
     ///   - refreshBeforeExpiry: how long before expiry cached credentials are replaced.
     public init(profile: String? = nil, environment: [String: String]? = nil, stsEndpoint: String? = nil,
+                stsTLS: TLSConfiguration? = nil,
                 containerRelativeBase: String = ContainerAWSCredentialsProvider.defaultRelativeBase,
                 instanceMetadataEndpoint: String? = nil,
                 refreshBeforeExpiry: Duration = CachedAWSCredentialsProvider.defaultRefreshBeforeExpiry) {
         let environment = environment ?? AWSEnvironment.current
         let chain = AWSCredentialsProviderChain([
             ("environment", EnvironmentAWSCredentialsProvider(environment: environment)),
-            ("profile", ProfileAWSCredentialsProvider(profile: profile, environment: environment, stsEndpoint: stsEndpoint)),
-            ("web identity", WebIdentityAWSCredentialsProvider(environment: environment, stsEndpoint: stsEndpoint)),
+            ("profile", ProfileAWSCredentialsProvider(profile: profile, environment: environment, stsEndpoint: stsEndpoint,
+                                                     tls: stsTLS)),
+            ("web identity", WebIdentityAWSCredentialsProvider(environment: environment, stsEndpoint: stsEndpoint, tls: stsTLS)),
             ("container", ContainerAWSCredentialsProvider(environment: environment, relativeBase: containerRelativeBase)),
             ("instance metadata", InstanceMetadataAWSCredentialsProvider(endpoint: instanceMetadataEndpoint,
                                                                          environment: environment)),

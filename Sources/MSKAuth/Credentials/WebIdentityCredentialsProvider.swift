@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 
 /// Credentials for a role assumed with an OIDC token, as on EKS (IRSA):
 /// `AWS_WEB_IDENTITY_TOKEN_FILE` and `AWS_ROLE_ARN` (and optionally
@@ -9,9 +10,8 @@ import Foundation
 /// (region from `AWS_REGION` / `AWS_DEFAULT_REGION`), or `AWS_ENDPOINT_URL_STS`,
 /// or `stsEndpoint`.
 ///
-/// - Important: the HTTP client does not speak TLS yet, so only a plain
-///   `http://` STS endpoint (a proxy or test server) works today; the real
-///   `https://` endpoint fails with `.credentialsProviderFailed`.
+/// HTTPS endpoints are verified against the system trust roots unless `tls`
+/// says otherwise; a plain `http://` endpoint (a proxy or test server) works too.
 public struct WebIdentityAWSCredentialsProvider: AWSCredentialsProvider {
     let roleARN: String?
     let tokenFile: String?
@@ -26,15 +26,16 @@ public struct WebIdentityAWSCredentialsProvider: AWSCredentialsProvider {
     ///     `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_SESSION_NAME`, `AWS_REGION`.
     ///   - environment: the variables to read (the process environment by default).
     ///   - stsEndpoint: the STS URL (override for tests).
+    ///   - tls: TLS for an `https` STS endpoint; nil for the defaults (system trust roots, full verification).
     public init(roleARN: String? = nil, tokenFile: String? = nil, sessionName: String? = nil, region: String? = nil,
-                environment: [String: String]? = nil, stsEndpoint: String? = nil) {
+                environment: [String: String]? = nil, stsEndpoint: String? = nil, tls: TLSConfiguration? = nil) {
         self.roleARN = roleARN
         self.tokenFile = tokenFile
         self.sessionName = sessionName
         self.region = region
         self.environment = environment ?? AWSEnvironment.current
         self.stsEndpoint = stsEndpoint
-        self.client = HTTPClient()
+        self.client = HTTPClient(tls: tls ?? .default)
     }
 
     public func credentials() async throws -> AWSCredentials {
@@ -68,14 +69,6 @@ public struct WebIdentityAWSCredentialsProvider: AWSCredentialsProvider {
 
     /// The STS URL: explicit, `AWS_ENDPOINT_URL_STS`, regional, or global.
     func endpoint() throws(MSKAuthError) -> HTTPEndpoint {
-        if let url = stsEndpoint ?? environment.nonEmpty("AWS_ENDPOINT_URL_STS") {
-            return try HTTPEndpoint(parsing: url)
-        }
-        if let region = region ?? environment.nonEmpty("AWS_REGION") ?? environment.nonEmpty("AWS_DEFAULT_REGION") {
-            try MSKHost.validateRegion(region)
-            let suffix = region.hasPrefix("cn-") ? "amazonaws.com.cn" : "amazonaws.com"
-            return HTTPEndpoint(scheme: "https", host: "sts.\(region).\(suffix)")
-        }
-        return HTTPEndpoint(scheme: "https", host: "sts.amazonaws.com")
+        try STSEndpoint.resolve(explicit: stsEndpoint, region: region, environment: environment).endpoint
     }
 }

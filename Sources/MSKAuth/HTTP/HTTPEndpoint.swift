@@ -2,8 +2,7 @@ import Foundation
 
 /// An `http://host[:port]/path?query` URL, split for ``HTTPClient``.
 ///
-/// Only plain HTTP: the metadata endpoints (EC2, ECS, EKS Pod Identity) use
-/// it. HTTPS URLs parse, but ``HTTPClient`` refuses them until the client has TLS.
+/// Plain HTTP for the metadata endpoints (EC2, ECS, EKS Pod Identity), HTTPS for STS.
 struct HTTPEndpoint: Sendable, Hashable, CustomStringConvertible {
     var scheme: String
     var host: String

@@ -39,7 +39,7 @@ struct HTTPClientTests {
         #expect(throws: MSKAuthError.self) { try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") }
     }
 
-    @Test("URLs: ports, IPv6, https refused, nothing listening is 'not found'")
+    @Test("URLs: ports, IPv6, other schemes refused, nothing listening is 'not found'")
     func endpoints() async throws {
         let v6 = try HTTPEndpoint(parsing: "http://[fd00:ec2::23]/v1/credentials")
         #expect(v6.host == "fd00:ec2::23" && v6.port == 80 && v6.hostHeader == "[fd00:ec2::23]")
@@ -52,7 +52,7 @@ struct HTTPClientTests {
         #expect(STSResponse.decodeEntities("a&amp;b&#65;&#x42;&unknown;&") == "a&bAB&unknown;&")
         #expect(STSResponse.element("Code", in: "<CodeX>no</CodeX><Code a=\"1\">yes</Code>") == "yes")
         await #expect(throws: MSKAuthError.self) {
-            try await HTTPClient().send(HTTPRequest(method: "GET"), to: HTTPEndpoint(parsing: "https://sts.amazonaws.com/"))
+            try await HTTPClient().send(HTTPRequest(method: "GET"), to: HTTPEndpoint(scheme: "ftp", host: "127.0.0.1", port: 9))
         }
         let port: Int
         do { port = try FakeHTTPServer { _ in [] }.url.split(separator: ":").last.flatMap { Int($0) } ?? 1 }
