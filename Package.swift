@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "kafka-protocol-generator", targets: ["KafkaProtocolGenerator"]),
         .executable(name: "kafka-demo", targets: ["KafkaDemo"]),
         .executable(name: "skcat", targets: ["skcat"]),
+        .executable(name: "msk-iam-example", targets: ["MSKIAMExample"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -86,6 +87,12 @@ let package = Package(
             name: "KafkaDemo",
             dependencies: ["KafkaWire", "KafkaClient"],
             path: "Examples/KafkaDemo",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "MSKIAMExample",
+            dependencies: ["KafkaClient", "MSKAuth"],
+            path: "Examples/MSKIAMExample",
             swiftSettings: strictSwift
         ),
 

@@ -186,6 +186,8 @@ final class ConnectionLoop {
             lastActivity = .now
             pending.removeValue(forKey: token)?.completion(.success(ResponseFrame(version: version, bytes: frame)))
         case .fail(let token, let error):
+            // When the failure closes the connection, callers must see it closed already.
+            if machine.isClosed { status.closed(error) }
             pending.removeValue(forKey: token)?.completion(.failure(error))
         case .closeConnection(let error):
             if let error {
