@@ -37,6 +37,9 @@ extension KafkaConsumer {
         public var autoCommitInterval: Duration = .seconds(5)
         /// A stable identity across restarts (`group.instance.id`, KIP-345 static membership).
         public var groupInstanceId: String?
+        /// The group protocol (`group.protocol`): the classic JoinGroup/SyncGroup
+        /// protocol, or KIP-848's `consumer` protocol, which this client does not speak yet.
+        public var groupProtocol: KafkaGroupProtocol = .classic
         /// Assignors offered to the group, preferred first (`partition.assignment.strategy`).
         public var partitionAssignors: [any KafkaPartitionAssignor] = [RangeAssignor(), RoundRobinAssignor()]
         /// Runs before partitions are revoked (so the application can commit) and after
@@ -47,6 +50,14 @@ extension KafkaConsumer {
             cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
         }
     }
+}
+
+/// Kafka's `group.protocol`.
+public enum KafkaGroupProtocol: String, Sendable, Hashable {
+    /// JoinGroup, SyncGroup and Heartbeat, with client-side assignment.
+    case classic
+    /// KIP-848's broker-side assignment through ConsumerGroupHeartbeat.
+    case consumer
 }
 
 /// A change of the partitions a group member owns.

@@ -55,6 +55,10 @@ public final class KafkaConsumer: Sendable, Service {
             throw KafkaError(.invalidConfiguration, detail: "subscribing needs group.id")
         }
         guard !topics.isEmpty else { throw KafkaError(.invalidConfiguration, detail: "subscribe needs at least one topic") }
+        guard configuration.groupProtocol == .classic else {
+            throw KafkaError(.invalidConfiguration, detail: "group.protocol=consumer (KIP-848) is not supported by this client yet; "
+                             + "use group.protocol=classic, which every broker supports")
+        }
         let member = ConsumerGroupMember(groupId: groupId, topics: topics, consumer: self, logger: logger)
         try group.withLock { (current) throws(KafkaError) in
             guard current == nil else { throw KafkaError(.invalidConfiguration, detail: "already subscribed") }
