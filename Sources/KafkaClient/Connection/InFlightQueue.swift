@@ -61,9 +61,4 @@ struct InFlightQueue: Sendable {
         head = 0
         return all
     }
-
-    /// True when some caller's request is still waiting.
-    var containsUserRequests: Bool {
-        storage[head...].contains { if case .user = $0.kind { true } else { false } }
-    }
 }

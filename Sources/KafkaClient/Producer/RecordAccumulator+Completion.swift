@@ -89,7 +89,6 @@ extension RecordAccumulator {
     }
 
     var identity: ProducerIdentity { state.withLock { $0.identity } }
-    var needsEpochBump: Bool { state.withLock { $0.needsEpochBump } }
 
     /// Takes the waiters of records that failed before reaching a batch.
     func takeWaiters(for ids: [UInt64]) -> [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] {

@@ -221,11 +221,6 @@ final class RecordAccumulator: Sendable {
             return waiting
         }
     }
-
-    /// Topics with records waiting for metadata.
-    var topicsAwaitingMetadata: [String] {
-        state.withLock { Array($0.unpartitioned.keys) }
-    }
 }
 
 extension RecordAccumulator.PartitionQueue {

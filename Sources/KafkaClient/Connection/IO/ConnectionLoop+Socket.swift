@@ -116,7 +116,7 @@ extension ConnectionLoop {
             engine.takeCiphertext(into: &outgoing)
             try writeAll(outgoing, to: socket, until: deadline)
             if done { return engine }
-            try waitReadable(socket, until: deadline)
+            try waitFor(Int16(POLLIN), socket, until: deadline)
             let count: Int
             do { count = try socket.readAvailable(into: readBuffer) } catch {
                 throw KafkaError(.tlsFailed, detail: "the connection closed during the TLS handshake", underlying: "\(error)")
@@ -137,10 +137,6 @@ extension ConnectionLoop {
             }
             if offset < bytes.count { try waitFor(Int16(POLLOUT), socket, until: deadline) }
         }
-    }
-
-    private func waitReadable(_ socket: TCPSocket, until deadline: ContinuousClock.Instant) throws(KafkaError) {
-        try waitFor(Int16(POLLIN), socket, until: deadline)
     }
 
     private func waitFor(_ events: Int16, _ socket: TCPSocket, until deadline: ContinuousClock.Instant) throws(KafkaError) {
