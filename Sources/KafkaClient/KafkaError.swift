@@ -25,6 +25,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             case queueFull
             case messageTooLarge
             case deliveryTimedOut
+            case producerFenced
+            case transactionAbortable
+            case transactionFatal
+            case illegalState
         }
 
         let base: Base
@@ -64,6 +68,18 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         public static let messageTooLarge = Code(.messageTooLarge)
         /// A record was not acknowledged within `delivery.timeout.ms`, retries included.
         public static let deliveryTimedOut = Code(.deliveryTimedOut)
+        /// Another producer with the same `transactional.id` started (or the broker
+        /// timed the transaction out and bumped the epoch): this producer can only be closed.
+        public static let producerFenced = Code(.producerFenced)
+        /// The current transaction cannot commit (a record failed, a partition could not be
+        /// added, offsets were refused): abort it, then the producer can begin a new one.
+        public static let transactionAbortable = Code(.transactionAbortable)
+        /// The transactional producer cannot go on (authorization, an unsupported broker,
+        /// a coordinator that lost our state): close it. `brokerErrorCode` says why.
+        public static let transactionFatal = Code(.transactionFatal)
+        /// A call came in the wrong state: `send` outside a transaction, `commitTransaction`
+        /// before `beginTransaction`, transactions on a producer without `transactional.id`.
+        public static let illegalState = Code(.illegalState)
 
         public var description: String { base.rawValue }
     }
@@ -110,7 +126,8 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         case .connectionClosed, .requestTimedOut, .ioError, .notConnected, .queueFull: true
         case .brokerError, .unknownTopicOrPartition: brokerErrorCode?.isRetriable ?? false
         case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
-             .invalidConfiguration, .messageTooLarge, .deliveryTimedOut: false
+             .invalidConfiguration, .messageTooLarge, .deliveryTimedOut, .producerFenced, .transactionAbortable,
+             .transactionFatal, .illegalState: false
         }
     }
 

@@ -36,15 +36,32 @@ extension KafkaConsumer {
     }
 
     /// The group's committed offsets for `partitions` (absent when none is committed).
+    ///
+    /// Under `read_committed` the request asks for stable offsets (KIP-447): while a
+    /// transaction holds offsets for a partition, the broker answers UNSTABLE_OFFSET_COMMIT
+    /// and the call waits for it to end (up to `request.timeout.ms`), so a consumer never
+    /// starts from offsets whose transaction may still abort.
     public func committed(_ partitions: [TopicPartition]) async throws(KafkaError) -> [TopicPartition: Int64] {
         let groupId = try requireGroupId()
         var request = OffsetFetchRequest()
         request.groupId = groupId
+        request.requireStable = configuration.isolationLevel == .readCommitted
         request.topics = Dictionary(grouping: partitions, by: \.topic).map { topic, entries in
             OffsetFetchRequest.OffsetFetchRequestTopic(name: topic, partitionIndexes: entries.map(\.partition))
         }
-        // v8+ batches groups in another shape; one group needs no more than v7.
-        let response = try await sendToCoordinator(request, groupId: groupId, versionCeiling: 7)
+        let deadline = ContinuousClock.now.advanced(by: configuration.cluster.connection.requestTimeout)
+        while true {
+            // v8+ batches groups in another shape; one group needs no more than v7.
+            let response = try await sendToCoordinator(request, groupId: groupId, versionCeiling: 7)
+            do throws(KafkaError) {
+                return try Self.committedOffsets(in: response)
+            } catch where error.brokerErrorCode == .unstableOffsetCommit && ContinuousClock.now < deadline {
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+        }
+    }
+
+    private static func committedOffsets(in response: OffsetFetchResponse) throws(KafkaError) -> [TopicPartition: Int64] {
         let topLevel = KafkaErrorCode(response.errorCode)
         guard !topLevel.isError else { throw KafkaError.broker(topLevel, apiKey: .offsetFetch) }
         var result: [TopicPartition: Int64] = [:]

@@ -37,6 +37,15 @@ extension KafkaProducer {
         public var maxRequestSize: Int = 1_048_576
         /// How partitions are chosen for records that name none (`partitioner`).
         public var partitioner: Partitioner = .default
+        /// Makes the producer transactional (`transactional.id`): records are sent only
+        /// inside transactions that commit or abort as a whole. Requires idempotence.
+        public var transactionalId: String?
+        /// How long the coordinator lets a transaction stay open before aborting it
+        /// (`transaction.timeout.ms`, default 60 s; the broker caps it at `transaction.max.timeout.ms`).
+        public var transactionTimeout: Duration = .seconds(60)
+        /// How long `initTransactions`, `commitTransaction`, `abortTransaction` and
+        /// `sendOffsetsToTransaction` keep retrying before they throw `.requestTimedOut` (`max.block.ms`).
+        public var maxBlock: Duration = .seconds(60)
 
         public init(bootstrapServers: [String]) {
             cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)

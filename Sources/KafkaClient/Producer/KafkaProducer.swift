@@ -22,6 +22,8 @@ public final class KafkaProducer: Sendable, Service {
     public let cluster: KafkaCluster
     let accumulator: RecordAccumulator
     let sender: ProducerSender
+    /// The transaction state and coordinator requests, with `transactionalId` set.
+    let transactions: TransactionManager?
     private let senderTask: Mutex<Task<Void, Never>?> = Mutex(nil)
     private let closed = Atomic<Bool>(false)
 
@@ -51,7 +53,12 @@ public final class KafkaProducer: Sendable, Service {
             maxInFlightPerPartition: idempotent ? min(5, configuration.maxInFlightPerConnection) : configuration.maxInFlightPerConnection,
             deliveryTimeout: configuration.deliveryTimeout, retryBackoff: configuration.retryBackoff,
             retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner))
-        sender = ProducerSender(configuration: configuration, accumulator: accumulator, cluster: cluster, events: events, logger: logger)
+        let cluster = self.cluster, accumulator = self.accumulator
+        transactions = configuration.transactionalId.map {
+            TransactionManager(transactionalId: $0, configuration: configuration, cluster: cluster, accumulator: accumulator, logger: logger)
+        }
+        sender = ProducerSender(configuration: configuration, accumulator: accumulator, cluster: cluster, transactions: transactions,
+                                events: events, logger: logger)
         let sender = self.sender
         senderTask.withLock { $0 = Task { await sender.run() } }
     }
@@ -63,6 +70,14 @@ public final class KafkaProducer: Sendable, Service {
             }
             guard configuration.maxInFlightPerConnection <= 5 else {
                 throw KafkaError(.invalidConfiguration, detail: "enable.idempotence allows at most 5 in-flight requests per connection")
+            }
+        }
+        if let transactionalId = configuration.transactionalId {
+            guard !transactionalId.isEmpty else {
+                throw KafkaError(.invalidConfiguration, detail: "transactional.id must not be empty")
+            }
+            guard configuration.enableIdempotence else {
+                throw KafkaError(.invalidConfiguration, detail: "transactional.id requires enable.idempotence")
             }
         }
         guard configuration.batchSize > 0, configuration.bufferMemory > 0, configuration.maxRequestSize > 0 else {
@@ -78,6 +93,7 @@ public final class KafkaProducer: Sendable, Service {
     ///   topic lacks, `.connectionClosed` after `close()`.
     @discardableResult
     public func send(_ record: KafkaProducerRecord) throws(KafkaError) -> KafkaProducerMessageID {
+        if let transactions { try transactions.state.withLock { (state) throws(KafkaError) in try state.checkCanSend() } }
         let appended = try accumulator.append(record)
         if appended.wakeSender { sender.wakeup.signal() }
         return KafkaProducerMessageID(rawValue: appended.id)
@@ -88,6 +104,7 @@ public final class KafkaProducer: Sendable, Service {
     /// - Returns: the report of the written record (partition, offset, timestamp).
     /// - Throws: the record's error.
     public func sendAndWait(_ record: KafkaProducerRecord) async throws(KafkaError) -> KafkaDeliveryReport {
+        if let transactions { try transactions.state.withLock { (state) throws(KafkaError) in try state.checkCanSend() } }
         while true {
             let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
                 do throws(KafkaError) {

@@ -57,6 +57,7 @@ extension ProducerSender {
     }
 
     private func handleBatchError(_ batch: ProducerBatch, code: KafkaErrorCode, error: KafkaError, random: inout some RandomNumberGenerator) {
+        if transactions != nil, handledAsTransactional(batch, code: code, error: error) { return }
         switch code {
         case .outOfOrderSequenceNumber:
             // Expected while an earlier batch is being re-sent; otherwise the
@@ -70,6 +71,24 @@ extension ProducerSender {
             retryOrFail(batch, error: error, bumpEpoch: false, random: &random)
         default:
             retryOrFail(batch, error: error, bumpEpoch: false, random: &random)
+        }
+    }
+
+    /// Errors a transactional producer does not retry: a fenced epoch is fatal, a lost
+    /// sequence makes the transaction abortable (the epoch is bumped on abort).
+    /// Returns false when the ordinary handling applies.
+    private func handledAsTransactional(_ batch: ProducerBatch, code: KafkaErrorCode, error: KafkaError) -> Bool {
+        switch code {
+        case .invalidProducerEpoch, .producerFenced:
+            let fenced = KafkaError(.producerFenced, detail: "a newer producer with transactional.id \(configuration.transactionalId ?? "") "
+                                    + "fenced this one: \(error.detail)", apiKey: .produce, brokerId: error.brokerId, brokerErrorCode: code)
+            fail(batch, wasInFlight: true, error: fenced)
+            return true
+        case .outOfOrderSequenceNumber where !accumulator.isAwaitingEarlierBatch(batch), .unknownProducerId:
+            fail(batch, wasInFlight: true, error: error)
+            return true
+        default:
+            return false
         }
     }
 
@@ -121,6 +140,7 @@ extension ProducerSender {
         logger.debug("batch failed", metadata: ["partition": "\(batch.topicPartition)", "records": "\(batch.recordCount)",
                                                 "error": "\(error)"])
         metrics.recordErrors.increment(by: batch.recordCount)
+        transactions?.noteFailure(error)
         let waiters = accumulator.failed(batch, wasInFlight: wasInFlight, report: report)
         for (waiter, report) in waiters { waiter.resume(returning: report) }
         if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }

@@ -9,6 +9,7 @@ final class ProducerSender: Sendable {
     let configuration: KafkaProducer.Configuration
     let accumulator: RecordAccumulator
     let cluster: KafkaCluster
+    let transactions: TransactionManager?
     let wakeup = SenderWakeup()
     let events: AsyncStream<KafkaProducerEvent>.Continuation?
     let logger: Logger
@@ -21,17 +22,19 @@ final class ProducerSender: Sendable {
     let stopping = Atomic<Bool>(false)
 
     init(configuration: KafkaProducer.Configuration, accumulator: RecordAccumulator, cluster: KafkaCluster,
-         events: AsyncStream<KafkaProducerEvent>.Continuation?, logger: Logger) {
+         transactions: TransactionManager?, events: AsyncStream<KafkaProducerEvent>.Continuation?, logger: Logger) {
         self.configuration = configuration
         self.accumulator = accumulator
         self.cluster = cluster
+        self.transactions = transactions
         self.events = events
         self.logger = logger
         metrics = ProducerMetrics(clientId: configuration.cluster.connection.clientId)
     }
 
     var producerIdNeeded: Bool {
-        configuration.enableIdempotence && accumulator.identity.producerId < 0
+        // A transactional producer's id comes from initTransactions().
+        configuration.enableIdempotence && transactions == nil && accumulator.identity.producerId < 0
     }
 
     func run() async {
@@ -65,9 +68,20 @@ final class ProducerSender: Sendable {
                 await refreshMetadata(topics: Array(drained.needsMetadata), failures: &metadataFailures, random: &random)
                 continue
             }
-            if drained.readyForEpochBump {
-                await obtainProducerId(bump: true, random: &random)
+            if let transactions, !drained.partitionsToAdd.isEmpty {
+                await transactions.addPartitions(drained.partitionsToAdd) { self.failUnsent(error: $0) }
                 continue
+            }
+            if drained.readyForEpochBump {
+                if let transactions {
+                    // A sequence gap inside a transaction: it cannot commit; the epoch
+                    // is bumped when the application aborts it.
+                    transactions.noteFailure(KafkaError(.transactionAbortable, detail: "a batch with a sequence number failed"))
+                    failUnsent(error: KafkaError(.transactionAbortable, detail: "the transaction cannot commit after a failed batch"))
+                } else {
+                    await obtainProducerId(bump: true, random: &random)
+                    continue
+                }
             }
             await wakeup.wait(until: drained.nextWake ?? now.advanced(by: .milliseconds(100)))
         }
@@ -163,6 +177,7 @@ final class ProducerSender: Sendable {
                     batch.encoder.producerId = batch.identity?.producerId ?? -1
                     batch.encoder.producerEpoch = batch.identity?.epoch ?? -1
                     batch.encoder.baseSequence = batch.baseSequence
+                    batch.encoder.attributes.isTransactional = transactions != nil
                     batch.bytes = try batch.encoder.finish(compression: configuration.compression, level: configuration.compressionLevel)
                 } catch {
                     fail(batch, wasInFlight: true, error: KafkaError(.invalidConfiguration, detail: "the batch could not be encoded: \(error)"))
@@ -207,11 +222,18 @@ final class ProducerSender: Sendable {
             byTopic[batch.topicPartition.topic, default: []].append(.init(index: batch.topicPartition.partition, records: batch.bytes))
         }
         var request = ProduceRequest()
-        request.transactionalId = nil
+        request.transactionalId = configuration.transactionalId
         request.acks = configuration.acks.rawValue
         request.timeoutMs = Int32(clamping: configuration.requestTimeout.components.seconds * 1000)
         request.topicData = byTopic.map { .init(name: $0.key, partitionData: $0.value) }
         return request
+    }
+
+    /// Fails every record not sent yet (an aborted or abortable transaction's).
+    func failUnsent(error: KafkaError) {
+        let unsent = accumulator.takeUnsent()
+        for batch in unsent.batches { fail(batch, wasInFlight: false, error: error) }
+        failRecords(unsent.records, error: error)
     }
 
     /// The cached connection to `broker`, reopened through the cluster when closed.

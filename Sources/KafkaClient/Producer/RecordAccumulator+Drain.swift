@@ -14,6 +14,8 @@ extension RecordAccumulator {
         var nextWake: ContinuousClock.Instant?
         /// True when an epoch bump is due and nothing is in flight any more.
         var readyForEpochBump = false
+        /// Partitions with batches to send that the transaction has not registered yet.
+        var partitionsToAdd: Set<TopicPartition> = []
     }
 
     /// Takes what can be sent now. `leader` maps a partition to its leader's node id.
@@ -45,6 +47,10 @@ extension RecordAccumulator {
                     return
                 }
                 guard queue.inFlight < settings.maxInFlightPerPartition else { return }
+                if let registered = state.transactionPartitions, !registered.contains(key) {
+                    result.partitionsToAdd.insert(key)
+                    return
+                }
                 guard let broker = leader(key) else {
                     result.needsMetadata.insert(key.topic)
                     return

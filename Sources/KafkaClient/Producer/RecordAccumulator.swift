@@ -58,6 +58,9 @@ final class RecordAccumulator: Sendable {
         var nextId: UInt64 = 1
         var identity = ProducerIdentity.none
         var needsEpochBump = false
+        /// A transactional producer's partitions registered with AddPartitionsToTxn
+        /// in the current transaction; nil without transactions. Others wait.
+        var transactionPartitions: Set<TopicPartition>?
         var flushRequested = false
         var isClosed = false
         /// Produce requests in flight per broker.

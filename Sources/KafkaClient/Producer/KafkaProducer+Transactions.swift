@@ -1,0 +1,139 @@
+/// Transactions (KIP-98, KIP-447): with `transactionalId` set, records sent
+/// between `beginTransaction()` and `commitTransaction()` become visible to
+/// `read_committed` consumers together, or, after `abortTransaction()`, never.
+///
+/// ```swift
+/// var configuration = KafkaProducer.Configuration(bootstrapServers: ["localhost:9092"])
+/// configuration.transactionalId = "payments-1"
+/// let producer = try KafkaProducer(configuration: configuration)
+/// try await producer.initTransactions()
+/// try await producer.withTransaction {
+///     try producer.send(KafkaProducerRecord(topic: "payments", key: "42", value: "settled"))
+///     try await producer.sendOffsetsToTransaction([input: next], groupMetadata: consumer.groupMetadata())
+/// }
+/// ```
+///
+/// Errors follow the Java client: `.transactionAbortable` means this transaction
+/// is lost (abort it and begin again); `.producerFenced` and `.transactionFatal`
+/// mean the producer can only be closed.
+extension KafkaProducer {
+    /// Registers the transactional id with its coordinator: fences older producers
+    /// with the same id and aborts their open transaction. Call once, before the first transaction.
+    ///
+    /// - Throws: `.illegalState` without `transactionalId` or when called twice;
+    ///   `.requestTimedOut` after `maxBlock` (the call may be repeated);
+    ///   `.transactionFatal` when the broker refuses (authorization, no transaction support).
+    public func initTransactions() async throws(KafkaError) {
+        let transactions = try requireTransactions()
+        try transactions.update { (state) throws(KafkaError) in try state.initStarted() }
+        do {
+            try await transactions.initializeProducerId()
+            transactions.state.withLock { $0.initFinished(nil) }
+        } catch {
+            transactions.state.withLock { $0.initFinished(error) }
+            throw error
+        }
+    }
+
+    /// Starts a transaction; records sent from now on belong to it.
+    public func beginTransaction() throws(KafkaError) {
+        try requireTransactions().update { (state) throws(KafkaError) in try state.begin() }
+    }
+
+    /// Adds consumed offsets to the transaction, committed to `groupMetadata`'s group
+    /// if and only if the transaction commits (consume-transform-produce).
+    ///
+    /// - Parameter offsets: per partition, the next offset to consume (last processed + 1).
+    /// - Parameter groupMetadata: the consumer's `groupMetadata()`, so offsets from a
+    ///   member the group has since fenced are refused.
+    public func sendOffsetsToTransaction(_ offsets: [TopicPartition: Int64], groupMetadata: ConsumerGroupMetadata) async throws(KafkaError) {
+        let transactions = try requireTransactions()
+        try transactions.update { (state) throws(KafkaError) in try state.checkInTransaction(for: "sendOffsetsToTransaction") }
+        guard !offsets.isEmpty else { return }
+        do {
+            try await transactions.sendOffsets(offsets, group: groupMetadata)
+        } catch {
+            transactions.state.withLock { $0.failed(error.code == .requestTimedOut ? Self.abortable(error) : error) }
+            throw error
+        }
+    }
+
+    /// Sends every record of the transaction, then commits it.
+    ///
+    /// - Throws: `.transactionAbortable` when a record or the commit failed
+    ///   (call `abortTransaction()`), `.producerFenced` or `.transactionFatal`.
+    public func commitTransaction() async throws(KafkaError) {
+        let transactions = try requireTransactions()
+        try transactions.update { (state) throws(KafkaError) in try state.commitStarted() }
+        await flush()
+        if let failure = transactions.state.withLock({ $0.failure }) { throw failure }
+        if transactions.state.withLock({ $0.hasStartedOnCoordinator }) {
+            do {
+                try await transactions.endTransaction(commit: true)
+            } catch {
+                transactions.state.withLock { $0.failed(error.code == .requestTimedOut ? Self.abortable(error) : error) }
+                throw error
+            }
+        }
+        transactions.state.withLock { $0.completed() }
+        accumulator.clearTransactionPartitions()
+    }
+
+    /// Aborts the transaction: unsent records fail with `.transactionAbortable`,
+    /// written ones stay hidden from `read_committed` consumers, offsets are dropped.
+    /// Also the way out of an abortable error.
+    public func abortTransaction() async throws(KafkaError) {
+        let transactions = try requireTransactions()
+        try transactions.update { (state) throws(KafkaError) in try state.abortStarted() }
+        sender.failUnsent(error: KafkaError(.transactionAbortable, detail: "the transaction was aborted"))
+        await flush()
+        do {
+            if transactions.state.withLock({ $0.hasStartedOnCoordinator }) {
+                try await transactions.endTransaction(commit: false)
+            }
+            if accumulator.needsEpochBump {
+                // A failed batch left a sequence gap: a new epoch restarts the sequences.
+                try await transactions.initializeProducerId()
+            }
+        } catch {
+            transactions.state.withLock { $0.failed(error) }
+            if error.code == .producerFenced || error.code == .transactionFatal { throw error }
+            // Still aborting: leave the state so the abort can be called again.
+            transactions.state.withLock { $0.abortRetryable() }
+            throw error
+        }
+        transactions.state.withLock { $0.completed() }
+        accumulator.clearTransactionPartitions()
+    }
+
+    /// Runs `body` in a transaction: commits when it returns, aborts when it or the
+    /// commit throws (unless the producer is fenced or fatally failed), and rethrows.
+    @discardableResult
+    public func withTransaction<T>(_ body: () async throws -> T) async throws -> T {
+        try beginTransaction()
+        let result: T
+        do {
+            result = try await body()
+            try await commitTransaction()
+        } catch {
+            if let kafkaError = error as? KafkaError, kafkaError.code == .producerFenced || kafkaError.code == .transactionFatal {
+                throw error
+            }
+            try await abortTransaction()
+            throw error
+        }
+        return result
+    }
+
+    private func requireTransactions() throws(KafkaError) -> TransactionManager {
+        guard let transactions else {
+            throw KafkaError(.illegalState, detail: "transactions need a producer configured with transactionalId")
+        }
+        return transactions
+    }
+
+    private static func abortable(_ error: KafkaError) -> KafkaError {
+        KafkaError(.transactionAbortable, detail: error.detail, apiKey: error.apiKey, brokerId: error.brokerId,
+                   brokerErrorCode: error.brokerErrorCode)
+    }
+}

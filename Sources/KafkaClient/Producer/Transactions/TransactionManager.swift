@@ -1,0 +1,223 @@
+import KafkaWire
+import Logging
+import Synchronization
+
+/// A transactional producer's side of KIP-98: the `TransactionState` value, and
+/// the requests to the transaction coordinator (InitProducerId, AddPartitionsToTxn,
+/// AddOffsetsToTxn, EndTxn) and the group coordinator (TxnOffsetCommit), each
+/// retried, following the coordinator when it moves, until `max.block.ms`.
+final class TransactionManager: Sendable {
+    let transactionalId: String
+    let transactionTimeout: Duration
+    let maxBlock: Duration
+    let retryBackoff: Duration
+    let cluster: KafkaCluster
+    let accumulator: RecordAccumulator
+    let logger: Logger
+    let state = Mutex(TransactionState())
+
+    init(transactionalId: String, configuration: KafkaProducer.Configuration, cluster: KafkaCluster,
+         accumulator: RecordAccumulator, logger: Logger) {
+        self.transactionalId = transactionalId
+        self.transactionTimeout = configuration.transactionTimeout
+        self.maxBlock = configuration.maxBlock
+        self.retryBackoff = configuration.retryBackoff
+        self.cluster = cluster
+        self.accumulator = accumulator
+        self.logger = logger
+        accumulator.enableTransactionGating()
+    }
+
+    func update<R>(_ body: (inout TransactionState) throws(KafkaError) -> R) throws(KafkaError) -> R {
+        try state.withLock { (state) throws(KafkaError) -> R in try body(&state) }
+    }
+
+    /// Records a failure (a batch that failed, a refused request) against the transaction.
+    func noteFailure(_ error: KafkaError) {
+        let kind: KafkaError
+        switch error.code {
+        case .producerFenced, .transactionFatal, .transactionAbortable: kind = error
+        default:
+            kind = KafkaError(.transactionAbortable, detail: "a record of the transaction failed: \(error.detail)",
+                              apiKey: error.apiKey, brokerId: error.brokerId, brokerErrorCode: error.brokerErrorCode)
+        }
+        state.withLock { $0.failed(kind) }
+    }
+
+    // MARK: InitProducerId
+
+    /// Finds the coordinator and gets this transactional id's producer id and a new
+    /// epoch, which fences any older producer with the same id and aborts its open transaction.
+    func initializeProducerId() async throws(KafkaError) {
+        var request = InitProducerIdRequest()
+        request.transactionalId = transactionalId
+        request.transactionTimeoutMs = Int32(clamping: transactionTimeout.components.seconds * 1000
+                                             + transactionTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let response = try await coordinatorRequest(request, api: .initProducerId, route: .transactionCoordinator(transactionalId)) {
+            ($0.errorCode, nil)
+        }
+        accumulator.installIdentity(producerId: response.producerId, epoch: response.producerEpoch)
+        logger.debug("transactional producer id", metadata: ["transactional.id": "\(transactionalId)",
+                                                             "id": "\(response.producerId)", "epoch": "\(response.producerEpoch)"])
+    }
+
+    // MARK: AddPartitionsToTxn
+
+    /// Registers `partitions` with the transaction (one request), then lets the
+    /// buffer send to them. A failure makes the transaction abortable and fails
+    /// what was waiting; the sender calls this again for partitions still waiting.
+    func addPartitions(_ partitions: Set<TopicPartition>, failUnsent: (KafkaError) -> Void) async {
+        let identity = accumulator.identity
+        var request = AddPartitionsToTxnRequest()
+        request.v3AndBelowTransactionalId = transactionalId
+        request.v3AndBelowProducerId = identity.producerId
+        request.v3AndBelowProducerEpoch = identity.epoch
+        request.v3AndBelowTopics = Dictionary(grouping: partitions, by: \.topic).map { topic, members in
+            AddPartitionsToTxnRequest.AddPartitionsToTxnTopic(name: topic, partitions: members.map(\.partition).sorted())
+        }
+        do {
+            // v4+ is the broker-to-broker batch form; clients use v3 and below.
+            _ = try await coordinatorRequest(request, api: .addPartitionsToTxn, route: .transactionCoordinator(transactionalId),
+                                             versionCeiling: 3) { response in
+                Self.firstError(response.resultsByTopicV3AndBelow.flatMap { topic in
+                    topic.resultsByPartition.map { $0.partitionErrorCode }
+                })
+            }
+            state.withLock { $0.added(partitions) }
+            accumulator.registerTransactionPartitions(partitions)
+        } catch {
+            logger.debug("AddPartitionsToTxn failed", metadata: ["error": "\(error)"])
+            state.withLock { $0.failed(error) }
+            failUnsent(error)
+        }
+    }
+
+    // MARK: Offsets
+
+    /// AddOffsetsToTxn (once per group and transaction), then TxnOffsetCommit to the group's coordinator.
+    func sendOffsets(_ offsets: [TopicPartition: Int64], group: ConsumerGroupMetadata) async throws(KafkaError) {
+        let identity = accumulator.identity
+        let alreadyAdded = state.withLock { $0.offsetGroups.contains(group.groupId) }
+        if !alreadyAdded {
+            var add = AddOffsetsToTxnRequest()
+            add.transactionalId = transactionalId
+            add.producerId = identity.producerId
+            add.producerEpoch = identity.epoch
+            add.groupId = group.groupId
+            _ = try await coordinatorRequest(add, api: .addOffsetsToTxn, route: .transactionCoordinator(transactionalId)) {
+                ($0.errorCode, nil)
+            }
+            state.withLock { $0.addedOffsets(group: group.groupId) }
+        }
+        var commit = TxnOffsetCommitRequest()
+        commit.transactionalId = transactionalId
+        commit.groupId = group.groupId
+        commit.producerId = identity.producerId
+        commit.producerEpoch = identity.epoch
+        commit.generationId = group.generationId
+        commit.memberId = group.memberId
+        commit.groupInstanceId = group.groupInstanceId
+        commit.topics = Dictionary(grouping: offsets, by: \.key.topic).map { topic, entries in
+            TxnOffsetCommitRequest.TxnOffsetCommitRequestTopic(name: topic, partitions: entries.map {
+                .init(partitionIndex: $0.key.partition, committedOffset: $0.value, committedLeaderEpoch: -1, committedMetadata: "")
+            }.sorted { $0.partitionIndex < $1.partitionIndex })
+        }
+        _ = try await coordinatorRequest(commit, api: .txnOffsetCommit, route: .groupCoordinator(group.groupId)) { response in
+            Self.firstError(response.topics.flatMap { $0.partitions.map(\.errorCode) })
+        }
+    }
+
+    // MARK: EndTxn
+
+    /// Commits or aborts the transaction on the coordinator.
+    func endTransaction(commit: Bool) async throws(KafkaError) {
+        let identity = accumulator.identity
+        var request = EndTxnRequest()
+        request.transactionalId = transactionalId
+        request.producerId = identity.producerId
+        request.producerEpoch = identity.epoch
+        request.committed = commit
+        // v5 (KIP-890 part 2) bumps the epoch on every EndTxn; this client keeps to v4.
+        _ = try await coordinatorRequest(request, api: .endTxn, route: .transactionCoordinator(transactionalId), versionCeiling: 4) {
+            ($0.errorCode, nil)
+        }
+    }
+
+    // MARK: Requests
+
+    /// The most telling error of per-partition results: any real error over
+    /// OPERATION_NOT_ATTEMPTED, which only says another partition failed.
+    static func firstError(_ codes: [Int16]) -> (Int16, String?) {
+        let errors = codes.filter { $0 != 0 }
+        return (errors.first { $0 != KafkaErrorCode.operationNotAttempted.rawValue } ?? errors.first ?? 0, nil)
+    }
+
+    /// Sends `request` along `route` until it succeeds, retrying retriable errors
+    /// (re-finding the coordinator where it moved) with backoff until `max.block.ms`.
+    func coordinatorRequest<R: KafkaRequest>(
+        _ request: R, api: ApiKey, route: RequestRoute, versionCeiling: Int16? = nil,
+        errorOf: (R.Response) -> (Int16, String?)
+    ) async throws(KafkaError) -> R.Response {
+        let deadline = ContinuousClock.now.advanced(by: maxBlock)
+        var attempts = 0
+        var random = SystemRandomNumberGenerator()
+        while true {
+            attempts += 1
+            let lastError: KafkaError
+            switch try await attempt(request, api: api, route: route, versionCeiling: versionCeiling, errorOf: errorOf) {
+            case .success(let response):
+                return response
+            case .failure(let error):
+                lastError = error
+            }
+            let delay = ReconnectBackoff(base: retryBackoff, maximum: .seconds(1)).delay(afterFailures: attempts, using: &random)
+            guard ContinuousClock.now.advanced(by: delay) < deadline else {
+                throw KafkaError(.requestTimedOut, detail: "\(api) did not succeed within max.block.ms (\(maxBlock)); last error: \(lastError)",
+                                 apiKey: api, brokerErrorCode: lastError.brokerErrorCode)
+            }
+            logger.debug("retrying transactional request", metadata: ["api": "\(api)", "error": "\(lastError)"])
+            try? await Task.sleep(for: delay)
+        }
+    }
+
+    /// One try: the response, a retriable error (after which the coordinator is
+    /// looked up again where needed), or a thrown final error.
+    private func attempt<R: KafkaRequest>(
+        _ request: R, api: ApiKey, route: RequestRoute, versionCeiling: Int16?, errorOf: (R.Response) -> (Int16, String?)
+    ) async throws(KafkaError) -> Result<R.Response, KafkaError> {
+        let response: R.Response
+        do {
+            let connection = try await cluster.connection(for: route)
+            response = try await connection.send(request, versionCeiling: versionCeiling)
+        } catch {
+            switch error.code {
+            case .apiNotSupported, .unsupportedVersion:
+                throw KafkaError(.transactionFatal, detail: "the broker cannot do transactions: \(error.detail)", apiKey: api,
+                                 brokerId: error.brokerId, brokerErrorCode: error.brokerErrorCode)
+            default:
+                guard error.isRetriable else {
+                    throw KafkaError(.transactionAbortable, detail: "\(api) failed: \(error)", apiKey: api, brokerId: error.brokerId,
+                                     brokerErrorCode: error.brokerErrorCode)
+                }
+                await forgetCoordinator(route)
+                return .failure(error)
+            }
+        }
+        let (raw, message) = errorOf(response)
+        let code = KafkaErrorCode(raw)
+        guard code.isError else { return .success(response) }
+        let kind = TransactionErrorKind.of(code, api: api)
+        let error = kind.error(code, api: api, message: message, transactionalId: transactionalId)
+        guard case .retriable(let findCoordinator) = kind else { throw error }
+        if findCoordinator { await forgetCoordinator(route) }
+        return .failure(error)
+    }
+
+    private func forgetCoordinator(_ route: RequestRoute) async {
+        switch route {
+        case .transactionCoordinator(let id): await cluster.invalidateCoordinator(transactionalId: id)
+        case .groupCoordinator(let group): await cluster.invalidateCoordinator(group: group)
+        default: await cluster.invalidateMetadata()
+        }
+    }
+}
