@@ -24,9 +24,11 @@ extension KafkaCluster {
         case .leader(let topic, let partition):
             return try await leaderConnection(topic: topic, partition: partition)
         case .controller:
-            var controller = try await metadata().controllerId
-            if controller == nil { controller = try await refreshMetadata().controllerId }
-            guard let controller else { throw KafkaError(.notConnected, detail: "the cluster reports no controller") }
+            var current = try await metadata()
+            if current.controllerId == nil { current = try await refreshMetadata() }
+            // KRaft brokers forward controller requests, and some clusters (librdkafka's
+            // mock) name a controller that is not among the brokers: any broker will do then.
+            guard let controller = current.controllerId, current.brokers[controller] != nil else { return try await anyConnection() }
             return try await connection(toBroker: controller)
         case .groupCoordinator(let group):
             return try await coordinatorConnection(key: group, type: 0)

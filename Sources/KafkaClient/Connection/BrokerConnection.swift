@@ -66,7 +66,7 @@ public final class BrokerConnection: Sendable {
             throw KafkaError(.protocolViolation, detail: "no response frame", apiKey: R.apiKey, brokerId: brokerId, address: address)
         }
         do {
-            return try R.Response.decodeFrame(frame.bytes, version: frame.version).body
+            return try R.Response.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
         } catch {
             throw KafkaError(.protocolViolation, detail: "undecodable response: \(error)", apiKey: R.apiKey, brokerId: brokerId,
                              address: address)

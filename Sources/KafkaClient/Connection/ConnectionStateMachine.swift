@@ -93,10 +93,15 @@ public struct ConnectionStateMachine: Sendable {
             response = try ApiVersionsResponse.decodeFrame(frame, version: version).body
         } catch {
             // A broker that does not know our version answers in v0 (KIP-511).
-            guard version != 0, let fallback = try? ApiVersionsResponse.decodeFrame(frame, version: 0).body else {
+            if version != 0, let fallback = try? ApiVersionsResponse.decodeFrame(frame, version: 0).body {
+                response = fallback
+            } else if version != 0, Self.isUnsupportedVersionError(frame) {
+                // Some brokers (librdkafka's mock cluster) answer UNSUPPORTED_VERSION in a
+                // shape neither version decodes; v0 is the one every broker takes.
+                return sendApiVersions(version: 0, now: now)
+            } else {
                 return failAll(violation("undecodable ApiVersions response: \(error)", apiKey: .apiVersions))
             }
-            response = fallback
         }
         let outcome: ApiVersionsNegotiation.Outcome
         do {
@@ -111,6 +116,13 @@ public struct ConnectionStateMachine: Sendable {
             guard let mechanism = configuration.saslMechanism else { return becomeReady(table, now: now) }
             return startAuthentication(table, mechanism: mechanism, isReauthentication: false, now: now)
         }
+    }
+
+    /// True when an ApiVersions response frame (v0 header: the correlation id, then
+    /// the body, which starts with the error code in every version) says UNSUPPORTED_VERSION.
+    static func isUnsupportedVersionError(_ frame: [UInt8]) -> Bool {
+        guard frame.count >= 6 else { return false }
+        return Int16(bitPattern: UInt16(frame[4]) << 8 | UInt16(frame[5])) == KafkaErrorCode.unsupportedVersion.rawValue
     }
 
     // MARK: Requests

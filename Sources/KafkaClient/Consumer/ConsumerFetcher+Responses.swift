@@ -12,7 +12,7 @@ extension ConsumerFetcher {
         do throws(KafkaError) {
             guard let frame = try result.get() else { return }
             do {
-                response = try FetchResponse.decodeFrame(frame.bytes, version: frame.version).body
+                response = try FetchResponse.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
             } catch {
                 throw KafkaError(.protocolViolation, detail: "undecodable Fetch response: \(error)", apiKey: .fetch, brokerId: broker)
             }

@@ -23,7 +23,7 @@ extension ProducerSender {
         }
         let response: ProduceResponse
         do {
-            response = try ProduceResponse.decodeFrame(frame.bytes, version: frame.version).body
+            response = try ProduceResponse.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
         } catch {
             let failure = KafkaError(.protocolViolation, detail: "undecodable Produce response: \(error)", apiKey: .produce, brokerId: broker)
             for batch in batches { retryOrFail(batch, error: failure, bumpEpoch: false, random: &random) }

@@ -66,8 +66,11 @@ extension KafkaResponse {
         KafkaFrame.responseHeaderVersion(apiKey: apiKey, isFlexible: isFlexible(version: version))
     }
 
-    /// Decodes a whole response frame of `version`; throws `.trailingBytes` if bytes are left over.
-    public static func decodeFrame(_ frame: [UInt8], version: Int16) throws(KafkaWireError) -> (header: ResponseHeader, body: Self) {
+    /// Decodes a whole response frame of `version`; throws `.trailingBytes` if bytes are
+    /// left over, unless `allowingTrailingBytes` (what the Java client and librdkafka do:
+    /// some brokers, librdkafka's mock cluster among them, pad a few responses).
+    public static func decodeFrame(_ frame: [UInt8], version: Int16,
+                                   allowingTrailingBytes: Bool = false) throws(KafkaWireError) -> (header: ResponseHeader, body: Self) {
         var reader = WireReader(frame)
         let header: ResponseHeader
         do {
@@ -76,7 +79,9 @@ extension KafkaResponse {
             throw error.inField("header").inMessage(messageName, apiKey: apiKey.rawValue, version: version)
         }
         let body = try Self(from: &reader, version: version)
-        try KafkaFrame.expectEnd(reader, message: messageName, apiKey: apiKey, version: version)
+        if !allowingTrailingBytes {
+            try KafkaFrame.expectEnd(reader, message: messageName, apiKey: apiKey, version: version)
+        }
         return (header, body)
     }
 

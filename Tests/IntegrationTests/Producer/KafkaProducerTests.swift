@@ -20,8 +20,24 @@ struct KafkaProducerTests {
         topic.replicationFactor = 1
         var request = CreateTopicsRequest()
         request.topics = [topic]
-        let response = try await cluster.send(request, to: .controller)
-        #expect(response.topics.first?.errorCode == 0)
+        let created: Result<CreateTopicsResponse, KafkaError> = await Result { () async throws(KafkaError) in
+            try await cluster.send(request, to: .controller)
+        }
+        switch created {
+        case .success(let response):
+            #expect(response.topics.first?.errorCode == 0)
+        case .failure(let error) where error.code != .apiNotSupported:
+            await cluster.close()
+            throw error
+        case .failure:
+            // librdkafka's mock cluster (CI's extra run) creates topics on first mention instead.
+            var configuration = KafkaCluster.Configuration(bootstrapServers: ["\(try TestBroker.bootstrap())"])
+            configuration.allowAutoTopicCreation = true
+            let creating = try KafkaCluster(configuration: configuration)
+            let metadata = try await creating.refreshMetadata(topics: [name])
+            #expect(metadata.topics[name].map { $0.partitions.count >= Int(partitions) } == true)
+            await creating.close()
+        }
         await cluster.close()
     }
 

@@ -21,6 +21,20 @@ struct ConnectionNegotiationSASLTests {
         #expect(machine.frameReceived(accepted, now: F.start) == [.connectionReady(ApiVersionTable(ranges: F.brokerRanges))])
     }
 
+    @Test("an UNSUPPORTED_VERSION answer in no decodable shape (librdkafka's mock cluster, recorded) retries at v0")
+    func apiVersionsUndecodableRejection() throws {
+        var machine = Machine(configuration: .init())
+        _ = machine.start()
+        _ = machine.connected(now: F.start)
+        // Recorded from rdk_mock for ApiVersions v4: error 35, a one-entry list {18: 0...2}
+        // counted as a compact array of zero, a tag byte and the throttle time.
+        let recorded: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x00, 0x23, 0x01, 0x00, 0x12, 0x00, 0x00, 0x00, 0x02, 0x00,
+                                 0x00, 0x00, 0x00, 0x00]
+        #expect(machine.frameReceived(recorded, now: F.start) == [.sendApiVersions(version: 0, correlationId: 1)])
+        let accepted = try F.apiVersionsResponse(F.brokerRanges).encodeFrame(version: 0, correlationId: 1)
+        #expect(machine.frameReceived(accepted, now: F.start) == [.connectionReady(ApiVersionTable(ranges: F.brokerRanges))])
+    }
+
     @Test("a broker rejecting ApiVersions v0 closes the connection with unsupportedVersion")
     func apiVersionsExhausted() throws {
         var machine = Machine(configuration: .init())

@@ -132,6 +132,15 @@ struct TransactionStateTests {
         #expect(fenced.detail.contains("payments-1"))
     }
 
+    @Test("InitProducerId carries the transactional id and transaction.timeout.ms; a timeout the broker refuses is fatal")
+    func initProducerIdRequest() {
+        let request = TransactionManager.initProducerIdRequest(transactionalId: "orders-7", timeout: .milliseconds(15_500))
+        #expect(request.transactionalId == "orders-7")
+        #expect(request.transactionTimeoutMs == 15_500)
+        #expect(request.producerId == -1 && request.producerEpoch == -1)
+        #expect(TransactionErrorKind.of(.invalidTransactionTimeout, api: .initProducerId) == .fatal)
+    }
+
     @Test("per-partition results: a real error wins over OPERATION_NOT_ATTEMPTED")
     func firstError() {
         let notAttempted = KafkaErrorCode.operationNotAttempted.rawValue

@@ -54,6 +54,17 @@ import Testing
         }
     }
 
+    @Test func trailingBytesAllowedWhenAsked() throws {
+        var response = MetadataResponse()
+        response.clusterId = "padded"
+        let frame = try response.encodeFrame(version: 12, correlationId: 4)
+        // librdkafka's mock cluster sends one byte more than a Metadata v12 body.
+        let (header, body) = try MetadataResponse.decodeFrame(frame + [0], version: 12, allowingTrailingBytes: true)
+        #expect(header.correlationId == 4)
+        #expect(body.clusterId == "padded")
+        #expect(throws: KafkaWireError.self) { try MetadataResponse.decodeFrame(frame + [0], version: 12) }
+    }
+
     @Test func flexibleResponseHeaderKeepsUnknownTags() throws {
         var response = FetchResponse()
         response.sessionId = 5

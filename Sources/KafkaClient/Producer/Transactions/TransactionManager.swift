@@ -49,16 +49,23 @@ final class TransactionManager: Sendable {
     /// Finds the coordinator and gets this transactional id's producer id and a new
     /// epoch, which fences any older producer with the same id and aborts its open transaction.
     func initializeProducerId() async throws(KafkaError) {
-        var request = InitProducerIdRequest()
-        request.transactionalId = transactionalId
-        request.transactionTimeoutMs = Int32(clamping: transactionTimeout.components.seconds * 1000
-                                             + transactionTimeout.components.attoseconds / 1_000_000_000_000_000)
+        let request = Self.initProducerIdRequest(transactionalId: transactionalId, timeout: transactionTimeout)
         let response = try await coordinatorRequest(request, api: .initProducerId, route: .transactionCoordinator(transactionalId)) {
             ($0.errorCode, nil)
         }
         accumulator.installIdentity(producerId: response.producerId, epoch: response.producerEpoch)
         logger.debug("transactional producer id", metadata: ["transactional.id": "\(transactionalId)",
                                                              "id": "\(response.producerId)", "epoch": "\(response.producerEpoch)"])
+    }
+
+    /// InitProducerId for `transactionalId`, carrying `transaction.timeout.ms`: the
+    /// coordinator aborts the transaction (and bumps the epoch) once it has been open that long.
+    static func initProducerIdRequest(transactionalId: String, timeout: Duration) -> InitProducerIdRequest {
+        var request = InitProducerIdRequest()
+        request.transactionalId = transactionalId
+        request.transactionTimeoutMs = Int32(clamping: timeout.components.seconds * 1000
+                                             + timeout.components.attoseconds / 1_000_000_000_000_000)
+        return request
     }
 
     // MARK: AddPartitionsToTxn
