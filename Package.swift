@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "KafkaWire", targets: ["KafkaWire"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "MSKAuth", targets: ["MSKAuth"]),
+        .library(name: "KafkaTracking", targets: ["KafkaTracking"]),
         .executable(name: "kafka-protocol-generator", targets: ["KafkaProtocolGenerator"]),
         .executable(name: "kafka-demo", targets: ["KafkaDemo"]),
         .executable(name: "skcat", targets: ["skcat"]),
@@ -71,6 +72,16 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        .target(
+            name: "KafkaTracking",
+            dependencies: [
+                "KafkaClient", "KafkaWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ],
+            swiftSettings: strictSwift
+        ),
+
         // MARK: Tools
         .executableTarget(
             name: "skcat",
@@ -120,13 +131,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "KafkaTrackingTests",
+            dependencies: ["KafkaTracking", "KafkaClient", "KafkaWire"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "MSKAuthTests",
             dependencies: ["MSKAuth", "KafkaTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTracking", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "MetricsTestKit", package: "swift-metrics"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             exclude: ["Peers"],

@@ -16,6 +16,20 @@ public struct KafkaConsumerMessage: Sendable, Hashable {
     /// The leader epoch of the batch the record came in (-1 when unknown).
     public var leaderEpoch: Int32
 
+    /// A message as the consumer would deliver it (for testing handlers without a broker).
+    public init(topic: String, partition: Int32, offset: Int64, key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?,
+                headers: [RecordHeader], timestamp: Int64, timestampType: TimestampType, leaderEpoch: Int32) {
+        self.topic = topic
+        self.partition = partition
+        self.offset = offset
+        self.key = key
+        self.value = value
+        self.headers = headers
+        self.timestamp = timestamp
+        self.timestampType = timestampType
+        self.leaderEpoch = leaderEpoch
+    }
+
     /// The value decoded as UTF-8 (invalid bytes replaced).
     public var valueString: String? { value.map { String(decoding: $0, as: UTF8.self) } }
     /// The key decoded as UTF-8.

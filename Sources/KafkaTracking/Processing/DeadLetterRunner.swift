@@ -1,0 +1,93 @@
+import KafkaClient
+import KafkaWire
+import Logging
+
+/// Runs a handler over consumed records so that none is lost: each record is
+/// handled (inside its lineage context, so what the handler produces names it as
+/// cause), retried per `RetryPolicy` on failure, and after the last failure sent
+/// to a dead-letter topic with the error and its origin in headers. Its offset is
+/// committed only after success or dead-lettering.
+public final class DeadLetterRunner: Sendable {
+    /// What became of a record.
+    public enum Outcome: Sendable, Hashable {
+        /// Handled after this many attempts.
+        case handled(attempts: Int)
+        /// Sent to the dead-letter topic after this many failed attempts.
+        case deadLettered(attempts: Int, topic: String)
+    }
+
+    /// Header names on dead-lettered records.
+    public enum Header {
+        public static let errorClass = "dlq.error-class"
+        public static let errorMessage = "dlq.error-message"
+        public static let attempts = "dlq.attempts"
+        public static let originalTopic = "dlq.original-topic"
+        public static let originalPartition = "dlq.original-partition"
+        public static let originalOffset = "dlq.original-offset"
+    }
+
+    public let consumer: KafkaConsumer
+    public let deadLetterProducer: KafkaProducer
+    public let policy: RetryPolicy
+    /// The dead-letter topic for records of a topic (`<topic>.dlq` by default).
+    public let deadLetterTopic: @Sendable (String) -> String
+    let logger: Logger
+
+    public init(consumer: KafkaConsumer, deadLetterProducer: KafkaProducer, policy: RetryPolicy = RetryPolicy(),
+                deadLetterTopic: @escaping @Sendable (String) -> String = { "\($0).dlq" },
+                logger: Logger = Logger(label: "swift-kafka-native.tracking")) {
+        self.consumer = consumer
+        self.deadLetterProducer = deadLetterProducer
+        self.policy = policy
+        self.deadLetterTopic = deadLetterTopic
+        self.logger = logger
+    }
+
+    /// Handles every record the consumer delivers until the sequence ends or an
+    /// offset cannot be committed / a record cannot be dead-lettered (then it throws,
+    /// leaving the record uncommitted, so it is read again).
+    public func run(_ handler: @Sendable (KafkaConsumerMessage) async throws -> Void) async throws {
+        for try await message in consumer.messages {
+            _ = try await process(message, handler)
+        }
+    }
+
+    /// Handles one record with retries and dead-lettering, then commits its offset.
+    public func process(_ message: KafkaConsumerMessage, _ handler: @Sendable (KafkaConsumerMessage) async throws -> Void)
+        async throws -> Outcome {
+        let lineage = try? LineageMetadata(headers: message.headers)
+        var attempts = 0
+        var lastError: (any Error)?
+        while attempts <= policy.maxRetries {
+            if attempts > 0 { try await Task.sleep(for: policy.delay(beforeRetry: attempts)) }
+            attempts += 1
+            do {
+                try await LineageContext.withEvent(lineage) { try await handler(message) }
+                try await commit(message)
+                return .handled(attempts: attempts)
+            } catch {
+                lastError = error
+                logger.debug("handler failed", metadata: ["topic": "\(message.topic)", "offset": "\(message.offset)",
+                                                          "attempt": "\(attempts)", "error": "\(error)"])
+            }
+        }
+        let topic = deadLetterTopic(message.topic)
+        let error = lastError.map { $0 } ?? CancellationError()
+        var headers = message.headers
+        headers.append(RecordHeader(key: Header.errorClass, value: Array(String(reflecting: type(of: error)).utf8)))
+        headers.append(RecordHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))
+        headers.append(RecordHeader(key: Header.attempts, value: Array(String(attempts).utf8)))
+        headers.append(RecordHeader(key: Header.originalTopic, value: Array(message.topic.utf8)))
+        headers.append(RecordHeader(key: Header.originalPartition, value: Array(String(message.partition).utf8)))
+        headers.append(RecordHeader(key: Header.originalOffset, value: Array(String(message.offset).utf8)))
+        let record = KafkaProducerRecord(topic: topic, key: message.key.map(Array.init), value: message.value.map(Array.init),
+                                         headers: headers, timestamp: message.timestamp)
+        _ = try await deadLetterProducer.sendAndWait(record)
+        try await commit(message)
+        return .deadLettered(attempts: attempts, topic: topic)
+    }
+
+    private func commit(_ message: KafkaConsumerMessage) async throws(KafkaError) {
+        try await consumer.commit([TopicPartition(topic: message.topic, partition: message.partition): message.offset + 1])
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import KafkaClient
+import KafkaWire
+import Testing
+@testable import KafkaTracking
+
+@Suite("Tracking: lineage headers, sequences and retries without a broker")
+struct LineageMetadataTests {
+    static let event = UUID(uuidString: "6f1c2a4e-8d3b-4f5a-9c7e-1b2d3e4f5a6b")!
+    static let flow = UUID(uuidString: "0a0b0c0d-0e0f-4011-8213-141516171819")!
+    static let cause = UUID(uuidString: "11111111-2222-4333-8444-555555555555")!
+
+    @Test("lineage round-trips through headers; other headers are kept; stale lineage headers are replaced")
+    func roundTrip() throws {
+        let lineage = LineageMetadata(eventId: Self.event, correlationId: Self.flow, causationId: Self.cause, sourceService: "orders",
+                                      eventType: "OrderPlacedEvent", schemaVersion: 2, producedAt: 1_700_000_000_123,
+                                      sequence: ProducerSequence(producerId: "p-1", number: 41))
+        let stale = LineageMetadata(sourceService: "old", producedAt: 1)
+        let headers = lineage.stamped(onto: [RecordHeader(key: "trace", value: Array("t".utf8))] + stale.headers)
+        #expect(headers.first?.key == "trace")
+        #expect(headers.filter { $0.key == LineageMetadata.Header.eventId }.count == 1)
+        #expect(try LineageMetadata(headers: headers) == lineage)
+    }
+
+    @Test("no lineage is nil; malformed lineage is a typed error naming the header")
+    func malformed() throws {
+        #expect(try LineageMetadata(headers: [RecordHeader(key: "other", value: nil)]) == nil)
+        var headers = LineageMetadata(sourceService: "s", producedAt: 5).headers
+        headers[headers.firstIndex { $0.key == LineageMetadata.Header.correlationId }!].value = Array("not-a-uuid".utf8)[...]
+        #expect { try LineageMetadata(headers: headers) } throws: { ($0 as? LineageError)?.header == LineageMetadata.Header.correlationId }
+        let missingSource = LineageMetadata(sourceService: "s", producedAt: 5).headers.filter { $0.key != LineageMetadata.Header.sourceService }
+        #expect { try LineageMetadata(headers: missingSource) } throws: { ($0 as? LineageError)?.header == LineageMetadata.Header.sourceService }
+    }
+
+    @Test("a flow's first event is its own correlation id")
+    func firstEventCorrelation() {
+        let first = LineageMetadata(eventId: Self.event, sourceService: "customers", producedAt: 0)
+        #expect(first.correlationId == Self.event)
+        #expect(first.causationId == nil)
+    }
+
+    @Test("the retry policy waits 1 s, 2 s, 4 s by default")
+    func retryDelays() {
+        let policy = RetryPolicy()
+        #expect(policy.maxRetries == 3)
+        #expect((1...3).map(policy.delay(beforeRetry:)) == [.seconds(1), .seconds(2), .seconds(4)])
+        #expect(RetryPolicy(initialBackoff: .milliseconds(10), multiplier: 3).delay(beforeRetry: 3) == .milliseconds(90))
+    }
+
+    static func message(topic: String = "t", partition: Int32 = 0, offset: Int64, producer: String, number: Int64) -> KafkaConsumerMessage {
+        let lineage = LineageMetadata(sourceService: "s", producedAt: 0, sequence: ProducerSequence(producerId: producer, number: number))
+        return KafkaConsumerMessage(topic: topic, partition: partition, offset: offset, key: nil, value: nil, headers: lineage.headers,
+                                    timestamp: 0, timestampType: .createTime, leaderEpoch: -1)
+    }
+
+    @Test("the loss detector reports a gap and a duplicate the moment the next record shows them, per producer and partition")
+    func lossDetector() {
+        let detector = LossDetector()
+        #expect(detector.observe(Self.message(offset: 0, producer: "a", number: 5)).isEmpty)   // baseline mid-stream
+        #expect(detector.observe(Self.message(offset: 1, producer: "a", number: 6)).isEmpty)
+        #expect(detector.observe(Self.message(offset: 2, producer: "b", number: 0)).isEmpty)   // another producer
+        #expect(detector.observe(Self.message(partition: 1, offset: 0, producer: "a", number: 0)).isEmpty)  // another partition
+        let gap = detector.observe(Self.message(offset: 3, producer: "a", number: 9))
+        #expect(gap.map(\.kind) == [.gap(missing: 7..<9)])
+        #expect(gap.first?.offset == 3 && gap.first?.producerId == "a")
+        let duplicate = detector.observe(Self.message(offset: 4, producer: "a", number: 9))
+        #expect(duplicate.map(\.kind) == [.duplicate(number: 9)])
+        #expect(detector.observe(Self.message(offset: 5, producer: "a", number: 10)).isEmpty)
+    }
+}
