@@ -17,6 +17,9 @@ enum Skcat {
         if words.first == "msk-token" {
             exit(await MSKTokenCommand.execute(Array(words.dropFirst())))
         }
+        if words.first == "admin" {
+            exit(await AdminCommand.execute(Array(words.dropFirst())))
+        }
         exit(await run(words))
     }
 

@@ -11,6 +11,7 @@ enum Usage {
       -L                 Metadata list
       -Q                 Offsets for times: -t topic:partition:timestamp_ms (repeatable)
       msk-token          skcat msk-token --region R [--host H] [--time T]: MSK IAM payload and token
+      admin              skcat admin topics|groups|configs ... (skcat admin --help)
 
     General:
       -b <brokers,..>    Bootstrap brokers (host:port,...)

@@ -1,0 +1,86 @@
+import ArgumentParser
+import KafkaClient
+
+/// `skcat admin ...`: topics, consumer groups (with lag) and configurations,
+/// through `KafkaAdminClient`. Output is one item per line, tab-separated, for scripts.
+struct AdminCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "skcat admin",
+        abstract: "Administer topics, consumer groups and configurations.",
+        subcommands: [Topics.self, Groups.self, Configs.self])
+
+    /// Parses and runs; returns the exit code (2 for usage errors, as elsewhere).
+    static func execute(_ words: [String]) async -> Int32 {
+        let command: any ParsableCommand
+        do {
+            command = try parseAsRoot(words)
+        } catch {
+            if exitCode(for: error) == .success {
+                OutputStream.print(fullMessage(for: error), descriptor: 1)
+                return 0
+            }
+            Console.error(message(for: error))
+            return 2
+        }
+        do {
+            if let runnable = command as? any AsyncParsableCommand {
+                var mutable = runnable
+                try await mutable.run()
+            } else {
+                var mutable = command
+                try mutable.run()
+            }
+            return 0
+        } catch let failure as SkcatFailure {
+            Console.error(failure.message)
+            return failure.exitCode
+        } catch let error as KafkaError {
+            Console.error(SkcatFailure.describe(error))
+            return 1
+        } catch {
+            Console.error("\(error)")
+            return exitCode(for: error) == .success ? 0 : 2
+        }
+    }
+}
+
+/// Where the cluster is and how to reach it, as for the kcat modes.
+struct AdminConnection: ParsableArguments {
+    @Option(name: .customShort("b"), help: "Bootstrap brokers, host:port[,host:port...].")
+    var brokers: String = "localhost:9092"
+
+    @Option(name: .customShort("X"), help: "A client property, key=value (security.protocol, sasl.*, ssl.*).")
+    var properties: [String] = []
+
+    func client() throws -> KafkaAdminClient {
+        let words = ["-b", brokers] + properties.flatMap { ["-X", $0] } + ["-L"]
+        let arguments: KcatArguments
+        let clientProperties: ClientProperties
+        do throws(UsageError) {
+            arguments = try KcatArguments.parse(words)
+            clientProperties = try ClientProperties(arguments: arguments)
+        } catch {
+            throw error.failure
+        }
+        var configuration = KafkaAdminClient.Configuration(bootstrapServers: clientProperties.cluster.bootstrapServers)
+        configuration.cluster = clientProperties.cluster
+        configuration.cluster.allowAutoTopicCreation = false
+        return try KafkaAdminClient(configuration: configuration)
+    }
+}
+
+extension AdminCommand {
+    /// Prints per-item results; returns whether every item succeeded.
+    static func report<T>(_ results: [(String, Result<T, KafkaError>)], success: (T) -> String) -> Bool {
+        var allGood = true
+        for (item, result) in results.sorted(by: { $0.0 < $1.0 }) {
+            switch result {
+            case .success(let value): OutputStream.print("\(item)\t\(success(value))", descriptor: 1)
+            case .failure(let error):
+                allGood = false
+                Console.error("\(item): \(SkcatFailure.describe(error))")
+            }
+        }
+        return allGood
+    }
+}
