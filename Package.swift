@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
     ],
     targets: [
         // MARK: C system libraries (thin bridges, never re-exported from public API)
@@ -78,6 +79,8 @@ let package = Package(
                 "KafkaClient", "KafkaWire",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
             swiftSettings: strictSwift
         ),
@@ -132,7 +135,8 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTrackingTests",
-            dependencies: ["KafkaTracking", "KafkaClient", "KafkaWire"],
+            dependencies: ["KafkaTracking", "KafkaClient", "KafkaWire",
+                           .product(name: "InMemoryTracing", package: "swift-distributed-tracing")],
             swiftSettings: strictSwift
         ),
         .testTarget(
@@ -144,6 +148,7 @@ let package = Package(
             name: "IntegrationTests",
             dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTracking", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "MetricsTestKit", package: "swift-metrics"),
+                           .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             exclude: ["Peers"],
             swiftSettings: strictSwift

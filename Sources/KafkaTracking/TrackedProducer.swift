@@ -2,11 +2,13 @@ import Foundation
 import KafkaClient
 import KafkaWire
 import Synchronization
+import Tracing
 
 /// A producer that stamps lineage on every record: a new event id, the
 /// correlation id of the event being handled (or a new flow), that event as the
 /// cause, this service's name, and a per-partition sequence of its own so
-/// consumers can tell when records are missing.
+/// consumers can tell when records are missing. Each send runs in a
+/// `<topic> publish` producer span whose context goes into the headers.
 ///
 /// ```swift
 /// let tracked = TrackedProducer(producer, sourceService: "orders")
@@ -24,12 +26,19 @@ public final class TrackedProducer: Sendable {
     private let sequences = Mutex<[TopicPartition: Int64]>([:])
     private let partitionCounts = Mutex<[String: Int32]>([:])
     private let roundRobin = Atomic<Int>(0)
+    private let explicitTracer: (any Tracer)?
 
-    public init(_ producer: KafkaProducer, sourceService: String, instanceId: String = UUID().uuidString.lowercased()) {
+    /// - Parameter tracer: the tracer for producer spans and header injection; nil for
+    ///   the one bootstrapped in `InstrumentationSystem` (a no-op until one is).
+    public init(_ producer: KafkaProducer, sourceService: String, instanceId: String = UUID().uuidString.lowercased(),
+                tracer: (any Tracer)? = nil) {
         self.producer = producer
         self.sourceService = sourceService
         self.instanceId = instanceId
+        self.explicitTracer = tracer
     }
+
+    var tracer: any Tracer { explicitTracer ?? InstrumentationSystem.tracer }
 
     /// Sends `record` with lineage headers; returns the id `KafkaProducer.send` gave and the lineage stamped.
     ///
@@ -43,7 +52,20 @@ public final class TrackedProducer: Sendable {
         record.partition = partition
         let lineage = nextLineage(topic: record.topic, partition: partition, eventType: eventType, schemaVersion: schemaVersion)
         record.headers = lineage.stamped(onto: record.headers)
-        return (try producer.send(record), lineage)
+        let tracer = self.tracer
+        let outcome: Result<KafkaProducerMessageID, KafkaError> = tracer.withSpan("\(record.topic) publish", ofKind: .producer) { span in
+            MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: partition,
+                                         eventId: lineage.eventId.uuidString.lowercased(), key: record.key)
+            span.attributes["messaging.operation.type"] = "send"
+            tracer.inject(span.context, into: &record.headers, using: RecordHeadersInjector())
+            do throws(KafkaError) {
+                return .success(try producer.send(record))
+            } catch {
+                span.recordError(error)
+                return .failure(error)
+            }
+        }
+        return (try outcome.get(), lineage)
     }
 
     /// The lineage for the next record to `topic`'s `partition`, in the current `LineageContext`.

@@ -1,10 +1,12 @@
 import Foundation
+import InMemoryTracing
 import KafkaClient
 import KafkaTestSupport
 import KafkaTracking
 import KafkaWire
 import Synchronization
 import Testing
+import Tracing
 
 /// The tracking SDK on the real broker: lineage carried from hop to hop, loss
 /// reported the moment the next record shows it, and the dead-letter runner.
@@ -134,5 +136,38 @@ extension Sequence {
         var results: [T] = []
         for element in self { results.append(try await transform(element)) }
         return results
+    }
+}
+
+
+@Suite("Tracing through the real broker")
+struct TracingIntegrationTests {
+    @Test("a producer span's context travels in the headers; the consumer's process span is its child in the same trace")
+    func producerToConsumerSpan() async throws {
+        let topic = TestBroker.uniqueTopicName("trk-trace")
+        try await KafkaProducerTests.createTopic(topic, partitions: 1)
+        let tracer = InMemoryTracer()
+        let producer = try KafkaProducer(configuration: try KafkaProducerTests.configuration())
+        let tracked = TrackedProducer(producer, sourceService: "orders", tracer: tracer)
+        let sent = try await tracked.send(KafkaProducerRecord(topic: topic, key: "o-1", value: "placed"), eventType: "OrderPlacedEvent")
+        await producer.close()
+
+        let consumer = try KafkaConsumerTests.consumer()
+        consumer.assign([TopicPartition(topic: topic, partition: 0): .earliest])
+        let message = try #require(try await KafkaConsumerTests.read(1, from: consumer).first)
+        await consumer.close()
+        let handledLineage = await message.withProcessingSpan(consumerGroup: "billing", tracer: tracer) { _ in LineageContext.current }
+        #expect(handledLineage?.eventId == sent.lineage.eventId)
+
+        let spans = tracer.finishedSpans
+        let publish = try #require(spans.first { $0.kind == .producer })
+        let process = try #require(spans.first { $0.kind == .consumer })
+        #expect(publish.operationName == "\(topic) publish" && process.operationName == "\(topic) process")
+        #expect(process.traceID == publish.traceID)
+        #expect(process.spanContext.parentSpanID == publish.spanID)
+        #expect(publish.attributes["messaging.system"]?.toSpanAttribute() == "kafka")
+        #expect(publish.attributes["messaging.message.id"]?.toSpanAttribute() == .string(sent.lineage.eventId.uuidString.lowercased()))
+        #expect(process.attributes["messaging.consumer.group.name"]?.toSpanAttribute() == "billing")
+        #expect(process.attributes["messaging.kafka.offset"]?.toSpanAttribute() == .int64(Int64(message.offset)))
     }
 }
