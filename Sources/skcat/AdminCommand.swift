@@ -8,40 +8,6 @@ struct AdminCommand: AsyncParsableCommand {
         commandName: "skcat admin",
         abstract: "Administer topics, consumer groups and configurations.",
         subcommands: [Topics.self, Groups.self, Configs.self])
-
-    /// Parses and runs; returns the exit code (2 for usage errors, as elsewhere).
-    static func execute(_ words: [String]) async -> Int32 {
-        let command: any ParsableCommand
-        do {
-            command = try parseAsRoot(words)
-        } catch {
-            if exitCode(for: error) == .success {
-                OutputStream.print(fullMessage(for: error), descriptor: 1)
-                return 0
-            }
-            Console.error(message(for: error))
-            return 2
-        }
-        do {
-            if let runnable = command as? any AsyncParsableCommand {
-                var mutable = runnable
-                try await mutable.run()
-            } else {
-                var mutable = command
-                try mutable.run()
-            }
-            return 0
-        } catch let failure as SkcatFailure {
-            Console.error(failure.message)
-            return failure.exitCode
-        } catch let error as KafkaError {
-            Console.error(SkcatFailure.describe(error))
-            return 1
-        } catch {
-            Console.error("\(error)")
-            return exitCode(for: error) == .success ? 0 : 2
-        }
-    }
 }
 
 /// Where the cluster is and how to reach it, as for the kcat modes.

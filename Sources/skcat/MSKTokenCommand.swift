@@ -57,29 +57,4 @@ struct MSKTokenCommand: AsyncParsableCommand {
         let formatter = ISO8601DateFormatter()
         return formatter.date(from: text)
     }
-
-    /// Parses and runs; returns the exit code (2 for usage errors, as elsewhere).
-    static func execute(_ words: [String]) async -> Int32 {
-        let command: MSKTokenCommand
-        do {
-            command = try parse(words)
-        } catch {
-            if exitCode(for: error) == .success {
-                OutputStream.print(fullMessage(for: error), descriptor: 1)
-                return 0
-            }
-            Console.error(message(for: error))
-            return 2
-        }
-        do {
-            try await command.run()
-            return 0
-        } catch let failure as SkcatFailure {
-            Console.error(failure.message)
-            return failure.exitCode
-        } catch {
-            Console.error(message(for: error))
-            return 2
-        }
-    }
 }

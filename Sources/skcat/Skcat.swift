@@ -15,10 +15,10 @@ enum Skcat {
     static func main() async {
         let words = Array(CommandLine.arguments.dropFirst())
         if words.first == "msk-token" {
-            exit(await MSKTokenCommand.execute(Array(words.dropFirst())))
+            exit(await SubcommandRunner.execute(MSKTokenCommand.self, Array(words.dropFirst())))
         }
         if words.first == "admin" {
-            exit(await AdminCommand.execute(Array(words.dropFirst())))
+            exit(await SubcommandRunner.execute(AdminCommand.self, Array(words.dropFirst())))
         }
         exit(await run(words))
     }

@@ -29,7 +29,7 @@ extension KafkaAdminClient {
             request.groups = [group]
             request.includeAuthorizedOperations = true
             do throws(KafkaError) {
-                let response = try await sendToCoordinator(request, group: group)
+                let response = try await cluster.sendToGroupCoordinator(request, group: group)
                 guard let described = response.groups.first(where: { $0.groupId == group }) ?? response.groups.first else {
                     throw KafkaError(.protocolViolation, detail: "DescribeGroups answered nothing for \(group)", apiKey: .describeGroups)
                 }
@@ -65,7 +65,7 @@ extension KafkaAdminClient {
             var request = DeleteGroupsRequest()
             request.groupsNames = [group]
             do throws(KafkaError) {
-                let response = try await sendToCoordinator(request, group: group)
+                let response = try await cluster.sendToGroupCoordinator(request, group: group)
                 let code = response.results.first { $0.groupId == group }?.errorCode ?? response.results.first?.errorCode ?? 0
                 results[group] = Self.outcome(code, nil, api: .deleteGroups, item: group)
             } catch {
@@ -101,7 +101,7 @@ extension KafkaAdminClient {
         request.topics = partitions.map { wanted in
             Dictionary(grouping: wanted, by: \.topic).map { .init(name: $0.key, partitionIndexes: $0.value.map(\.partition)) }
         }
-        let response = try await sendToCoordinator(request, group: group, versionCeiling: 7)
+        let response = try await cluster.sendToGroupCoordinator(request, group: group, versionCeiling: 7)
         if let error = Self.itemError(response.errorCode, message: nil, api: .offsetFetch, item: group) { throw error }
         var offsets: [TopicPartition: Int64] = [:]
         for topic in response.topics {
@@ -126,7 +126,7 @@ extension KafkaAdminClient {
                       committedMetadata: "")
             })
         }
-        let response = try await sendToCoordinator(request, group: group, versionCeiling: 8)
+        let response = try await cluster.sendToGroupCoordinator(request, group: group, versionCeiling: 8)
         var results: [TopicPartition: Result<Void, KafkaError>] = [:]
         for topic in response.topics {
             for partition in topic.partitions {
@@ -167,7 +167,7 @@ extension KafkaAdminClient {
         request.topics = Dictionary(grouping: partitions, by: \.topic).map { topic, entries in
             OffsetDeleteRequest.OffsetDeleteRequestTopic(name: topic, partitions: entries.map { .init(partitionIndex: $0.partition) })
         }
-        let response = try await sendToCoordinator(request, group: group)
+        let response = try await cluster.sendToGroupCoordinator(request, group: group)
         if let error = Self.itemError(response.errorCode, message: nil, api: .offsetDelete, item: group) { throw error }
         var results: [TopicPartition: Result<Void, KafkaError>] = [:]
         for topic in response.topics {
@@ -199,20 +199,5 @@ extension KafkaAdminClient {
     /// Records between `from` and `end`, never negative (a commit past the end after truncation).
     static func lag(end: Int64, from committed: Int64) -> Int64 {
         max(0, end - committed)
-    }
-
-    /// Sends to the group's coordinator, finding it again once after NOT_COORDINATOR.
-    func sendToCoordinator<R: KafkaRequest>(_ request: R, group: String, versionCeiling: Int16? = nil) async throws(KafkaError) -> R.Response {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let connection = try await cluster.connection(for: .groupCoordinator(group))
-            do {
-                return try await connection.send(request, versionCeiling: versionCeiling)
-            } catch {
-                guard attempt < 2, error.isRetriable else { throw error }
-                await cluster.invalidateCoordinator(group: group)
-            }
-        }
     }
 }

@@ -23,6 +23,23 @@ extension KafkaCluster {
         coordinators[CoordinatorKey(key: transactionalId, type: 1)] = nil
     }
 
+    /// Sends `request` to `group`'s coordinator, finding the coordinator again (up to
+    /// twice) after a connection failure or timeout.
+    public func sendToGroupCoordinator<R: KafkaRequest>(_ request: R, group: String, versionCeiling: Int16? = nil)
+        async throws(KafkaError) -> R.Response {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try await connection(for: .groupCoordinator(group))
+            do {
+                return try await connection.send(request, versionCeiling: versionCeiling)
+            } catch {
+                guard attempt < 3, error.isRetriable else { throw error }
+                invalidateCoordinator(group: group)
+            }
+        }
+    }
+
     /// Asks any broker for the coordinator, at the highest version both support:
     /// v4+ carries keys in a batch, earlier versions one key.
     func findCoordinator(key: String, type: Int8) async throws(KafkaError) -> BrokerAddress {

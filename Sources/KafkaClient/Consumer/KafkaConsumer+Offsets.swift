@@ -26,7 +26,7 @@ extension KafkaConsumer {
                 return partition
             })
         }
-        let response = try await sendToCoordinator(request, groupId: groupId)
+        let response = try await cluster.sendToGroupCoordinator(request, group: groupId)
         for topic in response.topics {
             for partition in topic.partitions where KafkaErrorCode(partition.errorCode).isError {
                 let code = KafkaErrorCode(partition.errorCode)
@@ -52,7 +52,7 @@ extension KafkaConsumer {
         let deadline = ContinuousClock.now.advanced(by: configuration.cluster.connection.requestTimeout)
         while true {
             // v8+ batches groups in another shape; one group needs no more than v7.
-            let response = try await sendToCoordinator(request, groupId: groupId, versionCeiling: 7)
+            let response = try await cluster.sendToGroupCoordinator(request, group: groupId, versionCeiling: 7)
             do throws(KafkaError) {
                 return try Self.committedOffsets(in: response)
             } catch where error.brokerErrorCode == .unstableOffsetCommit && ContinuousClock.now < deadline {
@@ -92,21 +92,5 @@ extension KafkaConsumer {
             throw KafkaError(.invalidConfiguration, detail: "committing offsets needs group.id")
         }
         return groupId
-    }
-
-    /// Sends to the group coordinator, finding it again once after NOT_COORDINATOR
-    /// or COORDINATOR_NOT_AVAILABLE.
-    private func sendToCoordinator<R: KafkaRequest>(_ request: R, groupId: String, versionCeiling: Int16? = nil) async throws(KafkaError) -> R.Response {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let connection = try await cluster.connection(for: .groupCoordinator(groupId))
-            do {
-                return try await connection.send(request, versionCeiling: versionCeiling)
-            } catch {
-                guard attempt < 3, error.isRetriable else { throw error }
-                await cluster.invalidateCoordinator(group: groupId)
-            }
-        }
     }
 }

@@ -24,43 +24,21 @@ struct TransactionLog {
 
     static func read(topic: String, partition: Int32, cluster: KafkaCluster) async throws -> TransactionLog {
         var log = TransactionLog()
-        var offset: Int64 = 0
-        var emptyRounds = 0
-        while emptyRounds < 2 {
-            var fetchPartition = FetchRequest.FetchTopic.FetchPartition()
-            fetchPartition.partition = partition
-            fetchPartition.fetchOffset = offset
-            fetchPartition.partitionMaxBytes = 4 << 20
-            var fetch = FetchRequest()
-            fetch.maxWaitMs = 100
-            fetch.minBytes = 1
-            fetch.isolationLevel = 0
-            fetch.topics = [FetchRequest.FetchTopic(topic: topic, partitions: [fetchPartition])]
-            let connection = try await cluster.leaderConnection(topic: topic, partition: partition)
-            let response = try await connection.send(fetch, versionCeiling: 12)
-            var fetched = 0
-            for partitionResponse in response.responses.flatMap(\.partitions) {
-                // librdkafka's mock cluster (CI's extra run) writes markers with CRC 0.
-                let options = RecordDecodingOptions(verifyChecksums: false)
-                for batch in try RecordBatchDecoder.decodeAll(partitionResponse.records ?? [], options: options)
-                where batch.lastOffset >= offset {
-                    if batch.attributes.isControl {
-                        for control in try batch.controlRecords() {
-                            log.items.append(.marker(producerId: batch.producerId, type: control.type))
-                        }
-                    } else {
-                        for record in batch.records where record.offset >= offset {
-                            log.items.append(.record(Entry(offset: record.offset, producerId: batch.producerId,
-                                                           producerEpoch: batch.producerEpoch,
-                                                           isTransactional: batch.attributes.isTransactional,
-                                                           value: record.value.map(Array.init))))
-                        }
-                    }
-                    offset = batch.nextOffset
-                    fetched += 1
+        // librdkafka's mock cluster (CI's extra run) writes markers with CRC 0.
+        let batches = try await PartitionReader.readBatches(topic: topic, partition: partition, cluster: cluster,
+                                                            options: RecordDecodingOptions(verifyChecksums: false))
+        for batch in batches {
+            if batch.attributes.isControl {
+                for control in try batch.controlRecords() {
+                    log.items.append(.marker(producerId: batch.producerId, type: control.type))
+                }
+            } else {
+                for record in batch.records {
+                    log.items.append(.record(Entry(offset: record.offset, producerId: batch.producerId, producerEpoch: batch.producerEpoch,
+                                                   isTransactional: batch.attributes.isTransactional,
+                                                   value: record.value.map(Array.init))))
                 }
             }
-            emptyRounds = fetched == 0 ? emptyRounds + 1 : 0
         }
         return log
     }
