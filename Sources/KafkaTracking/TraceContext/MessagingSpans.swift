@@ -21,12 +21,14 @@ extension KafkaConsumerMessage {
     /// Runs `operation` inside a `<topic> process` consumer span, child of the
     /// producer's span context found in the headers, and inside the record's
     /// lineage (`LineageContext`), so records produced by `operation` name this one as cause.
+    /// Records the end-to-end latency (`EndToEndLatency`) first.
     public func withProcessingSpan<T>(consumerGroup: String? = nil, tracer: (any Tracer)? = nil,
                                       _ operation: (any Span) async throws -> T) async rethrows -> T {
         let tracer = tracer ?? InstrumentationSystem.tracer
         var context = InstrumentationContext.topLevel
         tracer.extract(headers, into: &context, using: RecordHeadersExtractor())
         let lineage = try? LineageMetadata(headers: headers)
+        EndToEndLatency.record(self, consumerGroup: consumerGroup)
         return try await tracer.withSpan("\(topic) process", context: context, ofKind: .consumer) { span in
             MessagingAttributes.describe(&span.attributes, topic: topic, partition: partition,
                                          eventId: lineage?.eventId.uuidString.lowercased(), key: key.map(Array.init))

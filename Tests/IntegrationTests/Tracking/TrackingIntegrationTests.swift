@@ -146,6 +146,7 @@ struct TracingIntegrationTests {
     func producerToConsumerSpan() async throws {
         let topic = TestBroker.uniqueTopicName("trk-trace")
         try await KafkaProducerTests.createTopic(topic, partitions: 1)
+        _ = TestMetricsBootstrap.shared
         let tracer = InMemoryTracer()
         let producer = try KafkaProducer(configuration: try KafkaProducerTests.configuration())
         let tracked = TrackedProducer(producer, sourceService: "orders", tracer: tracer)
@@ -169,5 +170,10 @@ struct TracingIntegrationTests {
         #expect(publish.attributes["messaging.message.id"]?.toSpanAttribute() == .string(sent.lineage.eventId.uuidString.lowercased()))
         #expect(process.attributes["messaging.consumer.group.name"]?.toSpanAttribute() == "billing")
         #expect(process.attributes["messaging.kafka.offset"]?.toSpanAttribute() == .int64(Int64(message.offset)))
+
+        // The end-to-end latency went to swift-metrics, per topic and group.
+        let latency = try TestMetricsBootstrap.shared.expectTimer("kafka_tracking_end_to_end_latency",
+                                                                  [("topic", topic), ("consumer_group", "billing")])
+        #expect(latency.values.count == 1 && latency.values.allSatisfy { $0 >= 0 && $0 < 60_000_000_000 })
     }
 }
