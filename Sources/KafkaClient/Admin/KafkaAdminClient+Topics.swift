@@ -139,11 +139,7 @@ extension KafkaAdminClient {
                 results[name] = .failure(error)
                 continue
             }
-            let partitions = topic.partitions.map { partition in
-                PartitionMetadata(partition: partition.partitionIndex, leaderId: partition.leaderId, leaderEpoch: partition.leaderEpoch,
-                                  replicas: partition.replicaNodes, inSyncReplicas: partition.isrNodes,
-                                  offlineReplicas: partition.offlineReplicas, error: KafkaErrorCode(partition.errorCode))
-            }.sorted { $0.partition < $1.partition }
+            let partitions = topic.partitions.map(PartitionMetadata.init).sorted { $0.partition < $1.partition }
             results[name] = .success(TopicDescription(name: name, topicId: topic.topicId, isInternal: topic.isInternal,
                                                       partitions: partitions,
                                                       authorizedOperations: AclOperation.set(fromBits: topic.topicAuthorizedOperations)))

@@ -32,11 +32,9 @@ public final class KafkaAdminClient: Sendable {
     public let configuration: Configuration
     /// The cluster client requests go through.
     public let cluster: KafkaCluster
-    let logger: Logger
 
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.admin")) throws(KafkaError) {
         self.configuration = configuration
-        self.logger = logger
         cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)
     }
 

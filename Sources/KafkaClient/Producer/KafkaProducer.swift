@@ -93,7 +93,7 @@ public final class KafkaProducer: Sendable, Service {
     ///   topic lacks, `.connectionClosed` after `close()`.
     @discardableResult
     public func send(_ record: KafkaProducerRecord) throws(KafkaError) -> KafkaProducerMessageID {
-        if let transactions { try transactions.state.withLock { (state) throws(KafkaError) in try state.checkCanSend() } }
+        try transactions?.checkCanSend()
         let appended = try accumulator.append(record)
         if appended.wakeSender { sender.wakeup.signal() }
         return KafkaProducerMessageID(rawValue: appended.id)
@@ -104,7 +104,7 @@ public final class KafkaProducer: Sendable, Service {
     /// - Returns: the report of the written record (partition, offset, timestamp).
     /// - Throws: the record's error.
     public func sendAndWait(_ record: KafkaProducerRecord) async throws(KafkaError) -> KafkaDeliveryReport {
-        if let transactions { try transactions.state.withLock { (state) throws(KafkaError) in try state.checkCanSend() } }
+        try transactions?.checkCanSend()
         while true {
             let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
                 do throws(KafkaError) {

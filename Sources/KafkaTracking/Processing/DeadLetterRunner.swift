@@ -72,7 +72,7 @@ public final class DeadLetterRunner: Sendable {
             }
         }
         let topic = deadLetterTopic(message.topic)
-        let error = lastError.map { $0 } ?? CancellationError()
+        let error = lastError ?? CancellationError()
         var headers = message.headers
         headers.append(RecordHeader(key: Header.errorClass, value: Array(String(reflecting: type(of: error)).utf8)))
         headers.append(RecordHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How often and how long a failing handler is retried: by default 3 retries
 /// after 1 s, 2 s and 4 s, then the record goes to the dead-letter topic.
 public struct RetryPolicy: Sendable, Hashable {
@@ -16,12 +18,6 @@ public struct RetryPolicy: Sendable, Hashable {
 
     /// The delay before retry `retry` (1 for the first).
     public func delay(beforeRetry retry: Int) -> Duration {
-        initialBackoff * Double(pow(multiplier, Double(max(0, retry - 1))))
-    }
-
-    private func pow(_ base: Double, _ exponent: Double) -> Double {
-        var result = 1.0
-        for _ in 0..<Int(exponent) { result *= base }
-        return result
+        initialBackoff * pow(multiplier, Double(max(0, retry - 1)))
     }
 }

@@ -28,7 +28,7 @@ extension KafkaConsumerMessage {
         var context = InstrumentationContext.topLevel
         tracer.extract(headers, into: &context, using: RecordHeadersExtractor())
         let lineage = try? LineageMetadata(headers: headers)
-        EndToEndLatency.record(self, consumerGroup: consumerGroup)
+        if let lineage { EndToEndLatency.record(lineage, topic: topic, consumerGroup: consumerGroup) }
         return try await tracer.withSpan("\(topic) process", context: context, ofKind: .consumer) { span in
             MessagingAttributes.describe(&span.attributes, topic: topic, partition: partition,
                                          eventId: lineage?.eventId.uuidString.lowercased(), key: key.map(Array.init))

@@ -187,9 +187,3 @@ struct TransactionalProducerTests {
         #expect { try Self.producer(transactionalId: "") } throws: { ($0 as? KafkaError)?.code == .invalidConfiguration }
     }
 }
-
-extension Result {
-    init(_ body: () async throws(Failure) -> Success) async {
-        do throws(Failure) { self = .success(try await body()) } catch { self = .failure(error) }
-    }
-}

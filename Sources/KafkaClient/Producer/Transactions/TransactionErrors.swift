@@ -11,8 +11,8 @@ enum TransactionErrorKind: Equatable {
 }
 
 extension TransactionErrorKind {
-    /// The kind of `code` in a response to `api` (one of the transactional APIs).
-    static func of(_ code: KafkaErrorCode, api: ApiKey) -> TransactionErrorKind {
+    /// The kind of `code` in a response to one of the transactional APIs.
+    static func of(_ code: KafkaErrorCode) -> TransactionErrorKind {
         switch code {
         case .notCoordinator, .coordinatorNotAvailable:
             return .retriable(findCoordinator: true)

@@ -32,6 +32,11 @@ final class TransactionManager: Sendable {
         try state.withLock { (state) throws(KafkaError) -> R in try body(&state) }
     }
 
+    /// Whether `send` may queue a record now (only inside a transaction in good standing).
+    func checkCanSend() throws(KafkaError) {
+        try state.withLock { (state) throws(KafkaError) in try state.checkCanSend() }
+    }
+
     /// Records a failure (a batch that failed, a refused request) against the transaction.
     func noteFailure(_ error: KafkaError) {
         let kind: KafkaError
@@ -213,7 +218,7 @@ final class TransactionManager: Sendable {
         let (raw, message) = errorOf(response)
         let code = KafkaErrorCode(raw)
         guard code.isError else { return .success(response) }
-        let kind = TransactionErrorKind.of(code, api: api)
+        let kind = TransactionErrorKind.of(code)
         let error = kind.error(code, api: api, message: message, transactionalId: transactionalId)
         guard case .retriable(let findCoordinator) = kind else { throw error }
         if findCoordinator { await forgetCoordinator(route) }
