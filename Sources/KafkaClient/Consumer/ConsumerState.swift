@@ -20,6 +20,8 @@ final class ConsumerState: Sendable {
     /// the cost of one relaxed store.
     let current = Mutex<(partition: TopicPartition, generation: UInt64)?>(nil)
     let currentNextOffset = Atomic<Int64>(-1)
+    /// False once the current chunk's partition was seeked or unassigned: checked per message.
+    let currentChunkIsValid = Atomic<Bool>(false)
     let maxPrefetchBytes: Int
     /// Signalled when the fetcher may have work: responses, assignment changes, space in the buffer.
     let wakeup = SenderWakeup()
@@ -88,15 +90,23 @@ final class ConsumerState: Sendable {
 
     /// The iterator moves to `chunk` (nil: none); the finished chunk's end becomes its partition's position.
     func iterating(_ chunk: FetchedChunk?, finished: FetchedChunk?) {
-        if let finished {
-            state.withLock { state in
-                if state.partitions[finished.topicPartition]?.generation == finished.generation {
-                    state.partitions[finished.topicPartition]?.position = finished.nextOffset
-                }
+        // Under the state lock, so an assignment change either sees the new chunk or is seen by it.
+        state.withLock { state in
+            if let finished, state.partitions[finished.topicPartition]?.generation == finished.generation {
+                state.partitions[finished.topicPartition]?.position = finished.nextOffset
             }
+            current.withLock { $0 = chunk.map { ($0.topicPartition, $0.generation) } }
+            currentNextOffset.store(-1, ordering: .relaxed)
+            let isValid = chunk.map { state.partitions[$0.topicPartition]?.generation == $0.generation } ?? false
+            currentChunkIsValid.store(isValid, ordering: .relaxed)
         }
-        current.withLock { $0 = chunk.map { ($0.topicPartition, $0.generation) } }
-        currentNextOffset.store(-1, ordering: .relaxed)
+    }
+
+    /// Stops the iterator's current chunk when its partition is among `partitions`.
+    /// Called with `state` locked, so no newer chunk can have started.
+    func invalidateCurrentChunk(ifIn partitions: Set<TopicPartition>) {
+        guard let active = current.withLock({ $0 }), partitions.contains(active.partition) else { return }
+        currentChunkIsValid.store(false, ordering: .relaxed)
     }
 
     /// Ends iteration: a waiting iterator gets nil.

@@ -41,6 +41,8 @@ extension KafkaConsumer {
         /// protocol, or KIP-848's `consumer` protocol, which this client does not speak yet.
         public var groupProtocol: KafkaGroupProtocol = .classic
         /// Assignors offered to the group, preferred first (`partition.assignment.strategy`).
+        /// The group rebalances cooperatively (KIP-429) when every one of them is
+        /// cooperative, as with `[CooperativeStickyAssignor()]`; eagerly otherwise.
         public var partitionAssignors: [any KafkaPartitionAssignor] = [RangeAssignor(), RoundRobinAssignor()]
         /// Runs before partitions are revoked (so the application can commit) and after
         /// new ones are assigned; the rebalance waits for it.
@@ -63,12 +65,17 @@ public enum KafkaGroupProtocol: String, Sendable, Hashable {
 /// A change of the partitions a group member owns.
 public enum KafkaConsumerRebalance: Sendable, Hashable {
     case assigned([TopicPartition])
+    /// Given up in a rebalance; offsets may still be committed.
     case revoked([TopicPartition])
+    /// Taken away without a rebalance (the member was evicted, or fenced): other
+    /// members may own them already, so committing is no longer possible.
+    case lost([TopicPartition])
 }
 
 /// What the consumer reports besides records.
 public enum KafkaConsumerEvent: Sendable {
     case partitionsAssigned([TopicPartition])
     case partitionsRevoked([TopicPartition])
+    case partitionsLost([TopicPartition])
     case error(KafkaError)
 }

@@ -80,11 +80,13 @@ extension KafkaConsumer {
     }
 
     /// Assigns `partitions` starting at the group's committed offsets, or per
-    /// `auto.offset.reset` where none is committed.
-    public func assignFromCommitted(_ partitions: [TopicPartition]) async throws(KafkaError) {
+    /// `auto.offset.reset` where none is committed; in place of the assignment, or
+    /// added to it when `replacing` is false.
+    public func assignFromCommitted(_ partitions: [TopicPartition], replacing: Bool = true) async throws(KafkaError) {
         let committed = try await committed(partitions)
         let fallback: KafkaConsumerStartOffset = configuration.autoOffsetReset == .earliest ? .earliest : .latest
-        assign(Dictionary(uniqueKeysWithValues: partitions.map { ($0, committed[$0].map { .offset($0) } ?? fallback) }))
+        let starts = Dictionary(uniqueKeysWithValues: partitions.map { ($0, committed[$0].map { .offset($0) } ?? fallback) })
+        if replacing { assign(starts) } else { incrementalAssign(starts) }
     }
 
     private func requireGroupId() throws(KafkaError) -> String {

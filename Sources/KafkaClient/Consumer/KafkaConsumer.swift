@@ -51,15 +51,28 @@ public final class KafkaConsumer: Sendable, Service {
     /// coordinator and leader decide which partitions this consumer reads, and
     /// each starts at the group's committed offset (or `auto.offset.reset`).
     public func subscribe(topics: [String]) throws(KafkaError) {
+        guard !topics.isEmpty else { throw KafkaError(.invalidConfiguration, detail: "subscribe needs at least one topic") }
+        try join(.topics(topics))
+    }
+
+    /// Joins the consumer group subscribed to every topic whose whole name matches
+    /// `pattern` (a regular expression, as the Java client's `subscribe(Pattern)`),
+    /// internal topics excluded. Topics created or deleted later are noticed within
+    /// `metadataMaxAge` (`metadata.max.age.ms`) and rebalance the group.
+    public func subscribe(pattern: String) throws(KafkaError) {
+        _ = try GroupSubscription.compile(pattern)
+        try join(.pattern(pattern))
+    }
+
+    private func join(_ subscription: GroupSubscription) throws(KafkaError) {
         guard let groupId = configuration.groupId, !groupId.isEmpty else {
             throw KafkaError(.invalidConfiguration, detail: "subscribing needs group.id")
         }
-        guard !topics.isEmpty else { throw KafkaError(.invalidConfiguration, detail: "subscribe needs at least one topic") }
         guard configuration.groupProtocol == .classic else {
             throw KafkaError(.invalidConfiguration, detail: "group.protocol=consumer (KIP-848) is not supported by this client yet; "
                              + "use group.protocol=classic, which every broker supports")
         }
-        let member = ConsumerGroupMember(groupId: groupId, topics: topics, consumer: self, logger: logger)
+        let member = ConsumerGroupMember(groupId: groupId, subscription: subscription, consumer: self, logger: logger)
         try group.withLock { (current) throws(KafkaError) in
             guard current == nil else { throw KafkaError(.invalidConfiguration, detail: "already subscribed") }
             current = (member, Task { await member.run() })
@@ -73,16 +86,41 @@ public final class KafkaConsumer: Sendable, Service {
 
     /// Replaces the assignment: these partitions, each starting where given.
     public func assign(_ partitions: [TopicPartition: KafkaConsumerStartOffset]) {
+        changeAssignment(adding: partitions) { state in
+            let removed = Set(state.partitions.keys)
+            state.partitions = [:]
+            return removed
+        }
+    }
+
+    /// Adds `partitions` to the assignment, each starting where given; the other
+    /// partitions keep their positions (librdkafka's `incremental_assign`).
+    public func incrementalAssign(_ partitions: [TopicPartition: KafkaConsumerStartOffset]) {
+        changeAssignment(adding: partitions) { _ in [] }
+    }
+
+    /// Removes `partitions` from the assignment; records fetched for them and not
+    /// yet delivered are dropped (librdkafka's `incremental_unassign`).
+    public func incrementalUnassign(_ partitions: [TopicPartition]) {
+        changeAssignment(adding: [:]) { state in
+            for key in partitions { state.partitions[key] = nil }
+            return Set(partitions)
+        }
+    }
+
+    /// Removes what `remove` takes out (returning it), then adds `partitions`.
+    private func changeAssignment(adding partitions: [TopicPartition: KafkaConsumerStartOffset],
+                                  removing remove: (inout ConsumerState.State) -> Set<TopicPartition>) {
         shared.state.withLock { state in
-            var updated: [TopicPartition: ConsumerPartitionState] = [:]
+            let removed = remove(&state)
             for (key, start) in partitions {
                 var partition = ConsumerPartitionState()
                 partition.generation = state.nextGeneration
                 state.nextGeneration += 1
                 Self.apply(start, to: &partition)
-                updated[key] = partition
+                state.partitions[key] = partition
             }
-            state.partitions = updated
+            shared.invalidateCurrentChunk(ifIn: removed.union(partitions.keys))
         }
         fetcher.metadataDirty.store(true, ordering: .releasing)
         shared.wakeup.signal()
@@ -98,6 +136,7 @@ public final class KafkaConsumer: Sendable, Service {
             state.nextGeneration += 1
             state.partitions[partition]!.isPaused = false
             Self.apply(start, to: &state.partitions[partition]!)
+            shared.invalidateCurrentChunk(ifIn: [partition])
         }
         shared.wakeup.signal()
     }
@@ -208,7 +247,8 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         }
 
         private mutating func nextInChunk() -> KafkaConsumerMessage? {
-            guard let chunk else { return nil }
+            // The rest of a chunk is dropped once its partition is seeked or unassigned.
+            guard let chunk, shared.currentChunkIsValid.load(ordering: .relaxed) else { return nil }
             while selection < chunk.selections.count {
                 let current = chunk.selections[selection]
                 if index < current.records.endIndex {

@@ -10,7 +10,7 @@ import Testing
 /// these tests use a 6-second session (TANSU.md).
 @Suite("Consumer groups on the real broker")
 struct ConsumerGroupTests {
-    static func member(group: String) throws -> KafkaConsumer {
+    static func member(group: String, _ configure: (inout KafkaConsumer.Configuration) -> Void = { _ in }) throws -> KafkaConsumer {
         try KafkaConsumerTests.consumer {
             $0.groupId = group
             $0.autoOffsetReset = .earliest
@@ -18,6 +18,7 @@ struct ConsumerGroupTests {
             $0.rebalanceTimeout = .seconds(10)
             $0.heartbeatInterval = .milliseconds(500)
             $0.autoCommitInterval = .milliseconds(500)
+            configure(&$0)
         }
     }
 
@@ -108,20 +109,7 @@ struct ConsumerGroupTests {
         let topic = TestBroker.uniqueTopicName("mixed")
         let group = TestBroker.uniqueTopicName("g")
         try await KafkaProducerTests.createTopic(topic, partitions: 6)
-        let bootstrap = "\(try TestBroker.bootstrap())"
-        // The peer runs on a thread of its own: it blocks while the Python consumer runs.
-        let peer: Task<String, any Error> = Task {
-            try await withCheckedThrowingContinuation { continuation in
-                Thread.detachNewThread {
-                    do {
-                        let run = try PythonPeer.runScriptBlocking("peer_group_consume.py", [bootstrap, topic, group, "25"])
-                        continuation.resume(returning: run.stdout)
-                    } catch {
-                        continuation.resume(throwing: error)
-                    }
-                }
-            }
-        }
+        let peer = try Self.librdkafkaMember(topic: topic, group: group, seconds: 25, strategy: "range")
         try await Task.sleep(for: .seconds(2))
         let ours = try Self.member(group: group)
         try ours.subscribe(topics: [topic])
@@ -132,16 +120,37 @@ struct ConsumerGroupTests {
         await ours.close()
         await reading.value
         // The peer's last assignment while both were members: the one before it left.
-        let peerAssignments = output.split(separator: "\n").filter { $0.hasPrefix("assigned") }
-        let theirs = peerAssignments.map { line in
+        let peerSet = try #require(Self.lastAssignment(of: 3, in: output), "librdkafka's output: \(output)")
+        #expect(peerSet.isDisjoint(with: mine))
+        #expect(peerSet.union(mine).count == 6)
+    }
+
+    /// A confluent-kafka (librdkafka) group member on a thread of its own (it blocks
+    /// while it runs); its output lists what it owned after every change.
+    static func librdkafkaMember(topic: String, group: String, seconds: Int, strategy: String) throws -> Task<String, any Error> {
+        let bootstrap = "\(try TestBroker.bootstrap())"
+        return Task {
+            try await withCheckedThrowingContinuation { continuation in
+                Thread.detachNewThread {
+                    do {
+                        let run = try PythonPeer.runScriptBlocking("peer_group_consume.py", [bootstrap, topic, group, "\(seconds)", strategy])
+                        continuation.resume(returning: run.stdout)
+                    } catch {
+                        continuation.resume(throwing: error)
+                    }
+                }
+            }
+        }
+    }
+
+    /// The last set of `count` partitions the peer reported owning.
+    static func lastAssignment(of count: Int, in output: String) -> Set<TopicPartition>? {
+        output.split(separator: "\n").filter { $0.hasPrefix("assigned") }.map { line in
             Set(line.split(separator: " ").dropFirst().compactMap { item -> TopicPartition? in
                 let parts = item.split(separator: ":")
                 guard parts.count == 2, let partition = Int32(parts[1]) else { return nil }
                 return TopicPartition(topic: String(parts[0]), partition: partition)
             })
-        }.last { $0.count == 3 }
-        let peerSet = try #require(theirs, "librdkafka's assignments: \(peerAssignments)")
-        #expect(peerSet.isDisjoint(with: mine))
-        #expect(peerSet.union(mine).count == 6)
+        }.last { $0.count == count }
     }
 }

@@ -28,7 +28,7 @@ struct PartitionAssignorTests {
     func coverage(memberCount: Int) {
         let members = (0..<memberCount).map { GroupMemberSubscription(memberId: "m\($0)", topics: ["x", "y", "z"]) }
         let counts: [String: Int32] = ["x": 6, "y": 1, "z": 13]
-        for assignor in [RangeAssignor() as any KafkaPartitionAssignor, RoundRobinAssignor()] {
+        for assignor in [RangeAssignor() as any KafkaPartitionAssignor, RoundRobinAssignor(), CooperativeStickyAssignor()] {
             let handed = assignor.assign(members, partitionCounts: counts).values.flatMap { $0 }
             #expect(handed.count == 20, "\(assignor.name)")
             #expect(Set(handed).count == 20, "\(assignor.name)")

@@ -2,7 +2,8 @@ import KafkaWire
 
 /// JoinGroup, the leader's assignment, and SyncGroup.
 extension ConsumerGroupMember {
-    func joinAndSync() async throws {
+    /// Joins the group's next generation; returns this member's assignment in it.
+    func joinAndSync() async throws -> [TopicPartition] {
         let connection = try await cluster.connection(for: .groupCoordinator(groupId))
         let joinVersion = try await connection.apiVersions().version(for: JoinGroupRequest.self)
         var joined: JoinGroupResponse
@@ -15,19 +16,15 @@ extension ConsumerGroupMember {
                 memberId.withLock { $0 = joined.memberId }
                 continue
             }
-            switch code {
-            case .noError: break
-            case .unknownMemberId: throw RejoinReason.unknownMember
-            case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
-            case .rebalanceInProgress: continue
-            default: throw KafkaError.broker(code, apiKey: .joinGroup, message: "group \(groupId): \(code.message)")
-            }
+            if code == .rebalanceInProgress { continue }
+            try Self.check(joined.errorCode, apiKey: .joinGroup, group: groupId)
             break
         }
         memberId.withLock { $0 = joined.memberId }
         let protocolName = joined.protocolName ?? assignors.first?.name ?? "range"
         var assignments: [SyncGroupRequest.SyncGroupRequestAssignment] = []
-        if joined.leader == joined.memberId {
+        // KIP-814: a static leader rejoining a stable group keeps the assignment it had.
+        if joined.leader == joined.memberId, !joined.skipAssignment {
             assignments = try await leaderAssignments(joined.members, protocolName: protocolName)
         }
 
@@ -43,13 +40,7 @@ extension ConsumerGroupMember {
         }
         sync.assignments = assignments
         let synced = try await connection.send(sync, timeout: configuration.rebalanceTimeout + .seconds(5), versionCeiling: syncVersion)
-        switch KafkaErrorCode(synced.errorCode) {
-        case .noError: break
-        case .rebalanceInProgress: throw RejoinReason.rebalance
-        case .unknownMemberId, .illegalGeneration: throw RejoinReason.unknownMember
-        case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
-        case let code: throw KafkaError.broker(code, apiKey: .syncGroup, message: "group \(groupId): \(code.message)")
-        }
+        try Self.check(synced.errorCode, apiKey: .syncGroup, group: groupId)
         var partitions: [TopicPartition] = []
         if !synced.assignment.isEmpty {
             let assignment = try ConsumerProtocolAssignment.decodeVersioned(synced.assignment).value
@@ -58,15 +49,17 @@ extension ConsumerGroupMember {
             }
         }
         generation.withLock { $0 = Generation(generationId: joined.generationId, memberId: joined.memberId) }
-        assigned.withLock { $0 = partitions }
+        lastGenerationId.store(joined.generationId, ordering: .relaxed)
         logger.debug("joined group", metadata: ["group": "\(groupId)", "generation": "\(joined.generationId)",
                                                  "partitions": "\(partitions.count)", "protocol": "\(protocolName)"])
         consumer.fetcher.metrics.rebalances.increment()
-        try await consumer.assignFromCommitted(partitions)
-        await configuration.onRebalance?(.assigned(partitions))
-        consumer.emit(.partitionsAssigned(partitions))
+        return partitions
     }
 
+    /// JoinGroup with one protocol per assignor, all carrying the same subscription:
+    /// the topics, the partitions owned now and the generation they are from
+    /// (ConsumerProtocolSubscription v3, which cooperative assignors need and
+    /// eager ones ignore).
     func joinRequest(version: Int16) throws -> JoinGroupRequest {
         var request = JoinGroupRequest()
         request.groupId = groupId
@@ -76,8 +69,13 @@ extension ConsumerGroupMember {
         if version >= 5 { request.groupInstanceId = configuration.groupInstanceId }
         request.protocolType = "consumer"
         var subscription = ConsumerProtocolSubscription()
-        subscription.topics = topics
-        let metadata = try subscription.encodeVersioned(version: 1)
+        subscription.topics = topics.withLock { $0 }
+        let owned = assigned.withLock { $0 }
+        subscription.ownedPartitions = Dictionary(grouping: owned, by: \.topic).sorted { $0.key < $1.key }.map { topic, entries in
+            ConsumerProtocolSubscription.TopicPartition(topic: topic, partitions: entries.map(\.partition).sorted())
+        }
+        subscription.generationId = owned.isEmpty ? -1 : lastGenerationId.load(ordering: .relaxed)
+        let metadata = try subscription.encodeVersioned(version: 3)
         request.protocols = assignors.map { JoinGroupRequest.JoinGroupRequestProtocol(name: $0.name, metadata: metadata) }
         return request
     }
@@ -95,7 +93,8 @@ extension ConsumerGroupMember {
                 memberId: member.memberId, groupInstanceId: member.groupInstanceId, topics: subscription.topics,
                 ownedPartitions: subscription.ownedPartitions.flatMap { owned in
                     owned.partitions.map { TopicPartition(topic: owned.topic, partition: $0) }
-                }))
+                },
+                generation: subscription.generationId))
         }
         let allTopics = Array(Set(subscriptions.flatMap(\.topics)))
         let metadata = try await cluster.refreshMetadata(topics: allTopics)

@@ -2,9 +2,13 @@ import KafkaWire
 import Logging
 import Synchronization
 
-/// The consumer's membership in its group, classic protocol (KIP-62 style,
-/// eager rebalancing): JoinGroup, the leader's assignment, SyncGroup, then
-/// heartbeats on their own schedule until the coordinator asks for a rejoin.
+/// The consumer's membership in its group, classic protocol: JoinGroup, the
+/// leader's assignment, SyncGroup, then heartbeats on their own schedule until
+/// the coordinator asks for a rejoin.
+///
+/// Eager groups give up every partition before rejoining; cooperative ones
+/// (KIP-429, when every configured assignor is cooperative) keep reading through
+/// the rebalance and give up only what the new assignment moves.
 final class ConsumerGroupMember: Sendable {
     struct Generation: Sendable, Hashable {
         var generationId: Int32
@@ -18,23 +22,31 @@ final class ConsumerGroupMember: Sendable {
     }
 
     let groupId: String
-    let topics: [String]
+    let subscription: GroupSubscription
     let configuration: KafkaConsumer.Configuration
     let cluster: KafkaCluster
     let consumer: KafkaConsumer
     let logger: Logger
+    let rebalanceProtocol: KafkaRebalanceProtocol
     let stopping = Atomic<Bool>(false)
     let memberId = Mutex("")
     let generation = Mutex<Generation?>(nil)
+    /// The generation of the last completed join, kept through rejoins for the subscription.
+    let lastGenerationId = Atomic<Int32>(-1)
     let assigned = Mutex<[TopicPartition]>([])
+    /// The topics subscribed now (for a pattern, the matching topics last seen).
+    let topics = Mutex<[String]>([])
 
-    init(groupId: String, topics: [String], consumer: KafkaConsumer, logger: Logger) {
+    init(groupId: String, subscription: GroupSubscription, consumer: KafkaConsumer, logger: Logger) {
         self.groupId = groupId
-        self.topics = topics.sorted()
+        self.subscription = subscription
         self.configuration = consumer.configuration
         self.cluster = consumer.cluster
         self.consumer = consumer
         self.logger = logger
+        let cooperative = configuration.partitionAssignors.allSatisfy { $0.rebalanceProtocol == .cooperative }
+        self.rebalanceProtocol = cooperative && !configuration.partitionAssignors.isEmpty ? .cooperative : .eager
+        if case .topics(let names) = subscription { topics.withLock { $0 = names.sorted() } }
     }
 
     var assignors: [any KafkaPartitionAssignor] { configuration.partitionAssignors }
@@ -42,32 +54,54 @@ final class ConsumerGroupMember: Sendable {
     func run() async {
         var failures = 0
         var random = SystemRandomNumberGenerator()
+        var lastContact = ContinuousClock.now
         while !stopping.load(ordering: .acquiring) {
             do {
-                try await joinAndSync()
+                _ = try await refreshSubscribedTopics()
+                let partitions = try await joinAndSync()
                 failures = 0
-                try await heartbeatUntilRejoin()
+                lastContact = .now
+                if try await adopt(partitions) { continue }
+                try await heartbeatUntilRejoin(lastContact: &lastContact)
             } catch let reason as RejoinReason {
-                if reason == .unknownMember { memberId.withLock { $0 = "" } }
+                if reason == .unknownMember {
+                    memberId.withLock { $0 = "" }
+                    await loseAll()
+                }
                 if reason == .coordinatorMoved { await cluster.invalidateCoordinator(group: groupId) }
+            } catch let error as KafkaError where error.brokerErrorCode == .fencedInstanceId {
+                // KIP-345: another process runs with our group.instance.id; this one must stop.
+                consumer.shared.report(error)
+                logger.error("fenced by another member with the same group.instance.id", metadata: ["group": "\(groupId)"])
+                stopping.store(true, ordering: .releasing)
+                await loseAll()
+                return
             } catch {
                 failures += 1
                 consumer.shared.report(error as? KafkaError ?? KafkaError(.protocolViolation, detail: "\(error)"))
                 logger.debug("group membership setback", metadata: ["group": "\(groupId)", "error": "\(error)"])
                 await cluster.invalidateCoordinator(group: groupId)
+                // A cooperative member keeps its partitions until the coordinator must have evicted it.
+                if rebalanceProtocol == .cooperative, lastContact.duration(to: .now) > configuration.sessionTimeout {
+                    memberId.withLock { $0 = "" }
+                    await loseAll()
+                }
                 let delay = ReconnectBackoff(base: .milliseconds(100), maximum: .seconds(2)).delay(afterFailures: failures, using: &random)
                 try? await Task.sleep(for: delay)
             }
-            if !stopping.load(ordering: .acquiring) { await revokeAll() }
+            if rebalanceProtocol == .eager, !stopping.load(ordering: .acquiring) { await revoke(assigned.withLock { $0 }) }
         }
     }
 
     /// Commits (with auto-commit), tells the application, and leaves the group.
+    /// A static member (`group.instance.id`) does not send LeaveGroup, as in the Java
+    /// client and librdkafka: restarting within the session timeout keeps its partitions
+    /// without a rebalance.
     func leave() async {
         stopping.store(true, ordering: .releasing)
-        await revokeAll()
+        await revoke(assigned.withLock { $0 })
         let member = memberId.withLock { $0 }
-        guard !member.isEmpty else { return }
+        guard !member.isEmpty, configuration.groupInstanceId == nil else { return }
         do {
             let connection = try await cluster.connection(for: .groupCoordinator(groupId))
             let version = try await connection.apiVersions().version(for: LeaveGroupRequest.self)
@@ -76,7 +110,6 @@ final class ConsumerGroupMember: Sendable {
             if version >= 3 {
                 var identity = LeaveGroupRequest.MemberIdentity()
                 identity.memberId = member
-                identity.groupInstanceId = configuration.groupInstanceId
                 request.members = [identity]
             } else {
                 request.memberId = member
@@ -87,60 +120,55 @@ final class ConsumerGroupMember: Sendable {
         }
     }
 
-    /// Eager rebalance: before rejoining, every partition is given up; the
-    /// application hears of it first and auto-commit commits what was consumed.
-    func revokeAll() async {
-        let revoked = assigned.withLock { partitions in
-            defer { partitions = [] }
-            return partitions
-        }
-        guard !revoked.isEmpty else { return }
+    /// Takes on the assignment of a completed join: revokes what it no longer
+    /// holds, then adds what is new, each from its committed offset. Returns true
+    /// when a cooperative member gave partitions up and must rejoin at once, so
+    /// they can reach their new owners.
+    func adopt(_ partitions: [TopicPartition]) async throws -> Bool {
+        let target = Set(partitions)
+        let owned = assigned.withLock { $0 }
+        let revoked = owned.filter { !target.contains($0) }
+        await revoke(revoked)
+        let kept = Set(owned)
+        let added = partitions.filter { !kept.contains($0) }
+        assigned.withLock { $0 = partitions }
+        if !added.isEmpty { try await consumer.assignFromCommitted(added, replacing: false) }
+        await configuration.onRebalance?(.assigned(added))
+        consumer.emit(.partitionsAssigned(added))
+        return rebalanceProtocol == .cooperative && !revoked.isEmpty
+    }
+
+    /// Gives `partitions` up in a rebalance: auto-commit commits what was consumed,
+    /// and the application hears of it before they go.
+    func revoke(_ partitions: [TopicPartition]) async {
+        guard !partitions.isEmpty else { return }
         if configuration.enableAutoCommit {
+            let positions = partitions.compactMap { key in consumer.position(key).map { (key, $0) } }
             do {
-                try await consumer.commit()
+                try await consumer.commit(Dictionary(uniqueKeysWithValues: positions))
             } catch {
                 consumer.fetcher.metrics.commitFailures.increment()
                 consumer.shared.report(error)
             }
         }
-        await configuration.onRebalance?(.revoked(revoked))
-        consumer.emit(.partitionsRevoked(revoked))
-        consumer.assign([:])
-        generation.withLock { $0 = nil }
+        await configuration.onRebalance?(.revoked(partitions))
+        consumer.emit(.partitionsRevoked(partitions))
+        let gone = Set(partitions)
+        assigned.withLock { $0.removeAll { gone.contains($0) } }
+        consumer.incrementalUnassign(partitions)
     }
 
-    // MARK: Heartbeats
-
-    func heartbeatUntilRejoin() async throws {
-        var lastAutoCommit = ContinuousClock.now
-        while !stopping.load(ordering: .acquiring) {
-            try? await Task.sleep(for: configuration.heartbeatInterval)
-            if stopping.load(ordering: .acquiring) { return }
-            guard let current = generation.withLock({ $0 }) else { throw RejoinReason.rebalance }
-            var request = HeartbeatRequest()
-            request.groupId = groupId
-            request.generationId = current.generationId
-            request.memberId = current.memberId
-            let connection = try await cluster.connection(for: .groupCoordinator(groupId))
-            let version = try await connection.apiVersions().version(for: HeartbeatRequest.self)
-            if version >= 3 { request.groupInstanceId = configuration.groupInstanceId }
-            let response = try await connection.send(request, versionCeiling: version)
-            switch KafkaErrorCode(response.errorCode) {
-            case .noError: break
-            case .rebalanceInProgress: throw RejoinReason.rebalance
-            case .unknownMemberId, .illegalGeneration: throw RejoinReason.unknownMember
-            case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
-            case let code: throw KafkaError.broker(code, apiKey: .heartbeat, message: "group \(groupId): \(code.message)")
-            }
-            if configuration.enableAutoCommit, lastAutoCommit.duration(to: .now) >= configuration.autoCommitInterval {
-                lastAutoCommit = .now
-                do {
-                    try await consumer.commit()
-                } catch {
-                    consumer.fetcher.metrics.commitFailures.increment()
-                    consumer.shared.report(error)
-                }
-            }
+    /// Drops every partition without committing: the coordinator no longer counts
+    /// this member, so others may own them already.
+    func loseAll() async {
+        let lost = assigned.withLock { partitions in
+            defer { partitions = [] }
+            return partitions
         }
+        generation.withLock { $0 = nil }
+        guard !lost.isEmpty else { return }
+        consumer.incrementalUnassign(lost)
+        await configuration.onRebalance?(.lost(lost))
+        consumer.emit(.partitionsLost(lost))
     }
 }

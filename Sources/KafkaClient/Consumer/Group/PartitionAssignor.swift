@@ -5,13 +5,28 @@ public struct GroupMemberSubscription: Sendable, Hashable {
     public var topics: [String]
     /// Partitions the member owned before this rebalance (cooperative protocols).
     public var ownedPartitions: [TopicPartition]
+    /// The generation in which it owned them (-1 when unknown): of two claims to a
+    /// partition, the newer generation's wins.
+    public var generation: Int32
 
-    public init(memberId: String, groupInstanceId: String? = nil, topics: [String], ownedPartitions: [TopicPartition] = []) {
+    public init(memberId: String, groupInstanceId: String? = nil, topics: [String], ownedPartitions: [TopicPartition] = [],
+                generation: Int32 = -1) {
         self.memberId = memberId
         self.groupInstanceId = groupInstanceId
         self.topics = topics
         self.ownedPartitions = ownedPartitions
+        self.generation = generation
     }
+}
+
+/// How a group hands partitions over in a rebalance (KIP-429).
+public enum KafkaRebalanceProtocol: Sendable, Hashable {
+    /// Every member gives up every partition before rejoining.
+    case eager
+    /// Members keep their partitions through the rebalance and give up only the
+    /// ones the new assignment moves; a moved partition reaches its new owner in a
+    /// second rebalance, after the old owner has let it go.
+    case cooperative
 }
 
 /// Splits a group's partitions among its members; the leader runs it.
@@ -19,8 +34,14 @@ public struct GroupMemberSubscription: Sendable, Hashable {
 /// librdkafka's for groups that mix clients ("range", "roundrobin").
 public protocol KafkaPartitionAssignor: Sendable {
     var name: String { get }
+    /// Eager unless the assignor never gives a partition to a new owner while another member still owns it.
+    var rebalanceProtocol: KafkaRebalanceProtocol { get }
     /// Partitions per member id. `partitionCounts` has every subscribed topic that exists.
     func assign(_ members: [GroupMemberSubscription], partitionCounts: [String: Int32]) -> [String: [TopicPartition]]
+}
+
+extension KafkaPartitionAssignor {
+    public var rebalanceProtocol: KafkaRebalanceProtocol { .eager }
 }
 
 /// Per topic, consecutive ranges of partitions to the members subscribed to it,
