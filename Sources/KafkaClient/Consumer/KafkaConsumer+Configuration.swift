@@ -38,7 +38,9 @@ extension KafkaConsumer {
         /// A stable identity across restarts (`group.instance.id`, KIP-345 static membership).
         public var groupInstanceId: String?
         /// The group protocol (`group.protocol`): the classic JoinGroup/SyncGroup
-        /// protocol, or KIP-848's `consumer` protocol, which this client does not speak yet.
+        /// protocol, or KIP-848's `consumer` protocol, where the broker assigns. A broker
+        /// without ConsumerGroupHeartbeat answers the latter with an `.apiNotSupported`
+        /// error event, and the consumer stays out of the group.
         public var groupProtocol: KafkaGroupProtocol = .classic
         /// Assignors offered to the group, preferred first (`partition.assignment.strategy`).
         /// The group rebalances cooperatively (KIP-429) when every one of them is

@@ -21,7 +21,7 @@ public final class KafkaConsumer: Sendable, Service {
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
-    private let group = Mutex<(member: ConsumerGroupMember, task: Task<Void, Never>)?>(nil)
+    private let group = Mutex<(member: any GroupMembership, task: Task<Void, Never>)?>(nil)
     private let eventStream: AsyncStream<KafkaConsumerEvent>
     private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let logger: Logger
@@ -47,6 +47,12 @@ public final class KafkaConsumer: Sendable, Service {
 
     func emit(_ event: KafkaConsumerEvent) { eventContinuation.yield(event) }
 
+    /// A group membership or commit error: for `takeErrors()` and the events sequence.
+    func report(_ error: KafkaError) {
+        shared.report(error)
+        emit(.error(error))
+    }
+
     /// Joins the consumer group (`groupId`) subscribed to `topics`; the group's
     /// coordinator and leader decide which partitions this consumer reads, and
     /// each starts at the group's committed offset (or `auto.offset.reset`).
@@ -68,11 +74,10 @@ public final class KafkaConsumer: Sendable, Service {
         guard let groupId = configuration.groupId, !groupId.isEmpty else {
             throw KafkaError(.invalidConfiguration, detail: "subscribing needs group.id")
         }
-        guard configuration.groupProtocol == .classic else {
-            throw KafkaError(.invalidConfiguration, detail: "group.protocol=consumer (KIP-848) is not supported by this client yet; "
-                             + "use group.protocol=classic, which every broker supports")
+        let member: any GroupMembership = switch configuration.groupProtocol {
+        case .classic: ConsumerGroupMember(groupId: groupId, subscription: subscription, consumer: self, logger: logger)
+        case .consumer: ConsumerProtocolMember(groupId: groupId, subscription: subscription, consumer: self, logger: logger)
         }
-        let member = ConsumerGroupMember(groupId: groupId, subscription: subscription, consumer: self, logger: logger)
         try group.withLock { (current) throws(KafkaError) in
             guard current == nil else { throw KafkaError(.invalidConfiguration, detail: "already subscribed") }
             current = (member, Task { await member.run() })
@@ -81,7 +86,7 @@ public final class KafkaConsumer: Sendable, Service {
 
     /// The group generation and member id commits must carry, while subscribed.
     var groupGeneration: ConsumerGroupMember.Generation? {
-        group.withLock { $0?.member }?.generation.withLock { $0 }
+        group.withLock { $0?.member }?.currentGeneration
     }
 
     /// Replaces the assignment: these partitions, each starting where given.
@@ -183,6 +188,7 @@ public final class KafkaConsumer: Sendable, Service {
         if let current = group.withLock({ $0 }) {
             // Still a member while leaving, so the final commit carries the generation.
             await current.member.leave()
+            current.task.cancel()  // ends a heartbeat wait early
             await current.task.value
             group.withLock { $0 = nil }
         }

@@ -33,8 +33,10 @@ struct CooperativeGroupTests {
                 if case .partitionsLost(let partitions) = event { return partitions } else { return [] }
             } }
         }
-        var assignedEvents: Int {
-            events.withLock { $0.filter { if case .partitionsAssigned = $0 { true } else { false } }.count }
+        var errors: [KafkaError] {
+            events.withLock { $0.compactMap { event -> KafkaError? in
+                if case .error(let error) = event { return error } else { return nil }
+            } }
         }
     }
 

@@ -26,7 +26,7 @@ extension ConsumerGroupMember {
                     try await consumer.commit()
                 } catch {
                     consumer.fetcher.metrics.commitFailures.increment()
-                    consumer.shared.report(error)
+                    consumer.report(error)
                 }
             }
             if case .pattern = subscription, lastPatternCheck.duration(to: .now) >= configuration.cluster.metadataMaxAge {

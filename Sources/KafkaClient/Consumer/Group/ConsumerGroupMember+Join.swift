@@ -70,7 +70,7 @@ extension ConsumerGroupMember {
         request.protocolType = "consumer"
         var subscription = ConsumerProtocolSubscription()
         subscription.topics = topics.withLock { $0 }
-        let owned = assigned.withLock { $0 }
+        let owned = self.owned.current
         subscription.ownedPartitions = Dictionary(grouping: owned, by: \.topic).sorted { $0.key < $1.key }.map { topic, entries in
             ConsumerProtocolSubscription.TopicPartition(topic: topic, partitions: entries.map(\.partition).sorted())
         }

@@ -9,7 +9,7 @@ import Synchronization
 /// Eager groups give up every partition before rejoining; cooperative ones
 /// (KIP-429, when every configured assignor is cooperative) keep reading through
 /// the rebalance and give up only what the new assignment moves.
-final class ConsumerGroupMember: Sendable {
+final class ConsumerGroupMember: GroupMembership {
     struct Generation: Sendable, Hashable {
         var generationId: Int32
         var memberId: String
@@ -33,7 +33,7 @@ final class ConsumerGroupMember: Sendable {
     let generation = Mutex<Generation?>(nil)
     /// The generation of the last completed join, kept through rejoins for the subscription.
     let lastGenerationId = Atomic<Int32>(-1)
-    let assigned = Mutex<[TopicPartition]>([])
+    let owned: OwnedPartitions
     /// The topics subscribed now (for a pattern, the matching topics last seen).
     let topics = Mutex<[String]>([])
 
@@ -44,12 +44,14 @@ final class ConsumerGroupMember: Sendable {
         self.cluster = consumer.cluster
         self.consumer = consumer
         self.logger = logger
+        self.owned = OwnedPartitions(consumer: consumer)
         let cooperative = configuration.partitionAssignors.allSatisfy { $0.rebalanceProtocol == .cooperative }
         self.rebalanceProtocol = cooperative && !configuration.partitionAssignors.isEmpty ? .cooperative : .eager
         if case .topics(let names) = subscription { topics.withLock { $0 = names.sorted() } }
     }
 
     var assignors: [any KafkaPartitionAssignor] { configuration.partitionAssignors }
+    var currentGeneration: Generation? { generation.withLock { $0 } }
 
     func run() async {
         var failures = 0
@@ -61,35 +63,35 @@ final class ConsumerGroupMember: Sendable {
                 let partitions = try await joinAndSync()
                 failures = 0
                 lastContact = .now
-                if try await adopt(partitions) { continue }
+                // A cooperative member that gave partitions up rejoins at once, so they reach their new owners.
+                let (revoked, _) = try await owned.adopt(partitions)
+                if rebalanceProtocol == .cooperative, !revoked.isEmpty { continue }
                 try await heartbeatUntilRejoin(lastContact: &lastContact)
             } catch let reason as RejoinReason {
                 if reason == .unknownMember {
-                    memberId.withLock { $0 = "" }
-                    await loseAll()
+                    await loseMembership()
                 }
                 if reason == .coordinatorMoved { await cluster.invalidateCoordinator(group: groupId) }
             } catch let error as KafkaError where error.brokerErrorCode == .fencedInstanceId {
                 // KIP-345: another process runs with our group.instance.id; this one must stop.
-                consumer.shared.report(error)
+                consumer.report(error)
                 logger.error("fenced by another member with the same group.instance.id", metadata: ["group": "\(groupId)"])
                 stopping.store(true, ordering: .releasing)
-                await loseAll()
+                await loseMembership()
                 return
             } catch {
                 failures += 1
-                consumer.shared.report(error as? KafkaError ?? KafkaError(.protocolViolation, detail: "\(error)"))
+                consumer.report(error as? KafkaError ?? KafkaError(.protocolViolation, detail: "\(error)"))
                 logger.debug("group membership setback", metadata: ["group": "\(groupId)", "error": "\(error)"])
                 await cluster.invalidateCoordinator(group: groupId)
                 // A cooperative member keeps its partitions until the coordinator must have evicted it.
                 if rebalanceProtocol == .cooperative, lastContact.duration(to: .now) > configuration.sessionTimeout {
-                    memberId.withLock { $0 = "" }
-                    await loseAll()
+                    await loseMembership()
                 }
                 let delay = ReconnectBackoff(base: .milliseconds(100), maximum: .seconds(2)).delay(afterFailures: failures, using: &random)
                 try? await Task.sleep(for: delay)
             }
-            if rebalanceProtocol == .eager, !stopping.load(ordering: .acquiring) { await revoke(assigned.withLock { $0 }) }
+            if rebalanceProtocol == .eager, !stopping.load(ordering: .acquiring) { await owned.revokeAll() }
         }
     }
 
@@ -99,7 +101,7 @@ final class ConsumerGroupMember: Sendable {
     /// without a rebalance.
     func leave() async {
         stopping.store(true, ordering: .releasing)
-        await revoke(assigned.withLock { $0 })
+        await owned.revokeAll()
         let member = memberId.withLock { $0 }
         guard !member.isEmpty, configuration.groupInstanceId == nil else { return }
         do {
@@ -119,56 +121,13 @@ final class ConsumerGroupMember: Sendable {
             logger.debug("LeaveGroup failed", metadata: ["group": "\(groupId)", "error": "\(error)"])
         }
     }
+}
 
-    /// Takes on the assignment of a completed join: revokes what it no longer
-    /// holds, then adds what is new, each from its committed offset. Returns true
-    /// when a cooperative member gave partitions up and must rejoin at once, so
-    /// they can reach their new owners.
-    func adopt(_ partitions: [TopicPartition]) async throws -> Bool {
-        let target = Set(partitions)
-        let owned = assigned.withLock { $0 }
-        let revoked = owned.filter { !target.contains($0) }
-        await revoke(revoked)
-        let kept = Set(owned)
-        let added = partitions.filter { !kept.contains($0) }
-        assigned.withLock { $0 = partitions }
-        if !added.isEmpty { try await consumer.assignFromCommitted(added, replacing: false) }
-        await configuration.onRebalance?(.assigned(added))
-        consumer.emit(.partitionsAssigned(added))
-        return rebalanceProtocol == .cooperative && !revoked.isEmpty
-    }
-
-    /// Gives `partitions` up in a rebalance: auto-commit commits what was consumed,
-    /// and the application hears of it before they go.
-    func revoke(_ partitions: [TopicPartition]) async {
-        guard !partitions.isEmpty else { return }
-        if configuration.enableAutoCommit {
-            let positions = partitions.compactMap { key in consumer.position(key).map { (key, $0) } }
-            do {
-                try await consumer.commit(Dictionary(uniqueKeysWithValues: positions))
-            } catch {
-                consumer.fetcher.metrics.commitFailures.increment()
-                consumer.shared.report(error)
-            }
-        }
-        await configuration.onRebalance?(.revoked(partitions))
-        consumer.emit(.partitionsRevoked(partitions))
-        let gone = Set(partitions)
-        assigned.withLock { $0.removeAll { gone.contains($0) } }
-        consumer.incrementalUnassign(partitions)
-    }
-
-    /// Drops every partition without committing: the coordinator no longer counts
-    /// this member, so others may own them already.
-    func loseAll() async {
-        let lost = assigned.withLock { partitions in
-            defer { partitions = [] }
-            return partitions
-        }
+extension ConsumerGroupMember {
+    /// The coordinator no longer counts this member: its partitions are lost, and it joins afresh.
+    func loseMembership() async {
+        memberId.withLock { $0 = "" }
         generation.withLock { $0 = nil }
-        guard !lost.isEmpty else { return }
-        consumer.incrementalUnassign(lost)
-        await configuration.onRebalance?(.lost(lost))
-        consumer.emit(.partitionsLost(lost))
+        await owned.loseAll()
     }
 }

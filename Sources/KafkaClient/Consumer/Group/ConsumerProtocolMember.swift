@@ -1,0 +1,203 @@
+import KafkaWire
+import Logging
+import Synchronization
+
+/// Group membership with KIP-848's `consumer` protocol (`group.protocol=consumer`):
+/// the broker computes the assignment and sends it in ConsumerGroupHeartbeat
+/// responses; the member reconciles (revokes what is no longer its own, then takes
+/// on what is new) and acknowledges by reporting what it owns. There is no
+/// JoinGroup, no SyncGroup and no group-wide stop: each member moves on its own.
+final class ConsumerProtocolMember: GroupMembership {
+    struct Membership {
+        var memberId: String
+        var epoch: Int32 = 0
+        /// Set when the next heartbeat must carry every field (joining, or after an error).
+        var sendsFullRequest = true
+        /// What the last sent heartbeat reported owning, so unchanged fields go as null.
+        var reportedOwned: [TopicPartition]?
+        var reportedTopics: [String]?
+    }
+
+    let groupId: String
+    let subscription: GroupSubscription
+    let configuration: KafkaConsumer.Configuration
+    let cluster: KafkaCluster
+    let consumer: KafkaConsumer
+    let logger: Logger
+    let owned: OwnedPartitions
+    let stopping = Atomic<Bool>(false)
+    let membership: Mutex<Membership>
+
+    init(groupId: String, subscription: GroupSubscription, consumer: KafkaConsumer, logger: Logger) {
+        self.groupId = groupId
+        self.subscription = subscription
+        self.configuration = consumer.configuration
+        self.cluster = consumer.cluster
+        self.consumer = consumer
+        self.logger = logger
+        self.owned = OwnedPartitions(consumer: consumer)
+        // Version 1 (KIP-1082) has the member choose its id; version 0 brokers replace it.
+        let id = KafkaUUID(high: .random(in: .min ... .max), low: .random(in: .min ... .max))
+        self.membership = Mutex(Membership(memberId: "\(id)"))
+    }
+
+    var currentGeneration: ConsumerGroupMember.Generation? {
+        membership.withLock { state in
+            state.epoch > 0 ? ConsumerGroupMember.Generation(generationId: state.epoch, memberId: state.memberId) : nil
+        }
+    }
+
+    func run() async {
+        var failures = 0
+        var random = SystemRandomNumberGenerator()
+        var lastAutoCommit = ContinuousClock.now
+        var interval = configuration.heartbeatInterval
+        while !stopping.load(ordering: .acquiring) {
+            do {
+                let response = try await heartbeat(epoch: nil)
+                if stopping.load(ordering: .acquiring) { return }
+                failures = 0
+                if response.heartbeatIntervalMs > 0 { interval = .milliseconds(response.heartbeatIntervalMs) }
+                if let assignment = response.assignment, try await reconcile(assignment) {
+                    continue  // acknowledge the new ownership at once
+                }
+            } catch let error as KafkaError where Self.isFatal(error) {
+                consumer.report(error)
+                logger.error("group membership ended", metadata: ["group": "\(groupId)", "error": "\(error)"])
+                stopping.store(true, ordering: .releasing)
+                await owned.loseAll()
+                return
+            } catch let error as KafkaError where Self.isFenced(error) {
+                // Our epoch is stale: the partitions are someone else's now; join again at epoch 0.
+                membership.withLock { $0.epoch = 0; $0.sendsFullRequest = true }
+                await owned.loseAll()
+                continue
+            } catch {
+                failures += 1
+                consumer.report(error as? KafkaError ?? KafkaError(.protocolViolation, detail: "\(error)"))
+                membership.withLock { $0.sendsFullRequest = true }
+                await cluster.invalidateCoordinator(group: groupId)
+                let delay = ReconnectBackoff(base: .milliseconds(100), maximum: .seconds(2)).delay(afterFailures: failures, using: &random)
+                try? await Task.sleep(for: delay)
+                continue
+            }
+            if configuration.enableAutoCommit, lastAutoCommit.duration(to: .now) >= configuration.autoCommitInterval {
+                lastAutoCommit = .now
+                do {
+                    try await consumer.commit()
+                } catch {
+                    consumer.fetcher.metrics.commitFailures.increment()
+                    consumer.report(error)
+                }
+            }
+            try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// Commits and gives every partition up, then leaves with epoch -1 (-2 for a
+    /// static member, which the broker keeps its place for until the session times out).
+    func leave() async {
+        stopping.store(true, ordering: .releasing)
+        await owned.revokeAll()
+        guard membership.withLock({ $0.epoch }) > 0 else { return }
+        do {
+            _ = try await heartbeat(epoch: configuration.groupInstanceId == nil ? -1 : -2)
+        } catch {
+            logger.debug("leaving the group failed", metadata: ["group": "\(groupId)", "error": "\(error)"])
+        }
+    }
+
+    /// Sends one ConsumerGroupHeartbeat (at `epoch` when given, to leave) and keeps the member id and epoch it returns.
+    func heartbeat(epoch leavingEpoch: Int32?) async throws -> ConsumerGroupHeartbeatResponse {
+        let connection = try await cluster.connection(for: .groupCoordinator(groupId))
+        let version = try await connection.apiVersions().version(for: ConsumerGroupHeartbeatRequest.self)
+        let topics = try await subscribedTopics(version: version)
+        let metadata = try await cluster.metadata(topics: topics.names)
+        let (request, reported) = membership.withLock { state -> (ConsumerGroupHeartbeatRequest, Membership) in
+            var request = ConsumerGroupHeartbeatRequest()
+            request.groupId = groupId
+            request.memberId = version == 0 && state.epoch == 0 ? "" : state.memberId
+            request.memberEpoch = leavingEpoch ?? state.epoch
+            request.instanceId = configuration.groupInstanceId
+            // Epoch 0 is a join, which must carry everything (a broker may still answer 0 while it assigns).
+            let full = state.sendsFullRequest || state.epoch == 0
+            if full {
+                request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000)
+            }
+            if full || state.reportedTopics != topics.names {
+                // Both travel together (v1): names with an empty regex, or a regex with no names.
+                request.subscribedTopicNames = topics.names ?? []
+                if version >= 1 { request.subscribedTopicRegex = topics.regex ?? "" }
+            }
+            let current = owned.current.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+            if full || state.reportedOwned != current {
+                request.topicPartitions = Dictionary(grouping: current, by: \.topic).sorted { $0.key < $1.key }.compactMap { topic, entries in
+                    metadata.topics[topic].map { .init(topicId: $0.topicId, partitions: entries.map(\.partition)) }
+                }
+            }
+            var reported = state
+            reported.reportedOwned = current
+            reported.reportedTopics = topics.names
+            reported.sendsFullRequest = false
+            return (request, reported)
+        }
+        let response = try await connection.send(request, versionCeiling: version)
+        let code = KafkaErrorCode(response.errorCode)
+        guard !code.isError else {
+            let detail = (response.errorMessage.map { "group \(groupId): \($0)" } ?? "group \(groupId): \(code.message)")
+            if code == .notCoordinator || code == .coordinatorNotAvailable { await cluster.invalidateCoordinator(group: groupId) }
+            throw KafkaError.broker(code, apiKey: .consumerGroupHeartbeat, message: detail)
+        }
+        membership.withLock { state in
+            state = Membership(memberId: response.memberId ?? state.memberId, epoch: response.memberEpoch, sendsFullRequest: false,
+                               reportedOwned: reported.reportedOwned, reportedTopics: reported.reportedTopics)
+        }
+        return response
+    }
+
+    /// The subscription as the request carries it: a regex goes to the broker
+    /// (version 1); otherwise topic names, a pattern resolved here.
+    func subscribedTopics(version: Int16) async throws -> (names: [String]?, regex: String?) {
+        switch subscription {
+        case .topics(let names): return (names.sorted(), nil)
+        case .pattern(let pattern) where version >= 1: return (nil, pattern)
+        case .pattern: return (try subscription.matchingTopics(in: try await cluster.metadata(topics: nil)), nil)
+        }
+    }
+
+    /// Moves to the broker's target assignment. Returns true when ownership changed
+    /// (and the next heartbeat should report it straight away).
+    func reconcile(_ assignment: ConsumerGroupHeartbeatResponse.Assignment) async throws -> Bool {
+        var names = try await topicNames(for: assignment.topicPartitions.map(\.topicId))
+        if names.count < Set(assignment.topicPartitions.map(\.topicId)).count {
+            names = try await topicNames(for: assignment.topicPartitions.map(\.topicId), refreshing: true)
+        }
+        let target = assignment.topicPartitions.flatMap { topic in
+            names[topic.topicId].map { name in topic.partitions.map { TopicPartition(topic: name, partition: $0) } } ?? []
+        }
+        let (revoked, added) = try await owned.adopt(target)
+        consumer.fetcher.metrics.rebalances.increment()
+        logger.debug("reconciled assignment", metadata: ["group": "\(groupId)", "revoked": "\(revoked.count)", "added": "\(added.count)"])
+        return !revoked.isEmpty || !added.isEmpty
+    }
+
+    private func topicNames(for ids: [KafkaUUID], refreshing: Bool = false) async throws -> [KafkaUUID: String] {
+        let metadata = refreshing ? try await cluster.refreshMetadata(topics: nil) : try await cluster.metadata(topics: nil)
+        let wanted = Set(ids)
+        return Dictionary(metadata.topics.values.filter { wanted.contains($0.topicId) }.map { ($0.topicId, $0.name) },
+                          uniquingKeysWith: { first, _ in first })
+    }
+
+    static func isFenced(_ error: KafkaError) -> Bool {
+        error.brokerErrorCode == .fencedMemberEpoch || error.brokerErrorCode == .unknownMemberId
+    }
+
+    /// Errors retrying cannot mend: the broker cannot speak this protocol, or another
+    /// process holds our `group.instance.id`.
+    static func isFatal(_ error: KafkaError) -> Bool {
+        if error.code == .apiNotSupported || error.code == .unsupportedVersion { return true }
+        guard let code = error.brokerErrorCode else { return false }
+        return [.unsupportedVersion, .unsupportedAssignor, .invalidRequest, .fencedInstanceId, .unreleasedInstanceId,
+                .groupMaxSizeReached, .groupAuthorizationFailed, .invalidRegularExpression].contains(code)
+    }
+}

@@ -1,0 +1,80 @@
+import Synchronization
+
+/// The partitions a group member owns, and the hand-overs around them that both
+/// group protocols share: commit before giving up, tell the application, then
+/// change the consumer's assignment.
+final class OwnedPartitions: Sendable {
+    let consumer: KafkaConsumer
+    private let owned = Mutex<[TopicPartition]>([])
+
+    init(consumer: KafkaConsumer) {
+        self.consumer = consumer
+    }
+
+    var current: [TopicPartition] { owned.withLock { $0 } }
+
+    /// Takes on `target`: revokes what it no longer holds, then adds what is new,
+    /// each from its committed offset. Returns what was revoked and added.
+    @discardableResult
+    func adopt(_ target: [TopicPartition]) async throws -> (revoked: [TopicPartition], added: [TopicPartition]) {
+        let wanted = Set(target)
+        let before = current
+        let revoked = before.filter { !wanted.contains($0) }
+        await revoke(revoked)
+        let kept = Set(before)
+        let added = target.filter { !kept.contains($0) }
+        owned.withLock { $0 = target }
+        if !added.isEmpty { try await consumer.assignFromCommitted(added, replacing: false) }
+        await consumer.configuration.onRebalance?(.assigned(added))
+        consumer.emit(.partitionsAssigned(added))
+        return (revoked, added)
+    }
+
+    /// Gives `partitions` up: auto-commit commits what was consumed, and the
+    /// application hears of it before they go.
+    func revoke(_ partitions: [TopicPartition]) async {
+        guard !partitions.isEmpty else { return }
+        if consumer.configuration.enableAutoCommit {
+            let positions = partitions.compactMap { key in consumer.position(key).map { (key, $0) } }
+            do {
+                try await consumer.commit(Dictionary(uniqueKeysWithValues: positions))
+            } catch {
+                consumer.fetcher.metrics.commitFailures.increment()
+                consumer.report(error)
+            }
+        }
+        await consumer.configuration.onRebalance?(.revoked(partitions))
+        consumer.emit(.partitionsRevoked(partitions))
+        let gone = Set(partitions)
+        owned.withLock { $0.removeAll { gone.contains($0) } }
+        consumer.incrementalUnassign(partitions)
+    }
+
+    /// Gives every partition up in a rebalance.
+    func revokeAll() async {
+        await revoke(current)
+    }
+
+    /// Drops every partition without committing: the coordinator no longer counts
+    /// this member, so others may own them already.
+    func loseAll() async {
+        let lost = owned.withLock { partitions in
+            defer { partitions = [] }
+            return partitions
+        }
+        guard !lost.isEmpty else { return }
+        consumer.incrementalUnassign(lost)
+        await consumer.configuration.onRebalance?(.lost(lost))
+        consumer.emit(.partitionsLost(lost))
+    }
+}
+
+/// A consumer's membership in its group, whichever protocol it speaks.
+protocol GroupMembership: Sendable {
+    /// The generation (member epoch in KIP-848) and member id commits carry; nil between generations.
+    var currentGeneration: ConsumerGroupMember.Generation? { get }
+    /// Runs the membership until `leave()`.
+    func run() async
+    /// Revokes everything (committing first) and leaves the group.
+    func leave() async
+}
