@@ -24,18 +24,22 @@ public final class TrackedProducer: Sendable {
     /// This instance's id in the sequence headers.
     public let instanceId: String
     private let sequences = Mutex<[TopicPartition: Int64]>([:])
-    private let partitionCounts = Mutex<[String: Int32]>([:])
-    private let roundRobin = Atomic<Int>(0)
+    private let partitions = PartitionCounts()
     private let explicitTracer: (any Tracer)?
+    /// Where produce hops are recorded for `LineageQuery`; nil to record none.
+    public let recorder: LineageRecorder?
 
-    /// - Parameter tracer: the tracer for producer spans and header injection; nil for
-    ///   the one bootstrapped in `InstrumentationSystem` (a no-op until one is).
+    /// - Parameters:
+    ///   - tracer: the tracer for producer spans and header injection; nil for
+    ///     the one bootstrapped in `InstrumentationSystem` (a no-op until one is).
+    ///   - recorder: records a produce hop per record sent, for `LineageQuery`.
     public init(_ producer: KafkaProducer, sourceService: String, instanceId: String = UUID().uuidString.lowercased(),
-                tracer: (any Tracer)? = nil) {
+                tracer: (any Tracer)? = nil, recorder: LineageRecorder? = nil) {
         self.producer = producer
         self.sourceService = sourceService
         self.instanceId = instanceId
         self.explicitTracer = tracer
+        self.recorder = recorder
     }
 
     var tracer: any Tracer { explicitTracer ?? InstrumentationSystem.tracer }
@@ -44,6 +48,8 @@ public final class TrackedProducer: Sendable {
     ///
     /// The partition is chosen here when the record names none (murmur2 of the key, as
     /// the producer would; keyless records in turn), so the sequence is per partition.
+    /// With a recorder, a produce hop is recorded once the record is queued (its offset
+    /// is not known yet: sending does not wait for delivery).
     @discardableResult
     public func send(_ record: KafkaProducerRecord, eventType: String? = nil, schemaVersion: Int? = nil)
         async throws(KafkaError) -> (id: KafkaProducerMessageID, lineage: LineageMetadata) {
@@ -65,7 +71,9 @@ public final class TrackedProducer: Sendable {
                 return .failure(error)
             }
         }
-        return (try outcome.get(), lineage)
+        let id = try outcome.get()
+        await recorder?.recordProduced(lineage, topic: record.topic, partition: partition)
+        return (id, lineage)
     }
 
     /// The lineage for the next record to `topic`'s `partition`, in the current `LineageContext`.
@@ -86,22 +94,6 @@ public final class TrackedProducer: Sendable {
 
     private func choosePartition(for record: KafkaProducerRecord) async throws(KafkaError) -> Int32 {
         if let partition = record.partition { return partition }
-        var count = partitionCounts.withLock { $0[record.topic] }
-        if count == nil {
-            var metadata = try await producer.cluster.metadata(topics: [record.topic])
-            if metadata.topics[record.topic]?.partitions.isEmpty ?? true {
-                metadata = try await producer.cluster.refreshMetadata(topics: [record.topic])
-            }
-            guard let topic = metadata.topics[record.topic], !topic.partitions.isEmpty else {
-                throw KafkaError(.unknownTopicOrPartition, detail: "topic \(record.topic) is not in the cluster's metadata")
-            }
-            count = Int32(topic.partitions.count)
-            partitionCounts.withLock { $0[record.topic] = count }
-        }
-        let partitions = count ?? 1
-        if let key = record.key {
-            return key.withUnsafeBytes { Murmur2.partition(forKey: $0, partitionCount: partitions) }
-        }
-        return Int32(roundRobin.add(1, ordering: .relaxed).oldValue % Int(partitions))
+        return try await partitions.partition(for: record.key, topic: record.topic, in: producer.cluster)
     }
 }
