@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "skcat",
             dependencies: [
-                "KafkaClient", "KafkaWire", "MSKAuth",
+                "KafkaClient", "KafkaWire", "MSKAuth", "KafkaTracking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
