@@ -48,6 +48,8 @@ public final class TrackedProducer: Sendable {
     ///
     /// The partition is chosen here when the record names none (murmur2 of the key, as
     /// the producer would; keyless records in turn), so the sequence is per partition.
+    /// When the producer's buffer is full, waits for space and queues the same record
+    /// (a `queueFull` error would leave a gap in the partition's sequence).
     /// With a recorder, a produce hop is recorded once the record is queued (its offset
     /// is not known yet: sending does not wait for delivery).
     @discardableResult
@@ -59,21 +61,34 @@ public final class TrackedProducer: Sendable {
         let lineage = nextLineage(topic: record.topic, partition: partition, eventType: eventType, schemaVersion: schemaVersion)
         record.headers = lineage.stamped(onto: record.headers)
         let tracer = self.tracer
-        let outcome: Result<KafkaProducerMessageID, KafkaError> = tracer.withSpan("\(record.topic) publish", ofKind: .producer) { span in
-            MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: partition,
-                                         eventId: lineage.eventId.uuidString.lowercased(), key: record.key)
-            span.attributes["messaging.operation.type"] = "send"
-            tracer.inject(span.context, into: &record.headers, using: RecordHeadersInjector())
-            do throws(KafkaError) {
-                return .success(try producer.send(record))
-            } catch {
-                span.recordError(error)
-                return .failure(error)
+        let outcome: Result<KafkaProducerMessageID, KafkaError> = await tracer.withSpan("\(record.topic) publish", ofKind: .producer) { span in
+            // Attributes cost strings per record; a no-op tracer's spans would drop them.
+            if span.isRecording {
+                MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: partition,
+                                             eventId: lineage.eventId.uuidString.lowercased(), key: record.key)
+                span.attributes["messaging.operation.type"] = "send"
             }
+            tracer.inject(span.context, into: &record.headers, using: RecordHeadersInjector())
+            let sent = await queue(record)
+            if case .failure(let error) = sent { span.recordError(error) }
+            return sent
         }
         let id = try outcome.get()
         await recorder?.recordProduced(lineage, topic: record.topic, partition: partition)
         return (id, lineage)
+    }
+
+    /// Hands `record` to the producer, waiting for buffer space as often as it is full.
+    private func queue(_ record: KafkaProducerRecord) async -> Result<KafkaProducerMessageID, KafkaError> {
+        while true {
+            do throws(KafkaError) {
+                return .success(try producer.send(record))
+            } catch where error.code == .queueFull {
+                await producer.waitForBufferSpace()
+            } catch {
+                return .failure(error)
+            }
+        }
     }
 
     /// The lineage for the next record to `topic`'s `partition`, in the current `LineageContext`.
@@ -85,7 +100,7 @@ public final class TrackedProducer: Sendable {
             counters[key] = next + 1
             return next
         }
-        let eventId = UUID()
+        let eventId = EventIds.next()
         return LineageMetadata(eventId: eventId, correlationId: cause?.correlationId ?? eventId, causationId: cause?.eventId,
                                sourceService: sourceService, eventType: eventType, schemaVersion: schemaVersion,
                                producedAt: Int64(Date().timeIntervalSince1970 * 1000),

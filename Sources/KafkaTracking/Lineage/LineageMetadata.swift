@@ -76,12 +76,12 @@ extension LineageMetadata {
     /// The headers carrying this lineage.
     public var headers: [RecordHeader] {
         var headers = [
-            RecordHeader(key: Header.eventId, value: Array(eventId.uuidString.lowercased().utf8)),
-            RecordHeader(key: Header.correlationId, value: Array(correlationId.uuidString.lowercased().utf8)),
+            RecordHeader(key: Header.eventId, value: eventId.lowercasedUTF8),
+            RecordHeader(key: Header.correlationId, value: correlationId.lowercasedUTF8),
             RecordHeader(key: Header.sourceService, value: Array(sourceService.utf8)),
             RecordHeader(key: Header.producedAt, value: Array(String(producedAt).utf8)),
         ]
-        if let causationId { headers.append(RecordHeader(key: Header.causationId, value: Array(causationId.uuidString.lowercased().utf8))) }
+        if let causationId { headers.append(RecordHeader(key: Header.causationId, value: causationId.lowercasedUTF8)) }
         if let eventType { headers.append(RecordHeader(key: Header.eventType, value: Array(eventType.utf8))) }
         if let schemaVersion { headers.append(RecordHeader(key: Header.schemaVersion, value: Array(String(schemaVersion).utf8))) }
         if let sequence {

@@ -39,7 +39,7 @@ public struct LineageQuery: Sendable {
     /// The hops recorded for `correlationId`, in the order they were recorded.
     public func hops(correlationId: UUID) async throws(KafkaError) -> [LineageHop] {
         let consumer = try KafkaConsumer(configuration: configuration)
-        let key = Array(correlationId.uuidString.lowercased().utf8)
+        let key = correlationId.lowercasedUTF8
         do throws(KafkaError) {
             let partition = TopicPartition(topic: topic, partition: try await PartitionCounts().partition(for: key, topic: topic,
                                                                                                          in: consumer.cluster))

@@ -41,7 +41,7 @@ public final class LineageRecorder: Sendable {
     ///
     /// - Throws: `KafkaError` when the lineage topic is unknown or the producer cannot take the record.
     public func record(_ hop: LineageHop) async throws(KafkaError) {
-        let key = Array(hop.correlationId.uuidString.lowercased().utf8)
+        let key = hop.correlationId.lowercasedUTF8
         let partition = try await partitions.partition(for: key, topic: topic, in: producer.cluster)
         _ = try producer.send(KafkaProducerRecord(topic: topic, partition: partition, key: key, value: hop.encoded(),
                                                   timestamp: hop.timestamp))
