@@ -26,6 +26,7 @@ public final class TrackedProducer: Sendable {
     private let sequences = Mutex<[TopicPartition: Int64]>([:])
     private let partitions = PartitionCounts()
     private let explicitTracer: (any Tracer)?
+    private let resolvedTracer = Mutex<(any Tracer)?>(nil)
     /// Where produce hops are recorded for `LineageQuery`; nil to record none.
     public let recorder: LineageRecorder?
 
@@ -42,7 +43,17 @@ public final class TrackedProducer: Sendable {
         self.recorder = recorder
     }
 
-    var tracer: any Tracer { explicitTracer ?? InstrumentationSystem.tracer }
+    /// The tracer: the one given, else the bootstrapped one, looked up at the first
+    /// send and kept (the lookup costs a lock and a dynamic cast per call).
+    var tracer: any Tracer {
+        if let explicitTracer { return explicitTracer }
+        return resolvedTracer.withLock { resolved in
+            if let resolved { return resolved }
+            let tracer = InstrumentationSystem.tracer
+            resolved = tracer
+            return tracer
+        }
+    }
 
     /// Sends `record` with lineage headers; returns the id `KafkaProducer.send` gave and the lineage stamped.
     ///

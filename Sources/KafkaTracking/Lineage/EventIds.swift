@@ -54,16 +54,21 @@ enum EventIds {
 extension UUID {
     /// The lowercase text form as UTF-8 bytes, without going through `uuidString`.
     var lowercasedUTF8: [UInt8] {
-        let digits: StaticString = "0123456789abcdef"
-        var out = [UInt8]()
+        var out: [UInt8] = []
         out.reserveCapacity(36)
+        appendLowercased(to: &out)
+        return out
+    }
+
+    /// Appends the lowercase text form (36 bytes) to `bytes`.
+    func appendLowercased(to bytes: inout [UInt8]) {
+        let digits: StaticString = "0123456789abcdef"
         withUnsafeBytes(of: uuid) { raw in
             for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { out.append(UInt8(ascii: "-")) }
-                out.append(digits.utf8Start[Int(byte >> 4)])
-                out.append(digits.utf8Start[Int(byte & 0x0F)])
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(UInt8(ascii: "-")) }
+                bytes.append(digits.utf8Start[Int(byte >> 4)])
+                bytes.append(digits.utf8Start[Int(byte & 0x0F)])
             }
         }
-        return out
     }
 }
