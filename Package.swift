@@ -17,6 +17,8 @@ let package = Package(
         .executable(name: "kafka-demo", targets: ["KafkaDemo"]),
         .executable(name: "skcat", targets: ["skcat"]),
         .executable(name: "msk-iam-example", targets: ["MSKIAMExample"]),
+        .executable(name: "lineage-example", targets: ["LineageExample"]),
+        .executable(name: "cdc-forwarder", targets: ["CDCForwarder"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
@@ -89,7 +91,7 @@ let package = Package(
         .executableTarget(
             name: "skcat",
             dependencies: [
-                "KafkaClient", "KafkaWire", "MSKAuth",
+                "KafkaClient", "KafkaWire", "MSKAuth", "KafkaTracking",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -107,6 +109,27 @@ let package = Package(
             name: "MSKIAMExample",
             dependencies: ["KafkaClient", "MSKAuth"],
             path: "Examples/MSKIAMExample",
+            swiftSettings: strictSwift
+        ),
+
+        .executableTarget(
+            name: "LineageExample",
+            dependencies: ["KafkaClient", "KafkaTracking"],
+            path: "Examples/LineageExample",
+            swiftSettings: strictSwift
+        ),
+        // DynamoDB Streams records to Kafka: the parsing and forwarding (tested) and the program.
+        .target(
+            name: "DynamoDBCDC",
+            dependencies: ["KafkaClient", "KafkaWire", "KafkaTracking"],
+            path: "Examples/DynamoDBCDC",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "CDCForwarder",
+            dependencies: ["DynamoDBCDC", "KafkaClient", "KafkaTracking"],
+            path: "Examples/CDCForwarder",
+            exclude: ["sample-stream.json"],
             swiftSettings: strictSwift
         ),
 
@@ -140,13 +163,18 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "DynamoDBCDCTests",
+            dependencies: ["DynamoDBCDC", "KafkaTestSupport"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "MSKAuthTests",
             dependencies: ["MSKAuth", "KafkaTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTracking", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTracking", "DynamoDBCDC", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
                            .product(name: "MetricsTestKit", package: "swift-metrics"),
                            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],

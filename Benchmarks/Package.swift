@@ -23,6 +23,7 @@ let package = Package(
             dependencies: [
                 .product(name: "KafkaClient", package: libraryIdentity),
                 .product(name: "KafkaWire", package: libraryIdentity),
+                .product(name: "KafkaTracking", package: libraryIdentity),
             ],
             path: "KafkaBench",
             swiftSettings: [.swiftLanguageMode(.v6)]

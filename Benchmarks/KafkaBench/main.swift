@@ -1,14 +1,17 @@
 // kafka-bench: produce and consume throughput of swift-kafka-native, printed in
 // the same one-line form as ../shared/peers rdk_perf so the two compare side by side:
-//   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]
+//   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked]
 //   kafka-bench consume BOOTSTRAP TOPIC COUNT [key=value ...]   (all partitions from the beginning)
 //   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
 // Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
-// keys k0..k999, delivery reports counted.
+// keys k0..k999, delivery reports counted. --tracked sends the same records through
+// KafkaTracking's TrackedProducer (lineage headers, a producer span on the default
+// no-op tracer, no lineage recorder), to measure what tracking costs.
 #if canImport(Glibc)
 import Glibc
 #endif
 import KafkaClient
+import KafkaTracking
 import KafkaWire
 
 func fail(_ message: String) -> Never {
@@ -71,9 +74,11 @@ func apply(_ setting: String, to configuration: inout KafkaProducer.Configuratio
     }
 }
 
-func produce(_ arguments: [String]) async {
+func produce(_ words: [String]) async {
+    let tracked = words.contains("--tracked")
+    let arguments = words.filter { $0 != "--tracked" }
     guard arguments.count >= 4, let count = Int(arguments[2]), let size = Int(arguments[3]) else {
-        fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]")
+        fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked]")
     }
     let bootstrap = arguments[0], topic = arguments[1]
     var configuration = KafkaProducer.Configuration(bootstrapServers: bootstrap.split(separator: ",").map(String.init))
@@ -104,15 +109,27 @@ func produce(_ arguments: [String]) async {
     let value = (0..<size).map { UInt8(ascii: "a") + UInt8((($0 * 7) + $0 / 13) % 26) }
     let keys = (0..<1000).map { Array("k\($0)".utf8) }
     let start = monotonicSeconds()
-    for index in 0..<count {
-        let record = KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value)
-        while true {
+    if tracked {
+        // TrackedProducer waits for buffer space itself.
+        let trackedProducer = TrackedProducer(producer, sourceService: "kafka-bench")
+        for index in 0..<count {
             do {
-                try producer.send(record)
-                break
+                try await trackedProducer.send(KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value))
             } catch {
-                guard error.code == .queueFull else { fail("send failed: \(error)") }
-                await producer.waitForBufferSpace()
+                fail("send failed: \(error)")
+            }
+        }
+    } else {
+        for index in 0..<count {
+            let record = KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value)
+            while true {
+                do {
+                    try producer.send(record)
+                    break
+                } catch {
+                    guard error.code == .queueFull else { fail("send failed: \(error)") }
+                    await producer.waitForBufferSpace()
+                }
             }
         }
     }

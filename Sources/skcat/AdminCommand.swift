@@ -19,19 +19,21 @@ struct AdminConnection: ParsableArguments {
     var properties: [String] = []
 
     func client() throws -> KafkaAdminClient {
+        let cluster = try cluster()
+        var configuration = KafkaAdminClient.Configuration(bootstrapServers: cluster.bootstrapServers)
+        configuration.cluster = cluster
+        configuration.cluster.allowAutoTopicCreation = false
+        return try KafkaAdminClient(configuration: configuration)
+    }
+
+    /// The cluster settings from `-b` and `-X`, parsed as the kcat modes parse them.
+    func cluster() throws(SkcatFailure) -> KafkaCluster.Configuration {
         let words = ["-b", brokers] + properties.flatMap { ["-X", $0] } + ["-L"]
-        let arguments: KcatArguments
-        let clientProperties: ClientProperties
         do throws(UsageError) {
-            arguments = try KcatArguments.parse(words)
-            clientProperties = try ClientProperties(arguments: arguments)
+            return try ClientProperties(arguments: try KcatArguments.parse(words)).cluster
         } catch {
             throw error.failure
         }
-        var configuration = KafkaAdminClient.Configuration(bootstrapServers: clientProperties.cluster.bootstrapServers)
-        configuration.cluster = clientProperties.cluster
-        configuration.cluster.allowAutoTopicCreation = false
-        return try KafkaAdminClient(configuration: configuration)
     }
 }
 

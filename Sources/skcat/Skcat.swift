@@ -17,6 +17,9 @@ enum Skcat {
         if words.first == "msk-token" {
             exit(await SubcommandRunner.execute(MSKTokenCommand.self, Array(words.dropFirst())))
         }
+        if words.first == "lineage" {
+            exit(await SubcommandRunner.execute(LineageCommand.self, Array(words.dropFirst())))
+        }
         if words.first == "admin" {
             exit(await SubcommandRunner.execute(AdminCommand.self, Array(words.dropFirst())))
         }

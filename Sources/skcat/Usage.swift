@@ -12,6 +12,7 @@ enum Usage {
       -Q                 Offsets for times: -t topic:partition:timestamp_ms (repeatable)
       msk-token          skcat msk-token --region R [--host H] [--time T]: MSK IAM payload and token
       admin              skcat admin topics|groups|configs ... (skcat admin --help)
+      lineage            skcat lineage CORRELATION_ID [--topic T] [-J]: a flow's events, hops and latencies
 
     General:
       -b <brokers,..>    Bootstrap brokers (host:port,...)

@@ -75,20 +75,28 @@ extension LineageMetadata {
 
     /// The headers carrying this lineage.
     public var headers: [RecordHeader] {
-        var headers = [
-            RecordHeader(key: Header.eventId, value: Array(eventId.uuidString.lowercased().utf8)),
-            RecordHeader(key: Header.correlationId, value: Array(correlationId.uuidString.lowercased().utf8)),
-            RecordHeader(key: Header.sourceService, value: Array(sourceService.utf8)),
-            RecordHeader(key: Header.producedAt, value: Array(String(producedAt).utf8)),
-        ]
-        if let causationId { headers.append(RecordHeader(key: Header.causationId, value: Array(causationId.uuidString.lowercased().utf8))) }
-        if let eventType { headers.append(RecordHeader(key: Header.eventType, value: Array(eventType.utf8))) }
-        if let schemaVersion { headers.append(RecordHeader(key: Header.schemaVersion, value: Array(String(schemaVersion).utf8))) }
-        if let sequence {
-            headers.append(RecordHeader(key: Header.producerId, value: Array(sequence.producerId.utf8)))
-            headers.append(RecordHeader(key: Header.sequence, value: Array(String(sequence.number).utf8)))
+        // All values share one buffer: one allocation per record instead of one per header.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(160 + sourceService.utf8.count + (eventType?.utf8.count ?? 0) + (sequence?.producerId.utf8.count ?? 0))
+        var fields: [(key: String, range: Range<Int>)] = []
+        fields.reserveCapacity(9)
+        func add(_ key: String, _ write: (inout [UInt8]) -> Void) {
+            let start = bytes.count
+            write(&bytes)
+            fields.append((key, start..<bytes.count))
         }
-        return headers
+        add(Header.eventId) { eventId.appendLowercased(to: &$0) }
+        add(Header.correlationId) { correlationId.appendLowercased(to: &$0) }
+        add(Header.sourceService) { $0.append(contentsOf: sourceService.utf8) }
+        add(Header.producedAt) { $0.append(contentsOf: String(producedAt).utf8) }
+        if let causationId { add(Header.causationId) { causationId.appendLowercased(to: &$0) } }
+        if let eventType { add(Header.eventType) { $0.append(contentsOf: eventType.utf8) } }
+        if let schemaVersion { add(Header.schemaVersion) { $0.append(contentsOf: String(schemaVersion).utf8) } }
+        if let sequence {
+            add(Header.producerId) { $0.append(contentsOf: sequence.producerId.utf8) }
+            add(Header.sequence) { $0.append(contentsOf: String(sequence.number).utf8) }
+        }
+        return fields.map { RecordHeader(key: $0.key, valueSlice: bytes[$0.range]) }
     }
 
     /// `headers` without any lineage headers already there, then this lineage's.

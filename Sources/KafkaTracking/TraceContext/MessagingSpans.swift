@@ -21,14 +21,18 @@ extension KafkaConsumerMessage {
     /// Runs `operation` inside a `<topic> process` consumer span, child of the
     /// producer's span context found in the headers, and inside the record's
     /// lineage (`LineageContext`), so records produced by `operation` name this one as cause.
-    /// Records the end-to-end latency (`EndToEndLatency`) first.
-    public func withProcessingSpan<T>(consumerGroup: String? = nil, tracer: (any Tracer)? = nil,
+    /// Records the end-to-end latency (`EndToEndLatency`) first, and with a
+    /// `recorder`, this service's consume hop.
+    public func withProcessingSpan<T>(consumerGroup: String? = nil, tracer: (any Tracer)? = nil, recorder: LineageRecorder? = nil,
                                       _ operation: (any Span) async throws -> T) async rethrows -> T {
         let tracer = tracer ?? InstrumentationSystem.tracer
         var context = InstrumentationContext.topLevel
         tracer.extract(headers, into: &context, using: RecordHeadersExtractor())
         let lineage = try? LineageMetadata(headers: headers)
-        if let lineage { EndToEndLatency.record(lineage, topic: topic, consumerGroup: consumerGroup) }
+        if let lineage {
+            EndToEndLatency.record(lineage, topic: topic, consumerGroup: consumerGroup)
+            await recorder?.recordConsumed(lineage, topic: topic, partition: partition, offset: offset, consumerGroup: consumerGroup)
+        }
         return try await tracer.withSpan("\(topic) process", context: context, ofKind: .consumer) { span in
             MessagingAttributes.describe(&span.attributes, topic: topic, partition: partition,
                                          eventId: lineage?.eventId.uuidString.lowercased(), key: key.map(Array.init))
