@@ -10,19 +10,29 @@ extension ConsumerFetcher {
         }
         let response: FetchResponse
         do throws(KafkaError) {
-            guard let frame = try result.get() else { return }
+            guard let frame = try result.get() else {
+                sessions.withLock { $0[broker]?.reset() }
+                return
+            }
             do {
                 response = try FetchResponse.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
             } catch {
                 throw KafkaError(.protocolViolation, detail: "undecodable Fetch response: \(error)", apiKey: .fetch, brokerId: broker)
             }
         } catch {
+            sessions.withLock { $0[broker]?.reset() }
             metadataDirty.store(true, ordering: .releasing)
             shared.report(error)
             return
         }
         let requested = Dictionary(entries.map { ($0.0, (offset: $0.1, generation: $0.2)) }, uniquingKeysWith: { first, _ in first })
         let topLevel = KafkaErrorCode(response.errorCode)
+        sessions.withLock { $0[broker]?.received(errorCode: topLevel, sessionId: response.sessionId) }
+        if topLevel == .fetchSessionIdNotFound || topLevel == .invalidFetchSessionEpoch {
+            // The broker evicted or lost our session; the next fetch starts a new one.
+            logger.debug("fetch session reset", metadata: ["broker": "\(broker)", "error": "\(topLevel)"])
+            return
+        }
         if topLevel.isError {
             shared.report(KafkaError.broker(topLevel, apiKey: .fetch, brokerId: broker))
             return

@@ -11,6 +11,8 @@ final class ConsumerFetcher: Sendable {
     let shared: ConsumerState
     let logger: Logger
     let leaders = Mutex<[TopicPartition: Int32]>([:])
+    /// Each leader broker's incremental fetch session (KIP-227).
+    let sessions = Mutex<[Int32: FetchSession]>([:])
     let metadataDirty = Atomic<Bool>(true)
     let stopping = Atomic<Bool>(false)
     let metrics: ConsumerMetrics
@@ -141,16 +143,26 @@ final class ConsumerFetcher: Sendable {
             return byBroker
         }
         for (broker, entries) in ready {
+            // One request per session at a time: partitions that turn up meanwhile wait for the next round.
+            let plan = sessions.withLock { sessions -> FetchSession.Plan? in
+                guard sessions[broker]?.isInFlight != true else { return nil }
+                return sessions[broker, default: FetchSession()].plan(Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }))
+            }
+            guard let plan else {
+                release(entries.map(\.0))
+                continue
+            }
             let connection: BrokerConnection
             do {
                 connection = try await cluster.connection(toBroker: broker)
             } catch {
+                sessions.withLock { $0[broker]?.reset() }
                 release(entries.map(\.0))
                 metadataDirty.store(true, ordering: .releasing)
                 shared.report(error)
                 continue
             }
-            let request = fetchRequest(for: entries)
+            let request = fetchRequest(for: plan)
             let timeout = configuration.fetchMaxWait + configuration.cluster.connection.requestTimeout
             let sentAt = ContinuousClock.now
             connection.submit(request, timeout: timeout, versionCeiling: 12) { [self] result in
@@ -161,7 +173,7 @@ final class ConsumerFetcher: Sendable {
         }
     }
 
-    func fetchRequest(for entries: [(TopicPartition, Int64, UInt64)]) -> FetchRequest {
+    func fetchRequest(for plan: FetchSession.Plan) -> FetchRequest {
         var request = FetchRequest()
         request.replicaId = -1
         request.maxWaitMs = Int32(clamping: configuration.fetchMaxWait.components.seconds * 1000
@@ -169,14 +181,19 @@ final class ConsumerFetcher: Sendable {
         request.minBytes = configuration.fetchMinBytes
         request.maxBytes = configuration.fetchMaxBytes
         request.isolationLevel = configuration.isolationLevel.rawValue
-        request.topics = Dictionary(grouping: entries, by: { $0.0.topic }).map { topic, items in
+        request.sessionId = plan.sessionId
+        request.sessionEpoch = plan.epoch
+        request.topics = Dictionary(grouping: plan.partitions, by: \.key.topic).sorted { $0.key < $1.key }.map { topic, items in
             FetchRequest.FetchTopic(topic: topic, partitions: items.map { item in
                 var partition = FetchRequest.FetchTopic.FetchPartition()
-                partition.partition = item.0.partition
-                partition.fetchOffset = item.1
+                partition.partition = item.key.partition
+                partition.fetchOffset = item.value
                 partition.partitionMaxBytes = configuration.maxPartitionFetchBytes
                 return partition
             })
+        }
+        request.forgottenTopicsData = Dictionary(grouping: plan.forgotten, by: \.topic).sorted { $0.key < $1.key }.map { topic, items in
+            FetchRequest.ForgottenTopic(topic: topic, partitions: items.map(\.partition))
         }
         return request
     }
