@@ -29,6 +29,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             case transactionAbortable
             case transactionFatal
             case illegalState
+            case logTruncated
         }
 
         let base: Base
@@ -80,6 +81,9 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A call came in the wrong state: `send` outside a transaction, `commitTransaction`
         /// before `beginTransaction`, transactions on a producer without `transactional.id`.
         public static let illegalState = Code(.illegalState)
+        /// A partition's new leader has fewer records than the consumer had read
+        /// (an unclean leader election, KIP-320): the consumer restarts at the new log end.
+        public static let logTruncated = Code(.logTruncated)
 
         public var description: String { base.rawValue }
     }
@@ -127,7 +131,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         case .brokerError, .unknownTopicOrPartition: brokerErrorCode?.isRetriable ?? false
         case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
              .invalidConfiguration, .messageTooLarge, .deliveryTimedOut, .producerFenced, .transactionAbortable,
-             .transactionFatal, .illegalState: false
+             .transactionFatal, .illegalState, .logTruncated: false
         }
     }
 

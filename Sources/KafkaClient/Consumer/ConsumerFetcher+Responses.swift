@@ -83,6 +83,7 @@ extension ConsumerFetcher {
             state.partitions[key]?.highWatermark = data.highWatermark
             state.partitions[key]?.lastStableOffset = data.lastStableOffset
             if nextOffset > offset { state.partitions[key]?.fetchOffset = nextOffset }
+            if let epoch = batches.last?.partitionLeaderEpoch, epoch >= 0 { state.partitions[key]?.lastFetchedEpoch = epoch }
             return true
         }
         guard advanced else { return }

@@ -11,6 +11,8 @@ final class ConsumerFetcher: Sendable {
     let shared: ConsumerState
     let logger: Logger
     let leaders = Mutex<[TopicPartition: Int32]>([:])
+    /// Each partition's leader epoch from the latest metadata.
+    let leaderEpochs = Mutex<[TopicPartition: Int32]>([:])
     /// Each leader broker's incremental fetch session (KIP-227).
     let sessions = Mutex<[Int32: FetchSession]>([:])
     let metadataDirty = Atomic<Bool>(true)
@@ -32,6 +34,7 @@ final class ConsumerFetcher: Sendable {
             do throws(KafkaError) {
                 if metadataDirty.exchange(false, ordering: .acquiringAndReleasing) { try await refreshLeaders() }
                 try await resolveStartOffsets()
+                try await validatePositions()
                 failures = 0
             } catch {
                 failures += 1
@@ -54,6 +57,7 @@ final class ConsumerFetcher: Sendable {
         guard !topics.isEmpty else { return }
         let metadata = try await cluster.refreshMetadata(topics: topics)
         var map: [TopicPartition: Int32] = [:]
+        var epochs: [TopicPartition: Int32] = [:]
         for name in topics {
             guard let topic = metadata.topics[name] else { continue }
             if topic.error == .unknownTopicOrPartition {
@@ -61,9 +65,20 @@ final class ConsumerFetcher: Sendable {
             }
             for partition in topic.partitions where partition.leaderId >= 0 {
                 map[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderId
+                epochs[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderEpoch
             }
         }
         leaders.withLock { $0 = map }
+        let previous = leaderEpochs.withLock { known in
+            defer { known = epochs }
+            return known
+        }
+        // A newer leader epoch: positions reached under the old leader are checked first.
+        shared.state.withLock { state in
+            for (key, epoch) in epochs where epoch > (previous[key] ?? epoch) {
+                if state.partitions[key]?.lastFetchedEpoch ?? -1 >= 0 { state.partitions[key]?.awaitsValidation = true }
+            }
+        }
     }
 
     /// ListOffsets for partitions assigned at earliest, latest or a timestamp.
@@ -135,7 +150,7 @@ final class ConsumerFetcher: Sendable {
         let leaderMap = leaders.withLock { $0 }
         let ready: [Int32: [(TopicPartition, Int64, UInt64)]] = shared.state.withLock { state in
             var byBroker: [Int32: [(TopicPartition, Int64, UInt64)]] = [:]
-            for (key, partition) in state.partitions where !partition.isPaused && !partition.isFetching {
+            for (key, partition) in state.partitions where !partition.isPaused && !partition.isFetching && !partition.awaitsValidation {
                 guard let offset = partition.fetchOffset, let leader = leaderMap[key] else { continue }
                 byBroker[leader, default: []].append((key, offset, partition.generation))
             }
@@ -183,11 +198,14 @@ final class ConsumerFetcher: Sendable {
         request.isolationLevel = configuration.isolationLevel.rawValue
         request.sessionId = plan.sessionId
         request.sessionEpoch = plan.epoch
+        let epochs = leaderEpochs.withLock { $0 }
         request.topics = Dictionary(grouping: plan.partitions, by: \.key.topic).sorted { $0.key < $1.key }.map { topic, items in
             FetchRequest.FetchTopic(topic: topic, partitions: items.map { item in
                 var partition = FetchRequest.FetchTopic.FetchPartition()
                 partition.partition = item.key.partition
                 partition.fetchOffset = item.value
+                // Fetch v9+: a stale epoch gets FENCED_LEADER_EPOCH instead of records from a deposed leader.
+                partition.currentLeaderEpoch = epochs[item.key] ?? -1
                 partition.partitionMaxBytes = configuration.maxPartitionFetchBytes
                 return partition
             })

@@ -27,4 +27,10 @@ struct ConsumerPartitionState: Sendable {
     /// From the latest fetch response, for lag.
     var highWatermark: Int64 = -1
     var lastStableOffset: Int64 = -1
+    /// The leader epoch of the last batch fetched (-1: none yet), to check the
+    /// position against the log after a leader change (KIP-320).
+    var lastFetchedEpoch: Int32 = -1
+    /// Set when the leader changed: no fetching until OffsetForLeaderEpoch has
+    /// confirmed the position is still in the new leader's log.
+    var awaitsValidation = false
 }
