@@ -12,8 +12,8 @@ struct KafkaProducerTests {
         return configuration
     }
 
-    static func createTopic(_ name: String, partitions: Int32) async throws {
-        let cluster = try KafkaCluster(configuration: .init(bootstrapServers: ["\(try TestBroker.bootstrap())"]))
+    static func createTopic(_ name: String, partitions: Int32, bootstrap: String? = nil) async throws {
+        let cluster = try KafkaCluster(configuration: .init(bootstrapServers: [try bootstrap ?? "\(TestBroker.bootstrap())"]))
         var topic = CreateTopicsRequest.CreatableTopic()
         topic.name = name
         topic.numPartitions = partitions
