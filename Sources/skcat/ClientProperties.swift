@@ -14,6 +14,9 @@ struct ClientProperties: Sendable {
     var autoOffsetReset: KafkaAutoOffsetReset?
     var sessionTimeoutMilliseconds: Int?
     var enableAutoCommit: Bool?
+    var assignors: [any KafkaPartitionAssignor]?
+    var groupInstanceId: String?
+    var groupProtocol: KafkaGroupProtocol?
 
     init(arguments: KcatArguments) throws(UsageError) {
         var values: [String: String] = [:]
@@ -77,6 +80,13 @@ struct ClientProperties: Sendable {
                 }
             case "session.timeout.ms": sessionTimeoutMilliseconds = try Self.int(name, value)
             case "enable.auto.commit": enableAutoCommit = try Self.bool(name, value)
+            case "partition.assignment.strategy": assignors = try Self.assignors(value)
+            case "group.instance.id": groupInstanceId = value
+            case "group.protocol":
+                guard let chosen = KafkaGroupProtocol(rawValue: value) else {
+                    throw UsageError("group.protocol must be classic or consumer, not \"\(value)\"")
+                }
+                groupProtocol = chosen
             default:
                 throw UsageError("unsupported property \"\(name)\"")
             }
@@ -167,7 +177,22 @@ struct ClientProperties: Sendable {
             configuration.heartbeatInterval = .milliseconds(max(100, sessionTimeoutMilliseconds / 3))
         }
         if let enableAutoCommit { configuration.enableAutoCommit = enableAutoCommit }
+        if let assignors { configuration.partitionAssignors = assignors }
+        if let groupInstanceId { configuration.groupInstanceId = groupInstanceId }
+        if let groupProtocol { configuration.groupProtocol = groupProtocol }
         return configuration
+    }
+
+    /// librdkafka's comma-separated `partition.assignment.strategy`.
+    static func assignors(_ value: String) throws(UsageError) -> [any KafkaPartitionAssignor] {
+        try value.split(separator: ",").map { (name) throws(UsageError) -> any KafkaPartitionAssignor in
+            switch name.trimmingCharacters(in: .whitespaces) {
+            case "range": RangeAssignor()
+            case "roundrobin": RoundRobinAssignor()
+            case "cooperative-sticky": CooperativeStickyAssignor()
+            default: throw UsageError("partition.assignment.strategy takes range, roundrobin and cooperative-sticky, not \"\(name)\"")
+            }
+        }
     }
 }
 

@@ -24,7 +24,8 @@ enum Usage {
                          ssl.key.password, enable.ssl.certificate.verification,
                          allow.auto.create.topics, compression.codec, acks, linger.ms,
                          batch.size, group.id, auto.offset.reset, session.timeout.ms,
-                         enable.auto.commit
+                         enable.auto.commit, partition.assignment.strategy,
+                         group.instance.id, group.protocol
       -q                 Quiet: no informational messages on stderr
       -v                 Verbose: debug logs on stderr
       -h                 This help; -V the version

@@ -100,7 +100,8 @@ struct SkcatTests {
         try await produce(topic, "r1\nr2\n", ["-p", "1"])
         let group = TestBroker.uniqueTopicName("skcat-g")
         let result = try await SkcatRunner.run(
-            ["-b", SkcatRunner.brokers(), "-G", group, "-e", "-q", "-X", "session.timeout.ms=6000", "-f", "%p %s\\n", topic],
+            ["-b", SkcatRunner.brokers(), "-G", group, "-e", "-q", "-X", "session.timeout.ms=6000",
+             "-X", "partition.assignment.strategy=cooperative-sticky", "-f", "%p %s\\n", topic],
             timeout: .seconds(90))
         #expect(result.status == 0, "group consume failed: \(result.stderr)")
         #expect(result.lines.sorted() == ["0 r0", "1 r1", "1 r2"])
