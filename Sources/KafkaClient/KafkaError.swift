@@ -30,6 +30,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             case transactionFatal
             case illegalState
             case logTruncated
+            case pollIntervalExceeded
         }
 
         let base: Base
@@ -84,6 +85,9 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         /// A partition's new leader has fewer records than the consumer had read
         /// (an unclean leader election, KIP-320): the consumer restarts at the new log end.
         public static let logTruncated = Code(.logTruncated)
+        /// The application took no message for longer than the rebalance timeout
+        /// (`max.poll.interval.ms`): the member left its group and rejoins when reading resumes.
+        public static let pollIntervalExceeded = Code(.pollIntervalExceeded)
 
         public var description: String { base.rawValue }
     }
@@ -131,7 +135,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         case .brokerError, .unknownTopicOrPartition: brokerErrorCode?.isRetriable ?? false
         case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
              .invalidConfiguration, .messageTooLarge, .deliveryTimedOut, .producerFenced, .transactionAbortable,
-             .transactionFatal, .illegalState, .logTruncated: false
+             .transactionFatal, .illegalState, .logTruncated, .pollIntervalExceeded: false
         }
     }
 

@@ -177,4 +177,20 @@ struct SASLFrontTests {
         }
         #expect(error?.detail.contains("Cannot change principals") == true)
     }
+
+    @Test("skcat with a wrong SCRAM password: exit 1, one error line naming the authentication failure, no secret")
+    func skcatAuthenticationFailure() async throws {
+        let front = try Self.startFront()
+        defer { front.stop() }
+        let port = try #require(front.port)
+        let result = try await SkcatRunner.run([
+            "-L", "-b", "127.0.0.1:\(port)", "-X", "security.protocol=sasl_plaintext", "-X", "sasl.mechanism=SCRAM-SHA-256",
+            "-X", "sasl.username=alice", "-X", "sasl.password=not-the-secret",
+        ])
+        #expect(result.status == 1)
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(result.stderr)")
+        #expect(lines.first?.hasPrefix("% ERROR: ") == true && result.stderr.lowercased().contains("authentication"), "\(result.stderr)")
+        #expect(!result.stderr.contains("not-the-secret"))
+    }
 }

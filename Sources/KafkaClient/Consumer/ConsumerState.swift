@@ -22,6 +22,8 @@ final class ConsumerState: Sendable {
     let currentNextOffset = Atomic<Int64>(-1)
     /// False once the current chunk's partition was seeked or unassigned: checked per message.
     let currentChunkIsValid = Atomic<Bool>(false)
+    /// Chunks the iterator has started; part of what the poll watch compares.
+    let chunksStarted = Atomic<UInt64>(0)
     let maxPrefetchBytes: Int
     /// Signalled when the fetcher may have work: responses, assignment changes, space in the buffer.
     let wakeup = SenderWakeup()
@@ -99,6 +101,7 @@ final class ConsumerState: Sendable {
             currentNextOffset.store(-1, ordering: .relaxed)
             let isValid = chunk.map { state.partitions[$0.topicPartition]?.generation == $0.generation } ?? false
             currentChunkIsValid.store(isValid, ordering: .relaxed)
+            if chunk != nil { chunksStarted.add(1, ordering: .relaxed) }
         }
     }
 
@@ -123,6 +126,19 @@ final class ConsumerState: Sendable {
     /// Records `error` for the events sequence (the consumer keeps going).
     func report(_ error: KafkaError) {
         state.withLock { $0.errors.append(error) }
+    }
+
+    /// How far the application has got with the messages, and whether it is waiting for more.
+    struct PollSignature: Equatable, Sendable {
+        var chunks: UInt64
+        var nextOffset: Int64
+        var isWaiting: Bool
+    }
+
+    var pollSignature: PollSignature {
+        let waiting = state.withLock { $0.messageWaiter != nil || $0.isClosed }
+        return PollSignature(chunks: chunksStarted.load(ordering: .relaxed), nextOffset: currentNextOffset.load(ordering: .relaxed),
+                             isWaiting: waiting)
     }
 
     /// True when the buffer is below the prefetch limit.

@@ -27,7 +27,9 @@ extension KafkaConsumer {
 
         /// How long the coordinator waits for a heartbeat before evicting this member (`session.timeout.ms`).
         public var sessionTimeout: Duration = .seconds(45)
-        /// How long a rebalance may wait for members to rejoin (`max.poll.interval.ms` in the Java client).
+        /// How long a rebalance may wait for members to rejoin, and how long the application
+        /// may go without taking (or waiting for) a message before the member leaves the
+        /// group so others take its partitions (`max.poll.interval.ms` in the Java client).
         public var rebalanceTimeout: Duration = .seconds(300)
         /// How often heartbeats go out, on their own schedule (`heartbeat.interval.ms`).
         public var heartbeatInterval: Duration = .seconds(3)

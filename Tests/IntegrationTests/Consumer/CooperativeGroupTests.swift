@@ -115,18 +115,58 @@ struct CooperativeGroupTests {
         // Instance ids sort the other way round from the member ids' creation order.
         let stay = try Groups.member(group: group) { $0.groupInstanceId = "b-stay" }
         var restarting = try Groups.member(group: group) { $0.groupInstanceId = "a-restart" }
+        let stayReading = Groups.Collector().run(stay)
+        var restartReading = Groups.Collector().run(restarting)
         try stay.subscribe(topics: [topic])
         try restarting.subscribe(topics: [topic])
         #expect(try await Groups.waitUntil(.seconds(40)) { Groups.assignmentsSplit([stay, restarting], partitions: 4) })
         let held = restarting.assignment, kept = stay.assignment
         #expect(held == [TopicPartition(topic: topic, partition: 0), TopicPartition(topic: topic, partition: 1)])
         await restarting.close()
+        await restartReading.value
         restarting = try Groups.member(group: group) { $0.groupInstanceId = "a-restart" }
+        restartReading = Groups.Collector().run(restarting)
         try restarting.subscribe(topics: [topic])
         #expect(try await Groups.waitUntil(.seconds(30)) { restarting.assignment == held && stay.assignment == kept },
                 "got \(restarting.assignment), held \(held)")
         await restarting.close()
         await stay.close()
+        await restartReading.value
+        await stayReading.value
+    }
+
+    @Test("a member whose application stops taking messages leaves after max.poll.interval, and rejoins when it reads again")
+    func stuckApplicationLeaves() async throws {
+        let topic = TestBroker.uniqueTopicName("stuck")
+        let group = TestBroker.uniqueTopicName("g")
+        try await KafkaProducerTests.createTopic(topic, partitions: 4)
+        try await KafkaConsumerTests.produce(topic, partitions: 4, count: 20)
+        let healthy = try Groups.member(group: group)
+        let stuck = try Groups.member(group: group) { $0.rebalanceTimeout = .seconds(4) }
+        let healthyReading = Groups.Collector().run(healthy)
+        let released = Atomic<Bool>(false)
+        // Takes one message, then hangs (as a handler stuck on a lock would) until released.
+        let stuckReading = Task {
+            var first = true
+            do {
+                for try await _ in stuck.messages where first {
+                    first = false
+                    while !released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(50)) }
+                }
+            } catch {}
+        }
+        try healthy.subscribe(topics: [topic])
+        try stuck.subscribe(topics: [topic])
+        #expect(try await Groups.waitUntil(.seconds(40)) { healthy.assignment.count == 4 && stuck.assignment.isEmpty },
+                "healthy \(healthy.assignment.count), stuck \(stuck.assignment.count)")
+        #expect(stuck.takeErrors().contains { $0.code == .pollIntervalExceeded })
+        released.store(true, ordering: .releasing)
+        #expect(try await Groups.waitUntil(.seconds(40)) { Groups.assignmentsSplit([healthy, stuck], partitions: 4) },
+                "after resuming: healthy \(healthy.assignment.count), stuck \(stuck.assignment.count)")
+        await stuck.close()
+        await healthy.close()
+        await stuckReading.value
+        await healthyReading.value
     }
 
     @Test("a pattern subscription picks up a matching topic created later and ignores the rest")

@@ -6,6 +6,7 @@ extension ConsumerGroupMember {
     func heartbeatUntilRejoin(lastContact: inout ContinuousClock.Instant) async throws {
         var lastAutoCommit = ContinuousClock.now
         var lastPatternCheck = ContinuousClock.now
+        var pollWatch = PollWatch(now: .now)
         while !stopping.load(ordering: .acquiring) {
             try? await Task.sleep(for: configuration.heartbeatInterval)
             if stopping.load(ordering: .acquiring) { return }
@@ -28,6 +29,9 @@ extension ConsumerGroupMember {
                     consumer.fetcher.metrics.commitFailures.increment()
                     consumer.report(error)
                 }
+            }
+            if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
+                throw RejoinReason.pollTimeout
             }
             if case .pattern = subscription, lastPatternCheck.duration(to: .now) >= configuration.cluster.metadataMaxAge {
                 lastPatternCheck = .now

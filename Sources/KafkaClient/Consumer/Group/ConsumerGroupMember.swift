@@ -19,6 +19,8 @@ final class ConsumerGroupMember: GroupMembership {
         case rebalance
         case unknownMember
         case coordinatorMoved
+        /// The application stopped taking messages for longer than `rebalanceTimeout`.
+        case pollTimeout
     }
 
     let groupId: String
@@ -72,6 +74,7 @@ final class ConsumerGroupMember: GroupMembership {
                     await loseMembership()
                 }
                 if reason == .coordinatorMoved { await cluster.invalidateCoordinator(group: groupId) }
+                if reason == .pollTimeout { await leaveUntilPollingResumes() }
             } catch let error as KafkaError where error.brokerErrorCode == .fencedInstanceId {
                 // KIP-345: another process runs with our group.instance.id; this one must stop.
                 consumer.report(error)
@@ -102,24 +105,8 @@ final class ConsumerGroupMember: GroupMembership {
     func leave() async {
         stopping.store(true, ordering: .releasing)
         await owned.revokeAll()
-        let member = memberId.withLock { $0 }
-        guard !member.isEmpty, configuration.groupInstanceId == nil else { return }
-        do {
-            let connection = try await cluster.connection(for: .groupCoordinator(groupId))
-            let version = try await connection.apiVersions().version(for: LeaveGroupRequest.self)
-            var request = LeaveGroupRequest()
-            request.groupId = groupId
-            if version >= 3 {
-                var identity = LeaveGroupRequest.MemberIdentity()
-                identity.memberId = member
-                request.members = [identity]
-            } else {
-                request.memberId = member
-            }
-            _ = try await connection.send(request, versionCeiling: version)
-        } catch {
-            logger.debug("LeaveGroup failed", metadata: ["group": "\(groupId)", "error": "\(error)"])
-        }
+        guard configuration.groupInstanceId == nil else { return }
+        await sendLeaveGroup()
     }
 }
 
@@ -129,5 +116,45 @@ extension ConsumerGroupMember {
         memberId.withLock { $0 = "" }
         generation.withLock { $0 = nil }
         await owned.loseAll()
+    }
+}
+
+extension ConsumerGroupMember {
+    /// LeaveGroup for this member, if it has an id; failures are only logged.
+    func sendLeaveGroup() async {
+        let member = memberId.withLock { $0 }
+        guard !member.isEmpty else { return }
+        do {
+            let connection = try await cluster.connection(for: .groupCoordinator(groupId))
+            let version = try await connection.apiVersions().version(for: LeaveGroupRequest.self)
+            var request = LeaveGroupRequest()
+            request.groupId = groupId
+            if version >= 3 {
+                var identity = LeaveGroupRequest.MemberIdentity()
+                identity.memberId = member
+                identity.groupInstanceId = configuration.groupInstanceId
+                request.members = [identity]
+            } else {
+                request.memberId = member
+            }
+            _ = try await connection.send(request, versionCeiling: version)
+        } catch {
+            logger.debug("LeaveGroup failed", metadata: ["group": "\(groupId)", "error": "\(error)"])
+        }
+    }
+
+    /// The application is stuck: leave, so others take the partitions, and join
+    /// again once it asks for messages (its offsets can no longer be committed).
+    func leaveUntilPollingResumes() async {
+        let stuck = consumer.shared.pollSignature
+        logger.warning("the application took no message within the rebalance timeout (max.poll.interval.ms); leaving the group",
+                       metadata: ["group": "\(groupId)"])
+        consumer.report(KafkaError(.pollIntervalExceeded, detail: "group \(groupId): no message was taken within "
+                                   + "\(configuration.rebalanceTimeout); the member left the group and rejoins when reading resumes"))
+        await sendLeaveGroup()
+        await loseMembership()
+        while !stopping.load(ordering: .acquiring), consumer.shared.pollSignature == stuck {
+            try? await Task.sleep(for: .milliseconds(100))
+        }
     }
 }
