@@ -14,7 +14,8 @@ let package = Package(
         .library(name: "MSKAuth", targets: ["MSKAuth"]),
         .library(name: "KafkaTracking", targets: ["KafkaTracking"]),
         .executable(name: "kafka-protocol-generator", targets: ["KafkaProtocolGenerator"]),
-        .executable(name: "kafka-demo", targets: ["KafkaDemo"]),
+        .executable(name: "producer-example", targets: ["ProducerExample"]),
+        .executable(name: "consumer-example", targets: ["ConsumerExample"]),
         .executable(name: "skcat", targets: ["skcat"]),
         .executable(name: "msk-iam-example", targets: ["MSKIAMExample"]),
         .executable(name: "lineage-example", targets: ["LineageExample"]),
@@ -100,9 +101,15 @@ let package = Package(
 
         // MARK: Examples
         .executableTarget(
-            name: "KafkaDemo",
-            dependencies: ["KafkaWire", "KafkaClient"],
-            path: "Examples/KafkaDemo",
+            name: "ProducerExample",
+            dependencies: ["KafkaClient", "KafkaWire"],
+            path: "Examples/ProducerExample",
+            swiftSettings: strictSwift
+        ),
+        .executableTarget(
+            name: "ConsumerExample",
+            dependencies: ["KafkaClient"],
+            path: "Examples/ConsumerExample",
             swiftSettings: strictSwift
         ),
         .executableTarget(

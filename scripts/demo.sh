@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# demo.sh: start the embedded broker, run the kafka-demo program against it, stop the broker.
+# demo.sh: start the embedded broker, run the producer and consumer examples against
+# it (six records out, the same six read back in a consumer group), stop the broker.
 #
-#   ./scripts/demo.sh [demo arguments...]
+#   ./scripts/demo.sh [topic]
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -13,4 +14,8 @@ command -v swift >/dev/null 2>&1 || { deps_say "swift not found on PATH (Swift 6
 ensure_apt_packages
 "$ROOT/scripts/broker.sh" install
 
-exec "$ROOT/scripts/broker.sh" run -- swift run kafka-demo "$@"
+topic=${1:-demo-$(date +%s)}
+swift build --product producer-example
+swift build --product consumer-example
+exec "$ROOT/scripts/broker.sh" run -- bash -c \
+    'swift run --skip-build producer-example "$1" && swift run --skip-build consumer-example "$1" 6' demo "$topic"
