@@ -6,16 +6,20 @@ import KafkaClient
 /// 2 a usage error; help goes to stdout with 0.
 enum SubcommandRunner {
     static func execute(_ root: any ParsableCommand.Type, _ words: [String]) async -> Int32 {
-        var command: any ParsableCommand
-        do {
-            command = try root.parseAsRoot(words)
-        } catch {
+        // Parse errors and help requests surface both from parsing and from validation in run().
+        func helpOrUsageError(_ error: any Error) -> Int32 {
             if root.exitCode(for: error) == .success {
                 OutputStream.print(root.fullMessage(for: error), descriptor: 1)
                 return 0
             }
             Console.error(root.message(for: error))
             return 2
+        }
+        var command: any ParsableCommand
+        do {
+            command = try root.parseAsRoot(words)
+        } catch {
+            return helpOrUsageError(error)
         }
         do {
             if var runnable = command as? any AsyncParsableCommand {
@@ -31,12 +35,7 @@ enum SubcommandRunner {
             Console.error(SkcatFailure.describe(error))
             return 1
         } catch {
-            if root.exitCode(for: error) == .success {
-                OutputStream.print(root.fullMessage(for: error), descriptor: 1)
-                return 0
-            }
-            Console.error(root.message(for: error))
-            return 2
+            return helpOrUsageError(error)
         }
     }
 }

@@ -116,16 +116,7 @@ extension KafkaAdminClient {
     /// `kafka-consumer-groups --reset-offsets`).
     public func alterConsumerGroupOffsets(group: String, offsets: [TopicPartition: Int64])
         async throws(KafkaError) -> [TopicPartition: Result<Void, KafkaError>] {
-        var request = OffsetCommitRequest()
-        request.groupId = group
-        request.generationIdOrMemberEpoch = -1
-        request.memberId = ""
-        request.topics = Dictionary(grouping: offsets, by: \.key.topic).map { topic, entries in
-            OffsetCommitRequest.OffsetCommitRequestTopic(name: topic, partitions: entries.map {
-                .init(partitionIndex: $0.key.partition, committedOffset: $0.value, committedLeaderEpoch: -1, commitTimestamp: -1,
-                      committedMetadata: "")
-            })
-        }
+        let request = OffsetCommitRequest(group: group, offsets: offsets)
         let response = try await cluster.sendToGroupCoordinator(request, group: group, versionCeiling: 8)
         var results: [TopicPartition: Result<Void, KafkaError>] = [:]
         for topic in response.topics {

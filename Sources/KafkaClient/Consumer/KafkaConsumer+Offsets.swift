@@ -13,19 +13,7 @@ extension KafkaConsumer {
         let groupId = try requireGroupId()
         let toCommit = offsets ?? Dictionary(uniqueKeysWithValues: assignment.compactMap { key in position(key).map { (key, $0) } })
         guard !toCommit.isEmpty else { return }
-        var request = OffsetCommitRequest()
-        request.groupId = groupId
-        let generation = groupGeneration
-        request.generationIdOrMemberEpoch = generation?.generationId ?? -1
-        request.memberId = generation?.memberId ?? ""
-        request.topics = Dictionary(grouping: toCommit, by: \.key.topic).map { topic, entries in
-            OffsetCommitRequest.OffsetCommitRequestTopic(name: topic, partitions: entries.map { entry in
-                var partition = OffsetCommitRequest.OffsetCommitRequestTopic.OffsetCommitRequestPartition()
-                partition.partitionIndex = entry.key.partition
-                partition.committedOffset = entry.value
-                return partition
-            })
-        }
+        let request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: groupGeneration)
         let response = try await cluster.sendToGroupCoordinator(request, group: groupId)
         for topic in response.topics {
             for partition in topic.partitions where KafkaErrorCode(partition.errorCode).isError {
@@ -87,6 +75,26 @@ extension KafkaConsumer {
         let fallback: KafkaConsumerStartOffset = configuration.autoOffsetReset == .earliest ? .earliest : .latest
         let starts = Dictionary(uniqueKeysWithValues: partitions.map { ($0, committed[$0].map { .offset($0) } ?? fallback) })
         if replacing { assign(starts) } else { incrementalAssign(starts) }
+    }
+
+    /// Auto-commit (`enable.auto.commit`) of `offsets`, or of every position when nil: a
+    /// failure is counted and reported as an event instead of thrown, and the next
+    /// auto-commit tries again.
+    func autoCommit(_ offsets: [TopicPartition: Int64]? = nil) async {
+        guard configuration.enableAutoCommit else { return }
+        do {
+            try await commit(offsets)
+        } catch {
+            fetcher.metrics.commitFailures.increment()
+            report(error)
+        }
+    }
+
+    /// Auto-commits every position when `autoCommitInterval` has passed since `last`.
+    func autoCommitIfDue(since last: inout ContinuousClock.Instant) async {
+        guard configuration.enableAutoCommit, last.duration(to: .now) >= configuration.autoCommitInterval else { return }
+        last = .now
+        await autoCommit()
     }
 
     private func requireGroupId() throws(KafkaError) -> String {

@@ -62,10 +62,11 @@ extension ConsumerFetcher {
                 finishValidation(entries.map { ($0.0, $0.3) })
                 continue
             }
+            let asked = Dictionary(entries.map { ($0.0, $0) }, uniquingKeysWith: { first, _ in first })
             for topic in response.topics {
                 for answer in topic.partitions {
                     let key = TopicPartition(topic: topic.topic, partition: answer.partition)
-                    guard let entry = entries.first(where: { $0.0 == key }) else { continue }
+                    guard let entry = asked[key] else { continue }
                     apply(LeaderEpochValidation.outcome(answer, fetchOffset: entry.1), to: key, generation: entry.3, broker: broker)
                 }
             }

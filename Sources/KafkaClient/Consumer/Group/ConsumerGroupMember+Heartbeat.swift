@@ -21,15 +21,7 @@ extension ConsumerGroupMember {
             let response = try await connection.send(request, versionCeiling: version)
             try Self.check(response.errorCode, apiKey: .heartbeat, group: groupId)
             lastContact = .now
-            if configuration.enableAutoCommit, lastAutoCommit.duration(to: .now) >= configuration.autoCommitInterval {
-                lastAutoCommit = .now
-                do {
-                    try await consumer.commit()
-                } catch {
-                    consumer.fetcher.metrics.commitFailures.increment()
-                    consumer.report(error)
-                }
-            }
+            await consumer.autoCommitIfDue(since: &lastAutoCommit)
             if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
                 throw RejoinReason.pollTimeout
             }

@@ -49,7 +49,6 @@ extension ConsumerGroupMember {
             }
         }
         generation.withLock { $0 = Generation(generationId: joined.generationId, memberId: joined.memberId) }
-        lastGenerationId.store(joined.generationId, ordering: .relaxed)
         logger.debug("joined group", metadata: ["group": "\(groupId)", "generation": "\(joined.generationId)",
                                                  "partitions": "\(partitions.count)", "protocol": "\(protocolName)"])
         consumer.fetcher.metrics.rebalances.increment()
@@ -74,7 +73,8 @@ extension ConsumerGroupMember {
         subscription.ownedPartitions = Dictionary(grouping: owned, by: \.topic).sorted { $0.key < $1.key }.map { topic, entries in
             ConsumerProtocolSubscription.TopicPartition(topic: topic, partitions: entries.map(\.partition).sorted())
         }
-        subscription.generationId = owned.isEmpty ? -1 : lastGenerationId.load(ordering: .relaxed)
+        // Owned partitions come from the current generation (losing them clears both).
+        subscription.generationId = owned.isEmpty ? -1 : generation.withLock { $0?.generationId } ?? -1
         let metadata = try subscription.encodeVersioned(version: 3)
         request.protocols = assignors.map { JoinGroupRequest.JoinGroupRequestProtocol(name: $0.name, metadata: metadata) }
         return request

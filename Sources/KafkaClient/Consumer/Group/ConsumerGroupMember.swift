@@ -33,8 +33,6 @@ final class ConsumerGroupMember: GroupMembership {
     let stopping = Atomic<Bool>(false)
     let memberId = Mutex("")
     let generation = Mutex<Generation?>(nil)
-    /// The generation of the last completed join, kept through rejoins for the subscription.
-    let lastGenerationId = Atomic<Int32>(-1)
     let owned: OwnedPartitions
     /// The topics subscribed now (for a pattern, the matching topics last seen).
     let topics = Mutex<[String]>([])

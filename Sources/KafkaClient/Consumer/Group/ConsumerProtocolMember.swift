@@ -16,6 +16,8 @@ final class ConsumerProtocolMember: GroupMembership {
         /// What the last sent heartbeat reported owning, so unchanged fields go as null.
         var reportedOwned: [TopicPartition]?
         var reportedTopics: [String]?
+        /// A pattern's matching topics and when they were matched (version 0 brokers).
+        var patternMatch: (names: [String], at: ContinuousClock.Instant)?
     }
 
     let groupId: String
@@ -81,15 +83,7 @@ final class ConsumerProtocolMember: GroupMembership {
                 try? await Task.sleep(for: delay)
                 continue
             }
-            if configuration.enableAutoCommit, lastAutoCommit.duration(to: .now) >= configuration.autoCommitInterval {
-                lastAutoCommit = .now
-                do {
-                    try await consumer.commit()
-                } catch {
-                    consumer.fetcher.metrics.commitFailures.increment()
-                    consumer.report(error)
-                }
-            }
+            await consumer.autoCommitIfDue(since: &lastAutoCommit)
             try? await Task.sleep(for: interval)
         }
     }
@@ -108,70 +102,75 @@ final class ConsumerProtocolMember: GroupMembership {
     }
 
     /// Sends one ConsumerGroupHeartbeat (at `epoch` when given, to leave) and keeps the member id and epoch it returns.
+    /// Subscription and owned partitions go only on a join or when they changed since the last one sent.
     func heartbeat(epoch leavingEpoch: Int32?) async throws -> ConsumerGroupHeartbeatResponse {
         let connection = try await cluster.connection(for: .groupCoordinator(groupId))
         let version = try await connection.apiVersions().version(for: ConsumerGroupHeartbeatRequest.self)
         let topics = try await subscribedTopics(version: version)
-        let metadata = try await cluster.metadata(topics: topics.names)
-        let (request, reported) = membership.withLock { state -> (ConsumerGroupHeartbeatRequest, Membership) in
-            var request = ConsumerGroupHeartbeatRequest()
-            request.groupId = groupId
-            request.memberId = version == 0 && state.epoch == 0 ? "" : state.memberId
-            request.memberEpoch = leavingEpoch ?? state.epoch
-            request.instanceId = configuration.groupInstanceId
-            // Epoch 0 is a join, which must carry everything (a broker may still answer 0 while it assigns).
-            let full = state.sendsFullRequest || state.epoch == 0
-            if full {
-                request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000)
-            }
-            if full || state.reportedTopics != topics.names {
-                // Both travel together (v1): names with an empty regex, or a regex with no names.
-                request.subscribedTopicNames = topics.names ?? []
-                if version >= 1 { request.subscribedTopicRegex = topics.regex ?? "" }
-            }
-            let current = owned.current.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
-            if full || state.reportedOwned != current {
-                request.topicPartitions = Dictionary(grouping: current, by: \.topic).sorted { $0.key < $1.key }.compactMap { topic, entries in
-                    metadata.topics[topic].map { .init(topicId: $0.topicId, partitions: entries.map(\.partition)) }
-                }
-            }
-            var reported = state
-            reported.reportedOwned = current
-            reported.reportedTopics = topics.names
-            reported.sendsFullRequest = false
-            return (request, reported)
+        let current = owned.current.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        let state = membership.withLock { $0 }
+        // Epoch 0 is a join, which must carry everything (a broker may still answer 0 while it assigns).
+        let full = state.sendsFullRequest || state.epoch == 0
+        var request = ConsumerGroupHeartbeatRequest()
+        request.groupId = groupId
+        request.memberId = version == 0 && state.epoch == 0 ? "" : state.memberId
+        request.memberEpoch = leavingEpoch ?? state.epoch
+        request.instanceId = configuration.groupInstanceId
+        if full { request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000) }
+        if full || state.reportedTopics != topics.names {
+            // Both travel together (v1): names with an empty regex, or a regex with no names.
+            request.subscribedTopicNames = topics.names ?? []
+            if version >= 1 { request.subscribedTopicRegex = topics.regex ?? "" }
         }
+        if full || state.reportedOwned != current { request.topicPartitions = try await topicPartitions(current) }
+
         let response = try await connection.send(request, versionCeiling: version)
         let code = KafkaErrorCode(response.errorCode)
         guard !code.isError else {
-            let detail = (response.errorMessage.map { "group \(groupId): \($0)" } ?? "group \(groupId): \(code.message)")
-            if code == .notCoordinator || code == .coordinatorNotAvailable { await cluster.invalidateCoordinator(group: groupId) }
-            throw KafkaError.broker(code, apiKey: .consumerGroupHeartbeat, message: detail)
+            throw KafkaError.broker(code, apiKey: .consumerGroupHeartbeat,
+                                    message: "group \(groupId): \(response.errorMessage ?? code.message)")
         }
         membership.withLock { state in
-            state = Membership(memberId: response.memberId ?? state.memberId, epoch: response.memberEpoch, sendsFullRequest: false,
-                               reportedOwned: reported.reportedOwned, reportedTopics: reported.reportedTopics)
+            state.memberId = response.memberId ?? state.memberId
+            state.epoch = response.memberEpoch
+            state.sendsFullRequest = false
+            state.reportedOwned = current
+            state.reportedTopics = topics.names
         }
         return response
     }
 
     /// The subscription as the request carries it: a regex goes to the broker
-    /// (version 1); otherwise topic names, a pattern resolved here.
+    /// (version 1); otherwise topic names, a pattern matched here against every
+    /// topic at most once per `metadataMaxAge`.
     func subscribedTopics(version: Int16) async throws -> (names: [String]?, regex: String?) {
         switch subscription {
         case .topics(let names): return (names.sorted(), nil)
         case .pattern(let pattern) where version >= 1: return (nil, pattern)
-        case .pattern: return (try subscription.matchingTopics(in: try await cluster.metadata(topics: nil)), nil)
+        case .pattern:
+            if let match = membership.withLock({ $0.patternMatch }), match.at.duration(to: .now) < configuration.cluster.metadataMaxAge {
+                return (match.names, nil)
+            }
+            let names = try subscription.matchingTopics(in: try await cluster.refreshMetadata(topics: nil))
+            membership.withLock { $0.patternMatch = (names, .now) }
+            return (names, nil)
+        }
+    }
+
+    /// `partitions` by topic id, as the request names them (from cached metadata: the consumer fetches these topics).
+    private func topicPartitions(_ partitions: [TopicPartition]) async throws -> [ConsumerGroupHeartbeatRequest.TopicPartitions] {
+        guard !partitions.isEmpty else { return [] }
+        let byTopic = Dictionary(grouping: partitions, by: \.topic)
+        let metadata = try await cluster.metadata(topics: Array(byTopic.keys))
+        return byTopic.sorted { $0.key < $1.key }.compactMap { topic, entries in
+            metadata.topics[topic].map { .init(topicId: $0.topicId, partitions: entries.map(\.partition)) }
         }
     }
 
     /// Moves to the broker's target assignment. Returns true when ownership changed
     /// (and the next heartbeat should report it straight away).
     func reconcile(_ assignment: ConsumerGroupHeartbeatResponse.Assignment) async throws -> Bool {
-        var names = try await topicNames(for: assignment.topicPartitions.map(\.topicId))
-        if names.count < Set(assignment.topicPartitions.map(\.topicId)).count {
-            names = try await topicNames(for: assignment.topicPartitions.map(\.topicId), refreshing: true)
-        }
+        let names = try await topicNames(for: Set(assignment.topicPartitions.map(\.topicId)))
         let target = assignment.topicPartitions.flatMap { topic in
             names[topic.topicId].map { name in topic.partitions.map { TopicPartition(topic: name, partition: $0) } } ?? []
         }
@@ -181,11 +180,15 @@ final class ConsumerProtocolMember: GroupMembership {
         return !revoked.isEmpty || !added.isEmpty
     }
 
-    private func topicNames(for ids: [KafkaUUID], refreshing: Bool = false) async throws -> [KafkaUUID: String] {
-        let metadata = refreshing ? try await cluster.refreshMetadata(topics: nil) : try await cluster.metadata(topics: nil)
-        let wanted = Set(ids)
-        return Dictionary(metadata.topics.values.filter { wanted.contains($0.topicId) }.map { ($0.topicId, $0.name) },
-                          uniquingKeysWith: { first, _ in first })
+    /// Topic names for `ids`: from the metadata at hand, refreshed for every topic only when an id is new.
+    private func topicNames(for ids: Set<KafkaUUID>) async throws -> [KafkaUUID: String] {
+        func names(in metadata: ClusterMetadata?) -> [KafkaUUID: String] {
+            guard let metadata else { return [:] }
+            return Dictionary(metadata.topics.values.filter { ids.contains($0.topicId) }.map { ($0.topicId, $0.name) },
+                              uniquingKeysWith: { first, _ in first })
+        }
+        let known = names(in: await cluster.metadata)
+        return known.count == ids.count ? known : names(in: try await cluster.refreshMetadata(topics: nil))
     }
 
     static func isFenced(_ error: KafkaError) -> Bool {

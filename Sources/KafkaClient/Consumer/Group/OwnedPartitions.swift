@@ -34,15 +34,7 @@ final class OwnedPartitions: Sendable {
     /// application hears of it before they go.
     func revoke(_ partitions: [TopicPartition]) async {
         guard !partitions.isEmpty else { return }
-        if consumer.configuration.enableAutoCommit {
-            let positions = partitions.compactMap { key in consumer.position(key).map { (key, $0) } }
-            do {
-                try await consumer.commit(Dictionary(uniqueKeysWithValues: positions))
-            } catch {
-                consumer.fetcher.metrics.commitFailures.increment()
-                consumer.report(error)
-            }
-        }
+        await consumer.autoCommit(Dictionary(uniqueKeysWithValues: partitions.compactMap { key in consumer.position(key).map { (key, $0) } }))
         await consumer.configuration.onRebalance?(.revoked(partitions))
         consumer.emit(.partitionsRevoked(partitions))
         let gone = Set(partitions)
