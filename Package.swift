@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "KafkaClient", targets: ["KafkaClient"]),
         .library(name: "MSKAuth", targets: ["MSKAuth"]),
         .library(name: "KafkaTracking", targets: ["KafkaTracking"]),
+        .library(name: "KafkaTesting", targets: ["KafkaTesting"]),
         .executable(name: "kafka-protocol-generator", targets: ["KafkaProtocolGenerator"]),
         .executable(name: "producer-example", targets: ["ProducerExample"]),
         .executable(name: "consumer-example", targets: ["ConsumerExample"]),
@@ -85,6 +86,13 @@ let package = Package(
                 .product(name: "Tracing", package: "swift-distributed-tracing"),
                 .product(name: "Instrumentation", package: "swift-distributed-tracing"),
             ],
+            swiftSettings: strictSwift
+        ),
+
+        // An in-process fake cluster for tests (ours and users'): a test double, not a broker.
+        .target(
+            name: "KafkaTesting",
+            dependencies: ["KafkaClient", "KafkaWire"],
             swiftSettings: strictSwift
         ),
 
@@ -181,7 +189,8 @@ let package = Package(
         ),
         .testTarget(
             name: "IntegrationTests",
-            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTracking", "DynamoDBCDC", "KafkaTestSupport", .product(name: "Logging", package: "swift-log"),
+            dependencies: ["KafkaWire", "KafkaClient", "MSKAuth", "KafkaTracking", "DynamoDBCDC", "KafkaTestSupport", "KafkaTesting",
+                           .product(name: "Logging", package: "swift-log"),
                            .product(name: "MetricsTestKit", package: "swift-metrics"),
                            .product(name: "InMemoryTracing", package: "swift-distributed-tracing"),
                            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],

@@ -5,7 +5,8 @@
 /// its protocol name, a short message and whether the Java client treats it as
 /// retriable. Codes this table does not know still round-trip unchanged and
 /// report themselves as `UNKNOWN(code)`.
-public struct KafkaErrorCode: Hashable, Sendable, CustomStringConvertible {
+/// It is an `Error` too, so code that answers with codes (a test broker, say) can use `Result`.
+public struct KafkaErrorCode: Error, Hashable, Sendable, CustomStringConvertible {
     /// The code as it appears on the wire.
     public let rawValue: Int16
 

@@ -1,0 +1,237 @@
+import Foundation
+import KafkaClient
+import KafkaWire
+import Synchronization
+
+/// An in-process Kafka cluster for tests: several brokers on loopback ports,
+/// speaking the real protocol, with topics, produce and fetch, classic consumer
+/// groups, committed offsets and idempotent producers.
+///
+/// It is a **test double, not a broker**: logs live in memory, replication is
+/// perfect and instant, there are no transactions, ACLs, configs, fetch sessions
+/// or KIP-848 groups. What it adds over a real broker is control: inject errors,
+/// throttling, delays and disconnects per request (``inject(_:)``), move
+/// partition leaders (``moveLeader(topic:partition:to:)``) and group
+/// coordinators, stop and restart brokers, truncate logs.
+///
+/// ```swift
+/// let cluster = try FakeKafkaCluster(brokers: 3)
+/// try cluster.createTopic("orders", partitions: 6)
+/// var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
+/// cluster.inject(FakeClusterFault(.error(.notLeaderOrFollower), on: .produce, times: 3))
+/// ```
+public final class FakeKafkaCluster: Sendable {
+    /// How the cluster behaves where Kafka has a broker setting for it.
+    public struct Configuration: Sendable {
+        /// Brokers, with ids 1...brokerCount.
+        public var brokerCount = 3
+        /// Metadata requests create unknown topics (auto.create.topics.enable).
+        public var autoCreateTopics = true
+        /// Partitions of an auto-created topic (num.partitions).
+        public var defaultPartitions = 1
+        /// How long a new group waits for more members (group.initial.rebalance.delay.ms).
+        public var initialRebalanceDelay = Duration.milliseconds(100)
+        /// The id in metadata responses.
+        public var clusterId = "fake-kafka-cluster"
+
+        public init() {}
+    }
+
+    let configuration: Configuration
+    let state: Mutex<ClusterState>
+    private let servers = Mutex<[Int32: LoopbackServer]>([:])
+    private let closed = Atomic<Bool>(false)
+
+    /// Starts `configuration.brokerCount` brokers on free loopback ports.
+    public init(configuration: Configuration = Configuration()) throws(FakeClusterError) {
+        guard configuration.brokerCount > 0 else { throw FakeClusterError("a cluster needs at least one broker") }
+        self.configuration = configuration
+        let ids = (1 ... configuration.brokerCount).map { Int32($0) }
+        state = Mutex(ClusterState(brokers: ids.map { ClusterState.Broker(id: $0, port: 0, isRunning: true) }))
+        for id in ids { try startServer(broker: id, port: 0) }
+        Thread.detachNewThread { [self] in tickGroups() }
+    }
+
+    /// A cluster of `brokers` brokers, other settings at their defaults.
+    public convenience init(brokers: Int) throws(FakeClusterError) {
+        var configuration = Configuration()
+        configuration.brokerCount = brokers
+        try self.init(configuration: configuration)
+    }
+
+    deinit { close() }
+
+    /// Stops every broker; the cluster can't be used afterwards.
+    public func close() {
+        guard !closed.exchange(true, ordering: .relaxed) else { return }
+        let all = servers.withLock { servers in
+            defer { servers = [:] }
+            return Array(servers.values)
+        }
+        for server in all { server.close() }
+    }
+
+    /// `host:port` of every running broker, for a client's bootstrap servers.
+    public var bootstrapServers: [String] {
+        state.withLock { $0.runningBrokers.map { "127.0.0.1:\($0.port)" } }
+    }
+
+    /// The broker ids, running or not.
+    public var brokerIds: [Int32] { state.withLock { $0.brokers.map(\.id) } }
+
+    // MARK: Topics
+
+    /// Creates a topic with leaders spread over the running brokers.
+    public func createTopic(_ name: String, partitions: Int, replicationFactor: Int = 3) throws(FakeClusterError) {
+        if let violation = TopicNameRules.violation(in: name) { throw FakeClusterError(violation) }
+        guard partitions > 0 else { throw FakeClusterError("a topic needs at least one partition") }
+        let created = state.withLock { state in
+            guard state.topics[name] == nil else { return false }
+            state.createTopic(name, partitions: partitions, replicationFactor: replicationFactor)
+            return true
+        }
+        guard created else { throw FakeClusterError("topic \(name) already exists") }
+    }
+
+    /// The records of a partition, decoded, in offset order.
+    public func records(topic: String, partition: Int32) throws -> [Record] {
+        let batches = state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.batches.map(\.bytes) ?? [] }
+        return try batches.flatMap { bytes in try RecordBatchDecoder.decodeAll(bytes).flatMap(\.records) }
+    }
+
+    /// The next offset to be written in a partition (its high watermark: every replica is in sync).
+    public func endOffset(topic: String, partition: Int32) -> Int64? {
+        state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.endOffset }
+    }
+
+    /// Drops a partition's records from `offset` on and starts a new leader epoch, as an
+    /// unclean leader election does: consumers past it must notice (KIP-320).
+    public func truncate(topic: String, partition: Int32, to offset: Int64) {
+        state.withLock { state in
+            guard state.topics[topic]?.partitions[safe: Int(partition)] != nil else { return }
+            state.topics[topic]!.partitions[Int(partition)].log.truncate(to: offset)
+            let key = PartitionKey(topic: topic, partition: partition)
+            state.moveLeader(key, to: state.topics[topic]!.partitions[Int(partition)].leader)
+        }
+    }
+
+    // MARK: Leaders and coordinators
+
+    /// The broker leading a partition.
+    public func leader(topic: String, partition: Int32) -> Int32? {
+        state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.leader }
+    }
+
+    /// The partition's current leader epoch.
+    public func leaderEpoch(topic: String, partition: Int32) -> Int32? {
+        state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.leaderEpoch }
+    }
+
+    /// Makes `broker` the partition's leader under a new leader epoch; the old leader
+    /// answers NOT_LEADER_OR_FOLLOWER from now on.
+    public func moveLeader(topic: String, partition: Int32, to broker: Int32) {
+        state.withLock { $0.moveLeader(PartitionKey(topic: topic, partition: partition), to: broker) }
+    }
+
+    /// The broker coordinating a group (or transactional id).
+    public func coordinator(group: String) -> Int32? {
+        state.withLock { $0.coordinator(for: group) }
+    }
+
+    /// Makes `broker` the group's coordinator; the old one answers NOT_COORDINATOR.
+    /// The group's members and offsets move with it, as Kafka loads them from its log.
+    public func moveCoordinator(group: String, to broker: Int32) {
+        state.withLock { $0.coordinatorOverrides[group] = broker }
+    }
+
+    // MARK: Brokers
+
+    /// Stops a broker: its port refuses connections, open ones are cut, the partitions
+    /// it led move to other brokers under new epochs, and its groups to another coordinator.
+    public func stopBroker(_ id: Int32) {
+        let server = state.withLock { state -> LoopbackServer? in
+            guard let index = state.brokers.firstIndex(where: { $0.id == id }), state.brokers[index].isRunning else { return nil }
+            state.brokers[index].isRunning = false
+            state.failOver(from: id)
+            return servers.withLock { $0.removeValue(forKey: id) }
+        }
+        server?.close()
+    }
+
+    /// Starts a stopped broker on its old port. Leaders don't move back by themselves.
+    public func startBroker(_ id: Int32) throws(FakeClusterError) {
+        guard let port = state.withLock({ state in state.broker(id).flatMap { $0.isRunning ? nil : $0.port } }) else { return }
+        try startServer(broker: id, port: port)
+    }
+
+    /// Cuts every open connection to `broker`, or to all brokers; new connections are accepted.
+    public func cutConnections(broker: Int32? = nil) {
+        let targets = servers.withLock { servers in servers.filter { broker == nil || $0.key == broker }.map(\.value) }
+        for server in targets { server.cutConnections() }
+    }
+
+    // MARK: Faults and observation
+
+    /// Applies `fault` to the next matching requests, in the order faults were injected.
+    public func inject(_ fault: FakeClusterFault) {
+        state.withLock { $0.faults.append(fault) }
+    }
+
+    /// Injected fault applications not yet used up.
+    public var pendingFaults: Int { state.withLock { $0.faults.reduce(0) { $0 + $1.times } } }
+
+    /// Every request received so far, in arrival order.
+    public var receivedRequests: [FakeClusterRequest] { state.withLock { $0.requests } }
+
+    /// The offset a group committed for a partition.
+    public func committedOffset(group: String, topic: String, partition: Int32) -> Int64? {
+        state.withLock { $0.committed[group]?[PartitionKey(topic: topic, partition: partition)]?.offset }
+    }
+
+    /// The group's current generation and member count.
+    public func groupState(_ group: String) -> (generation: Int32, members: Int)? {
+        state.withLock { state in state.groups[group].map { ($0.generation, $0.members.count) } }
+    }
+
+    // MARK: Internals
+
+    private func startServer(broker id: Int32, port: Int) throws(FakeClusterError) {
+        let server = try LoopbackServer(port: port) { [weak self] connection in
+            self?.serve(connection, broker: id)
+        }
+        state.withLock { state in
+            guard let index = state.brokers.firstIndex(where: { $0.id == id }) else { return }
+            state.brokers[index].port = server.port
+            state.brokers[index].isRunning = true
+        }
+        servers.withLock { $0[id] = server }
+    }
+
+    /// Completes joins whose time is up and expires silent members, as the coordinator's timers do.
+    private func tickGroups() {
+        while !closed.load(ordering: .relaxed) {
+            let now = Self.now()
+            state.withLock { state in
+                for name in state.groups.keys { state.groups[name]!.tick(now: now) }
+            }
+            Thread.sleep(forTimeInterval: 0.01)
+        }
+    }
+
+    static func now() -> Double { ProcessInfo.processInfo.systemUptime }
+
+    /// Runs `check` under the lock until it returns a value or `timeout` passes.
+    func wait<T>(timeout: Double, _ check: (inout ClusterState, Double) -> T?) -> T? {
+        let deadline = Self.now() + timeout
+        while true {
+            let now = Self.now()
+            if let value = state.withLock({ check(&$0, now) }) { return value }
+            if now >= deadline || closed.load(ordering: .relaxed) { return nil }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,66 @@
+import KafkaWire
+
+extension FakeKafkaCluster {
+    /// Fetch: whole batches from each partition's fetch offset, waiting up to
+    /// max.wait for min.bytes. Sessions are not granted (session id 0), so every
+    /// fetch is a full one; topics are named by id from v13.
+    func fetch(_ request: FetchRequest, _ context: RequestContext) -> FetchResponse {
+        let maxWait = Double(min(max(request.maxWaitMs, 0), 30_000)) / 1000
+        let response = wait(timeout: maxWait) { state, now -> FetchResponse? in
+            let (response, bytes, failed) = readPartitions(request, context, state)
+            return bytes >= Int(request.minBytes) || failed ? response : nil
+        }
+        return response ?? state.withLock { readPartitions(request, context, $0).response }
+    }
+
+    private func readPartitions(_ request: FetchRequest, _ context: RequestContext,
+                                _ state: ClusterState) -> (response: FetchResponse, bytes: Int, failed: Bool) {
+        var response = FetchResponse()
+        response.throttleTimeMs = context.throttleMs
+        var budget = Int(request.maxBytes)
+        var total = 0
+        var failed = false
+        response.responses = request.topics.map { topic in
+            var topicResponse = FetchResponse.FetchableTopicResponse()
+            let name = context.version >= 13 ? state.topicName(for: topic.topicId) : topic.topic
+            if context.version >= 13 { topicResponse.topicId = topic.topicId } else { topicResponse.topic = topic.topic }
+            topicResponse.partitions = topic.partitions.map { fetched in
+                var data = FetchResponse.FetchableTopicResponse.PartitionData()
+                data.partitionIndex = fetched.partition
+                data.records = []
+                let error: KafkaErrorCode
+                if let forced = context.forcedError {
+                    error = forced
+                } else if let name {
+                    switch state.ledPartition(PartitionKey(topic: name, partition: fetched.partition), on: context.broker,
+                                              currentLeaderEpoch: fetched.currentLeaderEpoch) {
+                    case .failure(let ledError):
+                        error = ledError
+                    case .success(let partition):
+                        let log = partition.log
+                        data.highWatermark = log.endOffset
+                        data.lastStableOffset = log.endOffset
+                        data.logStartOffset = log.logStartOffset
+                        guard fetched.fetchOffset >= log.logStartOffset, fetched.fetchOffset <= log.endOffset else {
+                            error = .offsetOutOfRange
+                            break
+                        }
+                        let records = budget > 0 ? log.read(from: fetched.fetchOffset, maxBytes: min(Int(fetched.partitionMaxBytes), budget)) : []
+                        budget -= records.count
+                        total += records.count
+                        data.records = records
+                        return data
+                    }
+                } else {
+                    error = .unknownTopicId
+                }
+                failed = true
+                data.errorCode = error.rawValue
+                data.highWatermark = -1
+                return data
+            }
+            return topicResponse
+        }
+        return (response, total, failed)
+    }
+}

@@ -1,0 +1,98 @@
+import KafkaWire
+
+extension FakeKafkaCluster {
+    /// ListOffsets: earliest (-2), latest (-1), max timestamp (-3) or by timestamp, from the leader.
+    func listOffsets(_ request: ListOffsetsRequest, _ context: RequestContext) -> ListOffsetsResponse {
+        state.withLock { state in
+            var response = ListOffsetsResponse()
+            response.throttleTimeMs = context.throttleMs
+            response.topics = request.topics.map { topic in
+                var topicResponse = ListOffsetsResponse.ListOffsetsTopicResponse()
+                topicResponse.name = topic.name
+                topicResponse.partitions = topic.partitions.map { asked in
+                    var answer = ListOffsetsResponse.ListOffsetsTopicResponse.ListOffsetsPartitionResponse()
+                    answer.partitionIndex = asked.partitionIndex
+                    answer.offset = -1
+                    answer.timestamp = -1
+                    if let forced = context.forcedError {
+                        answer.errorCode = forced.rawValue
+                        return answer
+                    }
+                    switch state.ledPartition(PartitionKey(topic: topic.name, partition: asked.partitionIndex), on: context.broker,
+                                              currentLeaderEpoch: asked.currentLeaderEpoch) {
+                    case .failure(let error):
+                        answer.errorCode = error.rawValue
+                    case .success(let partition):
+                        (answer.offset, answer.timestamp) = partition.log.offset(forTimestamp: asked.timestamp)
+                        if context.version >= 4 { answer.leaderEpoch = partition.leaderEpoch }
+                    }
+                    return answer
+                }
+                return topicResponse
+            }
+            return response
+        }
+    }
+
+    /// OffsetForLeaderEpoch (KIP-320): the end offset of the asked epoch on the leader's log.
+    func offsetForLeaderEpoch(_ request: OffsetForLeaderEpochRequest, _ context: RequestContext) -> OffsetForLeaderEpochResponse {
+        state.withLock { state in
+            var response = OffsetForLeaderEpochResponse()
+            response.throttleTimeMs = context.throttleMs
+            response.topics = request.topics.map { topic in
+                var result = OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult()
+                result.topic = topic.topic
+                result.partitions = topic.partitions.map { asked in
+                    var answer = OffsetForLeaderEpochResponse.OffsetForLeaderTopicResult.EpochEndOffset()
+                    answer.partition = asked.partition
+                    answer.leaderEpoch = -1
+                    answer.endOffset = -1
+                    if let forced = context.forcedError {
+                        answer.errorCode = forced.rawValue
+                        return answer
+                    }
+                    switch state.ledPartition(PartitionKey(topic: topic.topic, partition: asked.partition), on: context.broker,
+                                              currentLeaderEpoch: asked.currentLeaderEpoch) {
+                    case .failure(let error):
+                        answer.errorCode = error.rawValue
+                    case .success(let partition):
+                        if let found = partition.log.endOffset(forEpoch: asked.leaderEpoch) {
+                            (answer.leaderEpoch, answer.endOffset) = found
+                        }
+                    }
+                    return answer
+                }
+                return result
+            }
+            return response
+        }
+    }
+
+    /// InitProducerId: a new producer id at epoch 0; the same id at the next epoch when
+    /// the request names its current one (KIP-360) or a known transactional id.
+    func initProducerId(_ request: InitProducerIdRequest, _ context: RequestContext) -> InitProducerIdResponse {
+        state.withLock { state in
+            var response = InitProducerIdResponse()
+            response.throttleTimeMs = context.throttleMs
+            response.producerId = -1
+            response.producerEpoch = -1
+            if let forced = context.forcedError {
+                response.errorCode = forced.rawValue
+                return response
+            }
+            if let transactionalId = request.transactionalId, let known = state.transactionalProducers[transactionalId] {
+                (response.producerId, response.producerEpoch) = (known.id, known.epoch &+ 1)
+            } else if request.producerId >= 0 {
+                (response.producerId, response.producerEpoch) = (request.producerId, request.producerEpoch &+ 1)
+            } else {
+                response.producerId = state.nextProducerId
+                response.producerEpoch = 0
+                state.nextProducerId += 1
+            }
+            if let transactionalId = request.transactionalId {
+                state.transactionalProducers[transactionalId] = (response.producerId, response.producerEpoch)
+            }
+            return response
+        }
+    }
+}

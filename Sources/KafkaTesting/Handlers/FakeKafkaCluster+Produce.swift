@@ -1,0 +1,54 @@
+import KafkaWire
+
+extension FakeKafkaCluster {
+    /// Produce: appends to partitions this broker leads, with idempotent producers'
+    /// duplicates answered from the log and sequence gaps refused. No answer for acks=0.
+    func produce(_ request: ProduceRequest, _ context: RequestContext) -> ProduceResponse? {
+        var response = ProduceResponse()
+        response.throttleTimeMs = context.throttleMs
+        state.withLock { state in
+            response.responses = request.topicData.map { topicData in
+                var topicResponse = ProduceResponse.TopicProduceResponse()
+                topicResponse.name = topicData.name
+                topicResponse.partitionResponses = topicData.partitionData.map { data in
+                    var result = ProduceResponse.TopicProduceResponse.PartitionProduceResponse()
+                    result.index = data.index
+                    result.baseOffset = -1
+                    let key = PartitionKey(topic: topicData.name, partition: data.index)
+                    if let forced = context.forcedError {
+                        result.errorCode = forced.rawValue
+                        return result
+                    }
+                    let outcome = append(data.records ?? [], to: key, on: context.broker, in: &state)
+                    switch outcome {
+                    case .success(let baseOffset):
+                        result.baseOffset = baseOffset
+                        result.logStartOffset = state.topics[key.topic]!.partitions[Int(key.partition)].log.logStartOffset
+                    case .failure(let error):
+                        result.errorCode = error.rawValue
+                    }
+                    return result
+                }
+                return topicResponse
+            }
+        }
+        return request.acks == 0 ? nil : response
+    }
+
+    private func append(_ records: [UInt8], to key: PartitionKey, on broker: Int32, in state: inout ClusterState) -> Result<Int64, KafkaErrorCode> {
+        let partition: ClusterState.Partition
+        switch state.ledPartition(key, on: broker) {
+        case .success(let led): partition = led
+        case .failure(let error): return .failure(error)
+        }
+        let batches: [StoredBatch]
+        switch StoredBatch.split(records) {
+        case .success(let split): batches = split
+        case .failure(let error): return .failure(error)
+        }
+        switch state.topics[key.topic]!.partitions[Int(key.partition)].log.append(batches, leaderEpoch: partition.leaderEpoch) {
+        case .appended(let baseOffset), .duplicate(let baseOffset): return .success(baseOffset)
+        case .rejected(let error): return .failure(error)
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Foundation
+import KafkaWire
+
+/// What a handler knows about the request besides its body.
+struct RequestContext {
+    let broker: Int32
+    let version: Int16
+    /// An injected error to answer with instead of handling the request.
+    let forcedError: KafkaErrorCode?
+    /// An injected throttle time for the response.
+    let throttleMs: Int32
+}
+
+extension FakeKafkaCluster {
+    /// The APIs the fake answers and the versions it advertises: the newest ones
+    /// (those the handlers implement) down to where their semantics are the same.
+    static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
+        .produce: 3 ... 11, .fetch: 4 ... 17, .listOffsets: 1 ... 9, .metadata: 4 ... 12,
+        .offsetCommit: 2 ... 9, .offsetFetch: 8 ... 9, .findCoordinator: 4 ... 6, .joinGroup: 4 ... 9,
+        .heartbeat: 0 ... 4, .leaveGroup: 3 ... 5, .syncGroup: 0 ... 5, .apiVersions: 0 ... 4,
+        .createTopics: 2 ... 7, .initProducerId: 0 ... 5, .offsetForLeaderEpoch: 2 ... 4,
+    ]
+
+    /// Answers requests on one connection in order until the peer closes, a fault
+    /// cuts it, or a request is malformed (a broker closes the connection then too).
+    func serve(_ connection: FrameConnection, broker: Int32) {
+        while let frame = connection.readFrame() {
+            let reader = WireReader(frame)
+            guard let rawKey = reader.getInteger(at: 0, as: Int16.self), let version = reader.getInteger(at: 2, as: Int16.self),
+                  let correlationId = reader.getInteger(at: 4, as: Int32.self) else { break }
+            let apiKey = ApiKey(rawValue: rawKey)
+            let action = state.withLock { state in
+                state.requests.append(FakeClusterRequest(broker: broker, apiKey: apiKey, version: version))
+                return state.takeFault(apiKey: apiKey, broker: broker)
+            }
+            var forcedError: KafkaErrorCode?
+            var throttleMs: Int32 = 0
+            switch action {
+            case .disconnectBeforeHandling: connection.cut(); return
+            case .delay(let duration): Thread.sleep(forTimeInterval: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+            case .error(let code): forcedError = code
+            case .throttle(let milliseconds): throttleMs = milliseconds
+            case .disconnectAfterHandling, nil: break
+            }
+            guard let range = Self.supportedVersions[apiKey], range.contains(version) || apiKey == .apiVersions else { break }
+            let context = RequestContext(broker: broker, version: version, forcedError: forcedError, throttleMs: throttleMs)
+            let response: [UInt8]?
+            do {
+                response = try handle(frame, apiKey: apiKey, correlationId: correlationId, context: context)
+            } catch {
+                break
+            }
+            if action == .disconnectAfterHandling { connection.cut(); return }
+            if let response, !connection.writeFrame(response) { break }
+        }
+        connection.cut()
+    }
+
+    private func handle(_ frame: [UInt8], apiKey: ApiKey, correlationId: Int32, context: RequestContext) throws(KafkaWireError) -> [UInt8]? {
+        switch apiKey {
+        case .apiVersions: return apiVersions(frame, correlationId: correlationId, context: context)
+        case .metadata: return try answer(frame, context, metadata)
+        case .createTopics: return try answer(frame, context, createTopics)
+        case .produce: return try answer(frame, context, produce)
+        case .fetch: return try answer(frame, context, fetch)
+        case .listOffsets: return try answer(frame, context, listOffsets)
+        case .offsetForLeaderEpoch: return try answer(frame, context, offsetForLeaderEpoch)
+        case .initProducerId: return try answer(frame, context, initProducerId)
+        case .findCoordinator: return try answer(frame, context, findCoordinator)
+        case .joinGroup: return try answer(frame, context, joinGroup)
+        case .syncGroup: return try answer(frame, context, syncGroup)
+        case .heartbeat: return try answer(frame, context, heartbeat)
+        case .leaveGroup: return try answer(frame, context, leaveGroup)
+        case .offsetCommit: return try answer(frame, context, offsetCommit)
+        case .offsetFetch: return try answer(frame, context, offsetFetch)
+        default: return nil
+        }
+    }
+
+    /// Decodes a request of type `R`, runs `handler`, encodes its response (none for acks=0 produce).
+    private func answer<R: KafkaRequest>(_ frame: [UInt8], _ context: RequestContext,
+                                         _ handler: (R, RequestContext) -> R.Response?) throws(KafkaWireError) -> [UInt8]? {
+        let (header, request) = try R.decodeFrame(frame)
+        guard let response = handler(request, context) else { return nil }
+        return try response.encodeFrame(version: header.requestApiVersion, correlationId: header.correlationId)
+    }
+
+    /// ApiVersions: answered even at a version the fake doesn't know (KIP-511), at v0 with
+    /// UNSUPPORTED_VERSION and the list, so the client can retry lower.
+    private func apiVersions(_ frame: [UInt8], correlationId: Int32, context: RequestContext) -> [UInt8]? {
+        var response = ApiVersionsResponse()
+        response.apiKeys = Self.supportedVersions.sorted { $0.key < $1.key }.map { key, range in
+            var entry = ApiVersionsResponse.ApiVersion()
+            entry.apiKey = key.rawValue
+            entry.minVersion = range.lowerBound
+            entry.maxVersion = range.upperBound
+            return entry
+        }
+        var version = context.version
+        if !ApiVersionsRequest.validVersions.contains(version) {
+            response.errorCode = KafkaErrorCode.unsupportedVersion.rawValue
+            version = 0
+        } else if let forcedError = context.forcedError {
+            response.errorCode = forcedError.rawValue
+        }
+        response.throttleTimeMs = context.throttleMs
+        return try? response.encodeFrame(version: version, correlationId: correlationId)
+    }
+}
