@@ -40,32 +40,47 @@ extension FakeKafkaCluster {
         }
     }
 
-    /// OffsetFetch (v8+, batched groups): the committed offsets asked for, or all of a group's.
+    /// OffsetFetch: the committed offsets asked for, or all of a group's; one group
+    /// at the top level before v8, a list of groups from v8.
     func offsetFetch(_ request: OffsetFetchRequest, _ context: RequestContext) -> OffsetFetchResponse {
         state.withLock { state in
             var response = OffsetFetchResponse()
             response.throttleTimeMs = context.throttleMs
+            if context.version < 8 {
+                let asked = request.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
+                let (error, topics) = committedOffsets(group: request.groupId, asked: asked, context, state)
+                if context.version >= 2 { response.errorCode = error?.rawValue ?? 0 }
+                response.topics = topics.map { name, partitions in
+                    var topic = OffsetFetchResponse.OffsetFetchResponseTopic()
+                    topic.name = name
+                    topic.partitions = partitions.map { index, committed in
+                        var answer = OffsetFetchResponse.OffsetFetchResponseTopic.OffsetFetchResponsePartition()
+                        answer.partitionIndex = index
+                        answer.committedOffset = committed?.offset ?? -1
+                        if context.version >= 5 { answer.committedLeaderEpoch = committed?.leaderEpoch ?? -1 }
+                        answer.metadata = committed?.metadata ?? ""
+                        answer.errorCode = context.version < 2 ? error?.rawValue ?? 0 : 0
+                        return answer
+                    }
+                    return topic
+                }
+                return response
+            }
             response.groups = request.groups.map { asked in
                 var group = OffsetFetchResponse.OffsetFetchResponseGroup()
                 group.groupId = asked.groupId
-                if let error = coordinatorError(group: asked.groupId, context, state) {
-                    group.errorCode = error.rawValue
-                    return group
-                }
-                let committed = state.committed[asked.groupId] ?? [:]
-                let wanted: [(String, [Int32])] = asked.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
-                    ?? Dictionary(grouping: committed.keys, by: \.topic).sorted { $0.key < $1.key }
-                        .map { ($0.key, $0.value.map(\.partition).sorted()) }
-                group.topics = wanted.map { name, partitions in
+                let wanted = asked.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
+                let (error, topics) = committedOffsets(group: asked.groupId, asked: wanted, context, state)
+                group.errorCode = error?.rawValue ?? 0
+                group.topics = topics.map { name, partitions in
                     var topic = OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics()
                     topic.name = name
-                    topic.partitions = partitions.map { index in
+                    topic.partitions = partitions.map { index, committed in
                         var answer = OffsetFetchResponse.OffsetFetchResponseGroup.OffsetFetchResponseTopics.OffsetFetchResponsePartitions()
                         answer.partitionIndex = index
-                        let offset = committed[PartitionKey(topic: name, partition: index)]
-                        answer.committedOffset = offset?.offset ?? -1
-                        answer.committedLeaderEpoch = offset?.leaderEpoch ?? -1
-                        answer.metadata = offset?.metadata ?? ""
+                        answer.committedOffset = committed?.offset ?? -1
+                        answer.committedLeaderEpoch = committed?.leaderEpoch ?? -1
+                        answer.metadata = committed?.metadata ?? ""
                         return answer
                     }
                     return topic
@@ -74,5 +89,17 @@ extension FakeKafkaCluster {
             }
             return response
         }
+    }
+
+    /// A group's committed offsets for the partitions `asked` (all it has when nil), or why not.
+    private func committedOffsets(group: String, asked: [(String, [Int32])]?, _ context: RequestContext, _ state: ClusterState)
+        -> (KafkaErrorCode?, [(String, [(Int32, ClusterState.CommittedOffset?)])]) {
+        if let error = coordinatorError(group: group, context, state) { return (error, []) }
+        let committed = state.committed[group] ?? [:]
+        let wanted = asked ?? Dictionary(grouping: committed.keys, by: \.topic).sorted { $0.key < $1.key }
+            .map { ($0.key, $0.value.map(\.partition).sorted()) }
+        return (nil, wanted.map { name, partitions in
+            (name, partitions.map { ($0, committed[PartitionKey(topic: name, partition: $0)]) })
+        })
     }
 }

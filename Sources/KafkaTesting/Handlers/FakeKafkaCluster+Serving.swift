@@ -16,7 +16,7 @@ extension FakeKafkaCluster {
     /// (those the handlers implement) down to where their semantics are the same.
     static let supportedVersions: [ApiKey: ClosedRange<Int16>] = [
         .produce: 3 ... 11, .fetch: 4 ... 17, .listOffsets: 1 ... 9, .metadata: 4 ... 12,
-        .offsetCommit: 2 ... 9, .offsetFetch: 8 ... 9, .findCoordinator: 4 ... 6, .joinGroup: 4 ... 9,
+        .offsetCommit: 2 ... 9, .offsetFetch: 1 ... 9, .findCoordinator: 4 ... 6, .joinGroup: 4 ... 9,
         .heartbeat: 0 ... 4, .leaveGroup: 3 ... 5, .syncGroup: 0 ... 5, .apiVersions: 0 ... 4,
         .createTopics: 2 ... 7, .initProducerId: 0 ... 5, .offsetForLeaderEpoch: 2 ... 4,
     ]

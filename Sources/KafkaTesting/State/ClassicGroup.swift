@@ -34,6 +34,7 @@ struct ClassicGroup: Sendable {
     /// Join order: the first member still present leads.
     private var order: [String] = []
     private(set) var assignments: [String: [UInt8]] = [:]
+    private var holdsForInitialDelay = false
     /// How long a new group waits for more members (group.initial.rebalance.delay.ms).
     let initialDelay: Double
 
@@ -48,6 +49,7 @@ struct ClassicGroup: Sendable {
            let previous = members.first(where: { $0.value.instanceId == instanceId && $0.key != memberId })?.key {
             remove(previous)
         }
+        if case .preparingRebalance = phase {} else { startRebalance(now: now) }
         var member = members[memberId] ?? Member(instanceId: request.groupInstanceId, protocols: [], sessionTimeout: 0,
                                                  rebalanceTimeout: 0, lastHeartbeat: now)
         member.protocols = request.protocols.map { ($0.name, $0.metadata) }
@@ -59,7 +61,6 @@ struct ClassicGroup: Sendable {
         if members[memberId] == nil { order.append(memberId) }
         members[memberId] = member
         protocolType = request.protocolType
-        if case .preparingRebalance = phase {} else { startRebalance(now: now) }
         completeJoinIfReady(now: now)
     }
 
@@ -72,7 +73,9 @@ struct ClassicGroup: Sendable {
     }
 
     mutating func startRebalance(now: Double) {
-        let wait = members.count <= 1 && generation == 0 ? initialDelay : members.values.map(\.rebalanceTimeout).max() ?? initialDelay
+        // From empty, wait the initial delay so members starting together join one generation.
+        holdsForInitialDelay = members.isEmpty
+        let wait = holdsForInitialDelay ? initialDelay : members.values.map(\.rebalanceTimeout).max() ?? initialDelay
         phase = .preparingRebalance(deadline: now + wait)
         assignments = [:]
         for id in members.keys {
@@ -105,8 +108,7 @@ struct ClassicGroup: Sendable {
     private mutating func completeJoinIfReady(now: Double) {
         guard case .preparingRebalance(let deadline) = phase else { return }
         let everyoneJoined = !members.isEmpty && members.values.allSatisfy(\.joinedThisRound)
-        let isNewGroup = generation == 0 && now < deadline
-        guard (everyoneJoined && !isNewGroup) || now >= deadline else { return }
+        guard (everyoneJoined && !holdsForInitialDelay) || now >= deadline else { return }
         for (id, member) in members where !member.joinedThisRound { remove(id) }
         guard !members.isEmpty else {
             phase = .empty
