@@ -7,19 +7,29 @@ extension KafkaConsumer {
     /// Commits `offsets` (the next offset to read, per partition), or the
     /// positions of every assigned partition when nil, and waits for the broker.
     ///
+    /// Retriable answers (COORDINATOR_LOAD_IN_PROGRESS, NOT_COORDINATOR, ...) are
+    /// retried, finding the coordinator again when it moved, for up to `request.timeout.ms`,
+    /// as the Java client's commitSync does.
+    ///
     /// - Throws: `.invalidConfiguration` without `groupId`; the first partition's
     ///   broker error (for example `OFFSET_METADATA_TOO_LARGE`) otherwise.
     public func commit(_ offsets: [TopicPartition: Int64]? = nil) async throws(KafkaError) {
         let groupId = try requireGroupId()
         let toCommit = offsets ?? Dictionary(uniqueKeysWithValues: assignment.compactMap { key in position(key).map { (key, $0) } })
         guard !toCommit.isEmpty else { return }
-        let request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: groupGeneration)
-        let response = try await cluster.sendToGroupCoordinator(request, group: groupId)
-        for topic in response.topics {
-            for partition in topic.partitions where KafkaErrorCode(partition.errorCode).isError {
-                let code = KafkaErrorCode(partition.errorCode)
-                throw KafkaError.broker(code, apiKey: .offsetCommit, message: "\(topic.name)-\(partition.partitionIndex): \(code.message)")
+        let deadline = ContinuousClock.now.advanced(by: configuration.cluster.connection.requestTimeout)
+        while true {
+            let request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: groupGeneration)
+            let response = try await cluster.sendToGroupCoordinator(request, group: groupId)
+            let failed = response.topics.lazy.flatMap { topic in
+                topic.partitions.lazy.map { (topic.name, $0.partitionIndex, KafkaErrorCode($0.errorCode)) }
+            }.first { $0.2.isError }
+            guard let (topic, partition, code) = failed else { return }
+            guard code.isRetriable, ContinuousClock.now < deadline else {
+                throw KafkaError.broker(code, apiKey: .offsetCommit, message: "\(topic)-\(partition): \(code.message)")
             }
+            if code == .notCoordinator || code == .coordinatorNotAvailable { await cluster.invalidateCoordinator(group: groupId) }
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 

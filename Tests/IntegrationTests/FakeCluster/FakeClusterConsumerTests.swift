@@ -63,6 +63,9 @@ struct FakeClusterConsumerTests {
         try await Task.sleep(for: .milliseconds(500))
         cluster.moveCoordinator(group: "movers", to: (first + 1) % 3 + 1)
         cluster.inject(FakeClusterFault(.error(.coordinatorLoadInProgress), on: .offsetCommit, times: 2))
+        // Members heartbeat and auto-commit until closed, so every fault gets its turn.
+        let faultsUsed = try await Groups.waitUntil(.seconds(20)) { cluster.pendingFaults == 0 }
+        #expect(faultsUsed)
 
         let complete = try await Groups.waitUntil(.seconds(30)) { collectors.reduce(into: Set<String>()) { $0.formUnion($1.keys) }.count == 1_200 }
         #expect(complete)
@@ -79,7 +82,24 @@ struct FakeClusterConsumerTests {
         }
         let coordinators = Set(cluster.receivedRequests.filter { $0.apiKey == .heartbeat || $0.apiKey == .offsetCommit }.map(\.broker))
         #expect(coordinators.count == 3, "group requests went to brokers \(coordinators)")
+    }
+
+    @Test("commit retries COORDINATOR_LOAD_IN_PROGRESS and NOT_COORDINATOR answers, and fails on a fatal one")
+    func commitRetriesRetriableErrors() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 2)
+        defer { cluster.close() }
+        try cluster.createTopic("commits", partitions: 1)
+        let consumer = try Self.consumer(cluster, group: "committer") { $0.enableAutoCommit = false }
+        let partition = TopicPartition(topic: "commits", partition: 0)
+        cluster.inject(FakeClusterFault(.error(.coordinatorLoadInProgress), on: .offsetCommit, times: 2))
+        cluster.inject(FakeClusterFault(.error(.notCoordinator), on: .offsetCommit, times: 1))
+        try await consumer.commit([partition: 42])
+        #expect(cluster.committedOffset(group: "committer", topic: "commits", partition: 0) == 42)
         #expect(cluster.pendingFaults == 0)
+        cluster.inject(FakeClusterFault(.error(.offsetMetadataTooLarge), on: .offsetCommit, times: 1))
+        await #expect(throws: KafkaError.self) { try await consumer.commit([partition: 50]) }
+        #expect(cluster.committedOffset(group: "committer", topic: "commits", partition: 0) == 42)
+        await consumer.close()
     }
 
     @Test("a broker stops while a group reads: leaders and the coordinator fail over, every record is read")
@@ -106,21 +126,23 @@ struct FakeClusterConsumerTests {
     func leaderChangeValidatesPosition() async throws {
         let cluster = try FakeKafkaCluster(brokers: 2)
         defer { cluster.close() }
-        try await Self.fill(cluster, topic: "epochs", partitions: 1, perPartition: 300)
+        try cluster.createTopic("epochs", partitions: 1)
+        try await Self.produce(cluster, topic: "epochs", values: (0..<300).map { "\($0)" })
         let consumer = try Self.consumer(cluster)
-        let partition = TopicPartition(topic: "epochs", partition: 0)
-        consumer.assign([partition: .earliest])
+        consumer.assign([TopicPartition(topic: "epochs", partition: 0): .earliest])
         var values: [String] = []
         for try await message in consumer.messages {
             values.append(String(decoding: message.value ?? [], as: UTF8.self))
             if values.count == 100 {
                 let leader = cluster.leader(topic: "epochs", partition: 0) ?? 1
                 cluster.moveLeader(topic: "epochs", partition: 0, to: leader % 2 + 1)
+                // Records the new leader alone can serve: reading them needs the new epoch.
+                try await Self.produce(cluster, topic: "epochs", values: (300..<400).map { "\($0)" })
             }
-            if values.count == 300 { break }
+            if values.count == 400 { break }
         }
         await consumer.close()
-        #expect(values == (0..<300).map { "\($0)" })
+        #expect(values == (0..<400).map { "\($0)" })
         #expect(cluster.receivedRequests.contains { $0.apiKey == .offsetForLeaderEpoch })
     }
 
