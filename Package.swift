@@ -178,6 +178,11 @@ let package = Package(
             swiftSettings: strictSwift
         ),
         .testTarget(
+            name: "KafkaTestingTests",
+            dependencies: ["KafkaTesting", "KafkaWire"],
+            swiftSettings: strictSwift
+        ),
+        .testTarget(
             name: "DynamoDBCDCTests",
             dependencies: ["DynamoDBCDC", "KafkaTestSupport"],
             swiftSettings: strictSwift
