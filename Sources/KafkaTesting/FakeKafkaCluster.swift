@@ -49,7 +49,13 @@ public final class FakeKafkaCluster: Sendable {
         let ids = (1 ... configuration.brokerCount).map { Int32($0) }
         state = Mutex(ClusterState(brokers: ids.map { ClusterState.Broker(id: $0, port: 0, isRunning: true) }))
         for id in ids { try startServer(broker: id, port: 0) }
-        Thread.detachNewThread { [self] in tickGroups() }
+        // Weakly held, so a cluster nobody closes still goes away with its last reference.
+        Thread.detachNewThread { [weak self] in
+            while let cluster = self, !cluster.closed.load(ordering: .relaxed) {
+                cluster.tickGroups()
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
     }
 
     /// A cluster of `brokers` brokers, other settings at their defaults.
@@ -209,12 +215,9 @@ public final class FakeKafkaCluster: Sendable {
 
     /// Completes joins whose time is up and expires silent members, as the coordinator's timers do.
     private func tickGroups() {
-        while !closed.load(ordering: .relaxed) {
-            let now = Self.now()
-            state.withLock { state in
-                for name in state.groups.keys { state.groups[name]!.tick(now: now) }
-            }
-            Thread.sleep(forTimeInterval: 0.01)
+        let now = Self.now()
+        state.withLock { state in
+            for name in state.groups.keys { state.groups[name]!.tick(now: now) }
         }
     }
 
