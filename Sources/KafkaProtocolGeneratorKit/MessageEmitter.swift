@@ -36,7 +36,8 @@ struct MessageEmitter {
     private func conformances() -> String {
         switch message.kind {
         case .request: "KafkaRequest"
-        case .response: "KafkaResponse"
+        // Responses that carry the broker's throttle time (KIP-219) say so, so a connection can honour it.
+        case .response: root.fields.contains { $0.name == "ThrottleTimeMs" } ? "KafkaThrottledResponse" : "KafkaResponse"
         case .header, .data: "KafkaMessage"
         }
     }

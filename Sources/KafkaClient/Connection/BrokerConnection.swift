@@ -65,12 +65,23 @@ public final class BrokerConnection: Sendable {
         guard let frame else {
             throw KafkaError(.protocolViolation, detail: "no response frame", apiKey: R.apiKey, brokerId: brokerId, address: address)
         }
+        let response: R.Response
         do {
-            return try R.Response.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
+            response = try R.Response.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
         } catch {
             throw KafkaError(.protocolViolation, detail: "undecodable response: \(error)", apiKey: R.apiKey, brokerId: brokerId,
                              address: address)
         }
+        if let throttled = response as? any KafkaThrottledResponse { holdBack(throttleTimeMs: throttled.throttleTimeMs) }
+        return response
+    }
+
+    /// Holds requests not yet written for `throttleTimeMs` (a throttled response's
+    /// field: the broker enforces a quota, KIP-219). `send` does this itself; callers
+    /// that decode frames from `submit` call it with the response they decoded.
+    public func holdBack(throttleTimeMs: Int32) {
+        guard throttleTimeMs > 0 else { return }
+        _ = mailbox.post(.throttle(.milliseconds(throttleTimeMs)))
     }
 
     /// Sends a request the broker does not answer (Produce with acks=0); returns once written.

@@ -39,6 +39,8 @@ public struct ConnectionStateMachine: Sendable {
     var jitter: SplitMix
     /// When the session must be re-authenticated (KIP-368), if the broker set a lifetime.
     public internal(set) var reauthenticationDeadline: ContinuousClock.Instant?
+    /// Until when the broker throttles this client (KIP-219): nothing more is written before it.
+    public private(set) var throttledUntil: ContinuousClock.Instant?
 
     public init(configuration: Configuration) {
         self.configuration = configuration
@@ -139,9 +141,21 @@ public struct ConnectionStateMachine: Sendable {
         }
     }
 
-    /// Writes queued requests while the connection is ready and below the limit.
+    /// A response said the broker throttles this client for `duration` (a quota was
+    /// exceeded): requests wait until it has passed, as the Java client mutes the channel.
+    public mutating func throttled(for duration: Duration, now: ContinuousClock.Instant) {
+        guard duration > .zero else { return }
+        let until = now.advanced(by: duration)
+        throttledUntil = max(throttledUntil ?? until, until)
+    }
+
+    /// Writes queued requests while the connection is ready, below the limit and not throttled.
     private mutating func flushWaiting(now: ContinuousClock.Instant) -> [Action] {
         guard case .ready(let table) = state else { return [] }
+        if let until = throttledUntil {
+            guard until <= now else { return [] }
+            throttledUntil = nil
+        }
         var actions: [Action] = []
         var sent = 0
         while sent < waiting.count, inFlight.count < max(1, configuration.maxInFlight) {
@@ -253,6 +267,7 @@ public struct ConnectionStateMachine: Sendable {
         if let deadline = reauthenticationDeadline, deadline <= now, case .ready = state {
             actions += reauthenticationDue(now: now)
         }
+        if let until = throttledUntil, until <= now { actions += flushWaiting(now: now) }
         return actions
     }
 

@@ -3,7 +3,8 @@ import KafkaWire
 /// Fetch responses, handled on the connection's thread: decode, filter, advance
 /// the fetch position, and hand chunks to the application.
 extension ConsumerFetcher {
-    func handle(_ result: Result<ResponseFrame?, KafkaError>, entries: [(TopicPartition, Int64, UInt64)], broker: Int32) {
+    func handle(_ result: Result<ResponseFrame?, KafkaError>, entries: [(TopicPartition, Int64, UInt64)], broker: Int32,
+                connection: BrokerConnection? = nil) {
         defer {
             release(entries.map(\.0))
             shared.wakeup.signal()
@@ -25,6 +26,7 @@ extension ConsumerFetcher {
             shared.report(error)
             return
         }
+        connection?.holdBack(throttleTimeMs: response.throttleTimeMs)
         let requested = Dictionary(entries.map { ($0.0, (offset: $0.1, generation: $0.2)) }, uniquingKeysWith: { first, _ in first })
         let topLevel = KafkaErrorCode(response.errorCode)
         sessions.withLock { $0[broker]?.received(errorCode: topLevel, sessionId: response.sessionId) }

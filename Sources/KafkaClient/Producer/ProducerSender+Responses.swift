@@ -4,7 +4,7 @@ import KafkaWire
 /// exactly one report, success or a typed error; retriable failures go back to
 /// the accumulator in sequence order.
 extension ProducerSender {
-    func handleResponse(_ result: Result<ResponseFrame?, KafkaError>, batches: [ProducerBatch], broker: Int32) {
+    func handleResponse(_ result: Result<ResponseFrame?, KafkaError>, batches: [ProducerBatch], broker: Int32, connection: BrokerConnection) {
         accumulator.requestFinished(broker: broker)
         var random = SystemRandomNumberGenerator()
         defer { wakeup.signal() }
@@ -29,6 +29,7 @@ extension ProducerSender {
             for batch in batches { retryOrFail(batch, error: failure, bumpEpoch: false, random: &random) }
             return
         }
+        connection.holdBack(throttleTimeMs: response.throttleTimeMs)
         var results: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
         for topic in response.responses {
             for partition in topic.partitionResponses {

@@ -212,7 +212,7 @@ final class ProducerSender: Sendable {
         let expectsResponse = configuration.acks != .none
         let sent = BatchHandoff(ready)
         connection.submit(request, timeout: configuration.requestTimeout, expectsResponse: expectsResponse) { [self] result in
-            handleResponse(result, batches: sent.take(), broker: broker)
+            handleResponse(result, batches: sent.take(), broker: broker, connection: connection)
         }
     }
 

@@ -34,9 +34,10 @@ public struct FakeClusterFault: Sendable {
     }
 }
 
-/// One request the fake cluster received: which broker, which API and version.
+/// One request the fake cluster received: which broker, which API and version, and when.
 public struct FakeClusterRequest: Sendable, Hashable {
     public let broker: Int32
     public let apiKey: ApiKey
     public let version: Int16
+    public let receivedAt: ContinuousClock.Instant
 }

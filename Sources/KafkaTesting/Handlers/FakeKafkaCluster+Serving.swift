@@ -30,7 +30,7 @@ extension FakeKafkaCluster {
                   let correlationId = reader.getInteger(at: 4, as: Int32.self) else { break }
             let apiKey = ApiKey(rawValue: rawKey)
             let action = state.withLock { state in
-                state.requests.append(FakeClusterRequest(broker: broker, apiKey: apiKey, version: version))
+                state.requests.append(FakeClusterRequest(broker: broker, apiKey: apiKey, version: version, receivedAt: .now))
                 return state.takeFault(apiKey: apiKey, broker: broker)
             }
             var forcedError: KafkaErrorCode?

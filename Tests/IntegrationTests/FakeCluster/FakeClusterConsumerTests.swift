@@ -146,6 +146,26 @@ struct FakeClusterConsumerTests {
         #expect(cluster.receivedRequests.contains { $0.apiKey == .offsetForLeaderEpoch })
     }
 
+    @Test("a throttled fetch response holds the next fetch back for the throttle time (KIP-219)")
+    func fetchThrottleHonoured() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try cluster.createTopic("fetch-quota", partitions: 1)
+        try await Self.produce(cluster, topic: "fetch-quota", values: ["a"])
+        let consumer = try Self.consumer(cluster)
+        consumer.assign([TopicPartition(topic: "fetch-quota", partition: 0): .earliest])
+        var iterator = consumer.messages.makeAsyncIterator()
+        _ = try await iterator.next()
+        cluster.inject(FakeClusterFault(.throttle(milliseconds: 600), on: .fetch))
+        let injectedAt = ContinuousClock.now
+        _ = try await Groups.waitUntil(.seconds(5)) { cluster.pendingFaults == 0 }
+        try await Task.sleep(for: .milliseconds(900))
+        await consumer.close()
+        let fetches = cluster.receivedRequests.filter { $0.apiKey == .fetch && $0.receivedAt >= injectedAt }.map(\.receivedAt)
+        try #require(fetches.count >= 2, "\(fetches.count) fetches after the throttle")
+        #expect(fetches[0].duration(to: fetches[1]) >= .milliseconds(600))
+    }
+
     @Test("the log is truncated under a reader (unclean election): the consumer reports it and reads on from the new end")
     func truncationDetected() async throws {
         let cluster = try FakeKafkaCluster(brokers: 2)

@@ -117,6 +117,22 @@ struct FakeClusterProducerTests {
         try Self.verify(cluster, topic: "faults", partitions: 2, sent: sent, reports: reports)
     }
 
+    @Test("a throttled produce response holds the next request back for the throttle time (KIP-219)")
+    func throttleHonoured() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try cluster.createTopic("quota", partitions: 1)
+        let producer = try KafkaProducer(configuration: .init(bootstrapServers: cluster.bootstrapServers))
+        _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "quota", value: "warm-up"))
+        cluster.inject(FakeClusterFault(.throttle(milliseconds: 600), on: .produce))
+        for index in 0..<3 { _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "quota", value: "\(index)")) }
+        await producer.close()
+        let produces = cluster.receivedRequests.filter { $0.apiKey == .produce }.map(\.receivedAt)
+        try #require(produces.count == 4)
+        #expect(produces[1].duration(to: produces[2]) >= .milliseconds(600))
+        #expect(cluster.endOffset(topic: "quota", partition: 0) == 4)
+    }
+
     @Test("a broker stops while producing and starts again: its partitions fail over and nothing is lost")
     func brokerStopsAndStarts() async throws {
         let cluster = try FakeKafkaCluster(brokers: 3)

@@ -206,4 +206,17 @@ struct ConnectionStateMachineTests {
         #expect(machine.enqueue(F.metadataRequest(1), now: F.start).sends.count == 1)
         #expect(machine.enqueue(F.metadataRequest(2), now: F.start).sends.isEmpty)
     }
+
+    @Test("throttled (KIP-219): queued requests wait until the throttle time has passed, then go out on a tick")
+    func throttleHoldsRequests() throws {
+        var machine = try F.readyMachine()
+        machine.throttled(for: .milliseconds(200), now: F.start)
+        #expect(machine.enqueue(F.metadataRequest(1), now: F.start.advanced(by: .milliseconds(10))).sends.isEmpty)
+        #expect(machine.tick(now: F.start.advanced(by: .milliseconds(199))).sends.isEmpty)
+        #expect(machine.queuedCount == 1)
+        #expect(machine.tick(now: F.start.advanced(by: .milliseconds(200))).sends.map(\.token) == [1])
+        #expect(machine.throttledUntil == nil)
+        machine.throttled(for: .zero, now: F.start)
+        #expect(machine.enqueue(F.metadataRequest(2), now: F.start.advanced(by: .milliseconds(201))).sends.map(\.token) == [2])
+    }
 }

@@ -74,8 +74,8 @@ final class ConnectionLoop {
         // Deadlines are checked on every wake-up; a short period while requests are out keeps timeouts accurate.
         let busy = machine.inFlightCount + machine.queuedCount > 0
         var timeout: Int32 = busy ? 50 : 500
-        // Wake for the re-authentication deadline (KIP-368) rather than up to a period late.
-        if let deadline = machine.reauthenticationDeadline {
+        // Wake for the re-authentication deadline (KIP-368) and the end of throttling rather than up to a period late.
+        for deadline in [machine.reauthenticationDeadline, machine.throttledUntil].compactMap({ $0 }) {
             let left = ContinuousClock.now.duration(to: deadline)
             let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
             timeout = min(timeout, Int32(clamping: milliseconds))
@@ -120,6 +120,8 @@ final class ConnectionLoop {
             perform(machine.saslMessageReady(firstMessage, now: .now))
         case .saslFailed(let message):
             perform(machine.saslMechanismFailed(message))
+        case .throttle(let duration):
+            machine.throttled(for: duration, now: .now)
         }
     }
 

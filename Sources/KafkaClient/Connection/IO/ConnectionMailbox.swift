@@ -14,6 +14,8 @@ enum ConnectionEvent: Sendable {
     case saslStarted(any SASLSession, firstMessage: [UInt8])
     /// The SASL mechanism failed before producing its first message.
     case saslFailed(String)
+    /// A response asked the client to hold back this long (KIP-219 throttling).
+    case throttle(Duration)
 }
 
 /// A caller's request as the connection's thread holds it.
