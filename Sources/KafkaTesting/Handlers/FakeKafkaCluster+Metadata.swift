@@ -81,4 +81,29 @@ extension FakeKafkaCluster {
             return response
         }
     }
+
+    /// DeleteTopics: by name (by id from v6); the topic's log, offsets included, is gone.
+    func deleteTopics(_ request: DeleteTopicsRequest, _ context: RequestContext) -> DeleteTopicsResponse {
+        state.withLock { state in
+            var response = DeleteTopicsResponse()
+            response.throttleTimeMs = context.throttleMs
+            let asked: [(name: String?, id: KafkaUUID)] = context.version >= 6
+                ? request.topics.map { ($0.name ?? state.topicName(for: $0.topicId), $0.topicId) }
+                : request.topicNames.map { ($0, .zero) }
+            response.responses = asked.map { name, id in
+                var result = DeleteTopicsResponse.DeletableTopicResult()
+                result.name = name
+                if context.version >= 6 { result.topicId = name.flatMap { state.topics[$0]?.id } ?? id }
+                if let forced = context.forcedError {
+                    result.errorCode = forced.rawValue
+                } else if let name, state.topics.removeValue(forKey: name) != nil {
+                    for group in state.committed.keys { state.committed[group] = state.committed[group]?.filter { $0.key.topic != name } }
+                } else {
+                    result.errorCode = (name == nil ? KafkaErrorCode.unknownTopicId : .unknownTopicOrPartition).rawValue
+                }
+                return result
+            }
+            return response
+        }
+    }
 }

@@ -95,4 +95,40 @@ extension FakeKafkaCluster {
             return response
         }
     }
+
+    /// DeleteRecords: moves each partition's log start forward (to the end for -1), on its leader.
+    func deleteRecords(_ request: DeleteRecordsRequest, _ context: RequestContext) -> DeleteRecordsResponse {
+        state.withLock { state in
+            var response = DeleteRecordsResponse()
+            response.throttleTimeMs = context.throttleMs
+            response.topics = request.topics.map { topic in
+                var result = DeleteRecordsResponse.DeleteRecordsTopicResult()
+                result.name = topic.name
+                result.partitions = topic.partitions.map { asked in
+                    var answer = DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsPartitionResult()
+                    answer.partitionIndex = asked.partitionIndex
+                    answer.lowWatermark = -1
+                    if let forced = context.forcedError {
+                        answer.errorCode = forced.rawValue
+                        return answer
+                    }
+                    switch state.ledPartition(PartitionKey(topic: topic.name, partition: asked.partitionIndex), on: context.broker) {
+                    case .failure(let error):
+                        answer.errorCode = error.rawValue
+                    case .success(let partition):
+                        let target = asked.offset == -1 ? partition.log.endOffset : asked.offset
+                        guard target >= 0, target <= partition.log.endOffset else {
+                            answer.errorCode = KafkaErrorCode.offsetOutOfRange.rawValue
+                            return answer
+                        }
+                        state.topics[topic.name]!.partitions[Int(asked.partitionIndex)].log.deleteRecords(before: target)
+                        answer.lowWatermark = state.topics[topic.name]!.partitions[Int(asked.partitionIndex)].log.logStartOffset
+                    }
+                    return answer
+                }
+                return result
+            }
+            return response
+        }
+    }
 }

@@ -18,7 +18,8 @@ extension FakeKafkaCluster {
         .produce: 3 ... 11, .fetch: 4 ... 17, .listOffsets: 1 ... 9, .metadata: 4 ... 12,
         .offsetCommit: 2 ... 9, .offsetFetch: 1 ... 9, .findCoordinator: 4 ... 6, .joinGroup: 4 ... 9,
         .heartbeat: 0 ... 4, .leaveGroup: 3 ... 5, .syncGroup: 0 ... 5, .apiVersions: 0 ... 4,
-        .createTopics: 2 ... 7, .initProducerId: 0 ... 5, .offsetForLeaderEpoch: 2 ... 4,
+        .createTopics: 2 ... 7, .deleteTopics: 1 ... 6, .deleteRecords: 0 ... 2, .initProducerId: 0 ... 5,
+        .offsetForLeaderEpoch: 2 ... 4,
     ]
 
     /// Answers requests on one connection in order until the peer closes, a fault
@@ -61,6 +62,8 @@ extension FakeKafkaCluster {
         case .apiVersions: return apiVersions(frame, correlationId: correlationId, context: context)
         case .metadata: return try answer(frame, context, metadata)
         case .createTopics: return try answer(frame, context, createTopics)
+        case .deleteTopics: return try answer(frame, context, deleteTopics)
+        case .deleteRecords: return try answer(frame, context, deleteRecords)
         case .produce: return try answer(frame, context, produce)
         case .fetch: return try answer(frame, context, fetch)
         case .listOffsets: return try answer(frame, context, listOffsets)
