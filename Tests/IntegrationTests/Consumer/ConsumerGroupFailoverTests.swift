@@ -17,7 +17,7 @@ struct ConsumerGroupFailoverTests {
 
     @Test("three members through cuts every 700 ms plus random delays, stalls and truncated responses: every record read, commits never go backwards")
     func chaosDuringGroupConsumption() async throws {
-        let odds = ChaosPlan.Odds(truncate: 0.01, stall: 0.01, delay: 0.1,
+        let odds = ChaosPlan.Odds(truncate: 0.03, stall: 0.02, delay: 0.1,
                                   delays: .milliseconds(1)...(.milliseconds(20)), stalls: .milliseconds(100)...(.milliseconds(800)))
         try await Self.consumeThroughChaos(recordsPerPartition: 2_000, plan: .random(seed: 0x6C0F_0011, odds: odds),
                                            cutEvery: .milliseconds(700), chaosFor: .seconds(15))
