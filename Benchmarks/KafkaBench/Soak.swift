@@ -27,6 +27,14 @@ func residentMemory() -> (current: Int, peak: Int) {
     return (current, peak)
 }
 
+/// Progress shared by the soak's producer, consumer and sampler tasks.
+final class SoakCounters: Sendable {
+    let produced = Atomic<Int>(0)
+    let consumed = Atomic<Int>(0)
+    let failed = Atomic<Int>(0)
+    let peak = Atomic<Int>(0)
+}
+
 struct SoakSettings {
     var partitions: Int32 = 6
     var slowEvery = 1000
@@ -83,18 +91,19 @@ func soak(_ arguments: [String]) async {
     consumer.assign(Dictionary(uniqueKeysWithValues: (0..<settings.partitions).map { (TopicPartition(topic: topic, partition: $0), KafkaConsumerStartOffset.earliest) }))
     // What the process holds with clients made but no records yet: the fixed overhead.
     let baseline = residentMemory().current
-    let produced = Atomic<Int>(0), consumed = Atomic<Int>(0), failed = Atomic<Int>(0), peak = Atomic<Int>(baseline)
+    let counters = SoakCounters()
+    counters.peak.store(baseline, ordering: .relaxed)
     let start = monotonicSeconds()
 
     let sampler = Task {
         var lastPrint = start
         while !Task.isCancelled {
             let now = residentMemory().current
-            peak.max(now, ordering: .relaxed)
+            counters.peak.max(now, ordering: .relaxed)
             if monotonicSeconds() - lastPrint >= 10 {
                 lastPrint = monotonicSeconds()
-                print("soak t=\(Int(lastPrint - start))s produced=\(produced.load(ordering: .relaxed)) "
-                      + "consumed=\(consumed.load(ordering: .relaxed)) rss_mb=\(now >> 20)")
+                print("soak t=\(Int(lastPrint - start))s produced=\(counters.produced.load(ordering: .relaxed)) "
+                      + "consumed=\(counters.consumed.load(ordering: .relaxed)) rss_mb=\(now >> 20)")
             }
             try? await Task.sleep(for: .milliseconds(100))
         }
@@ -103,8 +112,8 @@ func soak(_ arguments: [String]) async {
         for await event in events {
             guard case .deliveryReports(let batch) = event else { continue }
             var good = 0
-            for report in batch { if report.isSuccess { good += 1 } else { failed.add(1, ordering: .relaxed) } }
-            let total = produced.add(good, ordering: .relaxed).newValue + failed.load(ordering: .relaxed)
+            for report in batch { if report.isSuccess { good += 1 } else { counters.failed.add(1, ordering: .relaxed) } }
+            let total = counters.produced.add(good, ordering: .relaxed).newValue + counters.failed.load(ordering: .relaxed)
             if total >= count { break }
         }
     }
@@ -114,7 +123,7 @@ func soak(_ arguments: [String]) async {
             for try await _ in consumer.messages {
                 received += 1
                 if received % settings.slowEvery == 0 {
-                    consumed.store(received, ordering: .relaxed)
+                    counters.consumed.store(received, ordering: .relaxed)
                     try? await Task.sleep(for: .milliseconds(settings.slowMilliseconds))
                 }
                 if received >= count { break }
@@ -122,7 +131,7 @@ func soak(_ arguments: [String]) async {
         } catch {
             fail("consume failed: \(error)")
         }
-        consumed.store(received, ordering: .relaxed)
+        counters.consumed.store(received, ordering: .relaxed)
     }
     let value = (0..<size).map { UInt8(ascii: "a") + UInt8($0 % 26) }
     let keys = (0..<1000).map { Array("k\($0)".utf8) }
@@ -145,7 +154,7 @@ func soak(_ arguments: [String]) async {
     let seconds = monotonicSeconds() - start
     sampler.cancel()
     await sampler.value
-    peak.max(residentMemory().current, ordering: .relaxed)
+    counters.peak.max(residentMemory().current, ordering: .relaxed)
     let highWater = residentMemory().peak
     await producer.close()
     await consumer.close()
@@ -155,15 +164,15 @@ func soak(_ arguments: [String]) async {
     // Buffers the configuration bounds: the producer's, the consumer's prefetch, and
     // one fetch response per broker in flight on top of it.
     let limits = settings.producer.bufferMemory + settings.consumer.maxPrefetchBytes + Int(settings.consumer.fetchMaxBytes)
-    let peakRSS = peak.load(ordering: .relaxed)
+    let peakRSS = counters.peak.load(ordering: .relaxed)
     func megabytes(_ bytes: Int) -> String { "\(bytes >> 20)" }
-    print("soak msgs=\(count) size=\(size) secs=\(Int(seconds)) produce_secs=\(Int(produceSeconds)) produced=\(produced.load(ordering: .relaxed)) "
-          + "failed=\(failed.load(ordering: .relaxed)) consumed=\(consumed.load(ordering: .relaxed)) slow=\(settings.slowMilliseconds)ms/\(settings.slowEvery)")
+    print("soak msgs=\(count) size=\(size) secs=\(Int(seconds)) produce_secs=\(Int(produceSeconds)) produced=\(counters.produced.load(ordering: .relaxed)) "
+          + "failed=\(counters.failed.load(ordering: .relaxed)) consumed=\(counters.consumed.load(ordering: .relaxed)) slow=\(settings.slowMilliseconds)ms/\(settings.slowEvery)")
     print("soak rss: baseline_mb=\(megabytes(baseline)) peak_rss_mb=\(megabytes(peakRSS)) vm_hwm_mb=\(megabytes(highWater)) "
           + "growth_mb=\(megabytes(peakRSS - baseline))")
     print("soak limits: buffer.memory_mb=\(megabytes(settings.producer.bufferMemory)) "
           + "queue.buffering.max.messages=\(settings.producer.maxBufferedRecords) "
           + "queued.max.messages.kbytes=\(settings.consumer.maxPrefetchBytes >> 10) fetch.max.bytes_mb=\(megabytes(Int(settings.consumer.fetchMaxBytes))) "
           + "sum_mb=\(megabytes(limits)) baseline_plus_limits_mb=\(megabytes(baseline + limits)) within=\(highWater <= baseline + limits)")
-    exit(consumed.load(ordering: .relaxed) < count || failed.load(ordering: .relaxed) > 0 ? 1 : 0)
+    exit(counters.consumed.load(ordering: .relaxed) < count || counters.failed.load(ordering: .relaxed) > 0 ? 1 : 0)
 }

@@ -39,6 +39,18 @@ struct PrefetchBoundTests {
         #expect(shared.state.withLock { $0.bufferedBytes } == 0)
     }
 
+    @Test("a chunk taken by the application is no longer held by the buffer while later ones wait")
+    func takenChunksAreReleased() async {
+        let shared = Self.state(limit: 1 << 20)
+        for index in 1...3 { shared.deliver(Self.chunk(bytes: 100, next: Int64(index * 10))) }
+        _ = await shared.nextChunk()
+        _ = await shared.nextChunk()
+        // Before, taken chunks (and every record in them) stayed in the array until 1,024
+        // had been taken: with a slow application that was the whole topic.
+        #expect(shared.state.withLock { $0.chunks.compactMap { $0 }.map(\.nextOffset) } == [30])
+        #expect(shared.state.withLock { $0.bufferedBytes } == 100)
+    }
+
     @Test("stale chunks (from before a seek) are dropped on arrival and release their bytes when skipped")
     func staleChunksReleaseBytes() async {
         let shared = Self.state(limit: 1_000)
