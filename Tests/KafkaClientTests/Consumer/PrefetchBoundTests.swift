@@ -85,3 +85,22 @@ struct PrefetchBoundTests {
         await cluster.close()
     }
 }
+
+@Suite("Consumer: what a fetched chunk counts against the prefetch limit")
+struct FetchedChunkSizeTests {
+    static func batch(count: Int, codec: CompressionCodec) throws -> RecordBatch {
+        var encoder = RecordBatchEncoder()
+        for index in 0..<count { encoder.append(key: Array("k\(index)".utf8), value: [UInt8](repeating: 7, count: 100), timestamp: 1) }
+        let bytes = try encoder.finish(compression: codec)
+        return try #require(try RecordBatchDecoder.decodeAll(bytes).first)
+    }
+
+    @Test("response bytes plus each decoded record; compressed batches add their decompressed keys and values")
+    func heldBytes() throws {
+        let plain = try Self.batch(count: 10, codec: .none)
+        #expect(FetchedChunk.heldBytes(wireBytes: 1_500, batches: [plain]) == 1_500 + 10 * MemoryLayout<Record>.stride)
+        let compressed = try Self.batch(count: 10, codec: .lz4)
+        let payload = (0..<10).map { "k\($0)".utf8.count + 100 }.reduce(0, +)
+        #expect(FetchedChunk.heldBytes(wireBytes: 200, batches: [compressed]) == 200 + 10 * MemoryLayout<Record>.stride + payload)
+    }
+}
