@@ -1,6 +1,7 @@
 // kafka-bench soak: produce and consume COUNT records at once, the consumer kept
 // deliberately slow, while sampling this process's resident memory; prints the
-// peak against the configured buffer limits:
+// peak against the configured buffer limits (beyond_mb: what the peak exceeds the
+// idle baseline plus the limits by, e.g. allocator slack; negative when below):
 //   kafka-bench soak BOOTSTRAP TOPIC COUNT SIZE [key=value ...]
 //   settings: partitions=6 slow.every=1000 slow.ms=10 delete.topic=true, the
 //   producer's buffer.memory, queue.buffering.max.messages, linger.ms, batch.size and
@@ -161,9 +162,10 @@ func soak(_ arguments: [String]) async {
     if settings.deleteTopic { _ = try? await admin.deleteTopics([topic]) }
     await admin.close()
 
-    // Buffers the configuration bounds: the producer's, the consumer's prefetch, and
-    // one fetch response per broker in flight on top of it.
-    let limits = settings.producer.bufferMemory + settings.consumer.maxPrefetchBytes + Int(settings.consumer.fetchMaxBytes)
+    // Buffers the configuration bounds: the producer's, the consumer's prefetch, and on
+    // top of it one fetch response per broker (one broker here) while it is decoded:
+    // its bytes and its decoded records, about as many bytes again for small records.
+    let limits = settings.producer.bufferMemory + settings.consumer.maxPrefetchBytes + 2 * Int(settings.consumer.fetchMaxBytes)
     let peakRSS = counters.peak.load(ordering: .relaxed)
     func megabytes(_ bytes: Int) -> String { "\(bytes >> 20)" }
     print("soak msgs=\(count) size=\(size) secs=\(Int(seconds)) produce_secs=\(Int(produceSeconds)) produced=\(counters.produced.load(ordering: .relaxed)) "
@@ -173,6 +175,7 @@ func soak(_ arguments: [String]) async {
     print("soak limits: buffer.memory_mb=\(megabytes(settings.producer.bufferMemory)) "
           + "queue.buffering.max.messages=\(settings.producer.maxBufferedRecords) "
           + "queued.max.messages.kbytes=\(settings.consumer.maxPrefetchBytes >> 10) fetch.max.bytes_mb=\(megabytes(Int(settings.consumer.fetchMaxBytes))) "
-          + "sum_mb=\(megabytes(limits)) baseline_plus_limits_mb=\(megabytes(baseline + limits)) within=\(highWater <= baseline + limits)")
+          + "limits_mb=\(megabytes(limits)) (buffer.memory + queued.max.messages.kbytes + 2 x fetch.max.bytes) baseline_plus_limits_mb=\(megabytes(baseline + limits)) "
+          + "beyond_mb=\((max(peakRSS, highWater) - baseline - limits) / (1 << 20))")
     exit(counters.consumed.load(ordering: .relaxed) < count || counters.failed.load(ordering: .relaxed) > 0 ? 1 : 0)
 }
