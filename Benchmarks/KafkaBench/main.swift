@@ -2,6 +2,7 @@
 // the same one-line form as ../shared/peers rdk_perf so the two compare side by side:
 //   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked]
 //   kafka-bench consume BOOTSTRAP TOPIC COUNT [key=value ...]   (all partitions from the beginning)
+//   kafka-bench soak BOOTSTRAP TOPIC COUNT SIZE [key=value ...]  (both at once, slow consumer, peak RSS: Soak.swift)
 //   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
 // Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
 // keys k0..k999, delivery reports counted. --tracked sends the same records through
@@ -197,5 +198,6 @@ guard let mode = arguments.first else { fail("usage: kafka-bench produce BOOTSTR
 switch mode {
 case "produce": await produce(Array(arguments.dropFirst()))
 case "consume": await consume(Array(arguments.dropFirst()))
+case "soak": await soak(Array(arguments.dropFirst()))
 default: fail("unknown mode \(mode)")
 }

@@ -94,7 +94,7 @@ extension ConsumerFetcher {
         metrics.recordsFetched.increment(by: selections.reduce(0) { $0 + $1.records.count })
         metrics.bytesFetched.increment(by: data.records?.count ?? 0)
         shared.deliver(FetchedChunk(topicPartition: key, generation: generation, selections: selections,
-                                    bytes: data.records?.count ?? 0, nextOffset: nextOffset))
+                                    bytes: FetchedChunk.heldBytes(wireBytes: data.records?.count ?? 0, batches: batches), nextOffset: nextOffset))
     }
 
     /// OFFSET_OUT_OF_RANGE: restart per `auto.offset.reset`, or report and pause.

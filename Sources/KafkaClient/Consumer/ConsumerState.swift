@@ -5,7 +5,10 @@ import Synchronization
 final class ConsumerState: Sendable {
     struct State {
         var partitions: [TopicPartition: ConsumerPartitionState] = [:]
-        var chunks: [FetchedChunk] = []
+        /// Chunks waiting for the application from `chunkHead` on; slots before it are
+        /// emptied as chunks are taken, so consumed records are freed at once rather
+        /// than when the array is next compacted.
+        var chunks: [FetchedChunk?] = []
         var chunkHead = 0
         var bufferedBytes = 0
         var messageWaiter: CheckedContinuation<FetchedChunk?, Never>?
@@ -53,7 +56,7 @@ final class ConsumerState: Sendable {
         await withCheckedContinuation { (continuation: CheckedContinuation<FetchedChunk?, Never>) in
             let (ready, wakeFetcher): (FetchedChunk??, Bool) = state.withLock { state in
                 while state.chunkHead < state.chunks.count {
-                    let chunk = state.chunks[state.chunkHead]
+                    guard let chunk = state.chunks[state.chunkHead].take() else { preconditionFailure("a taken chunk slot at the head") }
                     state.chunkHead += 1
                     let wasFull = state.bufferedBytes >= maxPrefetchBytes
                     state.bufferedBytes -= chunk.bytes

@@ -34,3 +34,18 @@ struct ConsumerPartitionState: Sendable {
     /// confirmed the position is still in the new leader's log.
     var awaitsValidation = false
 }
+
+extension FetchedChunk {
+    /// What a fetched partition holds in memory until the application has taken it,
+    /// for the prefetch limit: the response bytes, each decoded record, and for
+    /// compressed batches the decompressed keys and values.
+    static func heldBytes(wireBytes: Int, batches: [RecordBatch]) -> Int {
+        var total = wireBytes
+        for batch in batches {
+            total += batch.records.count * MemoryLayout<Record>.stride
+            guard batch.attributes.compressionBits != 0 else { continue }
+            for record in batch.records { total += (record.key?.count ?? 0) + (record.value?.count ?? 0) }
+        }
+        return total
+    }
+}

@@ -17,8 +17,10 @@ extension KafkaConsumer {
         public var fetchMaxBytes: Int32 = 52_428_800
         /// The most bytes per partition in one fetch response (`max.partition.fetch.bytes`).
         public var maxPartitionFetchBytes: Int32 = 1_048_576
-        /// Fetched bytes held ahead of the application before fetching pauses
-        /// (librdkafka's `queued.max.messages.kbytes`): prefetch is bounded by memory.
+        /// Memory held by fetched records waiting for the application before fetching
+        /// pauses (librdkafka's `queued.max.messages.kbytes`, in bytes here): response
+        /// bytes plus decoded records and decompressed payloads. One fetch response per
+        /// leader broker (up to `fetchMaxBytes`) may arrive on top of it.
         public var maxPrefetchBytes: Int = 64 * 1024 * 1024
         /// Whether record batch CRCs are checked (`check.crcs`).
         public var checkCRCs: Bool = true

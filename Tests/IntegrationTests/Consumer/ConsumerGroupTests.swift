@@ -25,11 +25,16 @@ struct ConsumerGroupTests {
     /// Collects what a consumer reads, keyed by partition and offset.
     final class Collector: Sendable {
         let seen = Mutex<[String: Int]>([:])
-        func run(_ consumer: KafkaConsumer) -> Task<Void, Never> {
+        /// Reads until the consumer closes; with `pauseEvery`, sleeps `pause` after each
+        /// that many records, a slow application.
+        func run(_ consumer: KafkaConsumer, pauseEvery: Int = 0, pause: Duration = .zero) -> Task<Void, Never> {
             Task {
+                var read = 0
                 do {
                     for try await message in consumer.messages {
                         seen.withLock { $0["\(message.partition)@\(message.offset)", default: 0] += 1 }
+                        read += 1
+                        if pauseEvery > 0, read.isMultiple(of: pauseEvery) { try? await Task.sleep(for: pause) }
                     }
                 } catch {}
             }

@@ -28,7 +28,7 @@ struct ProducerFailureTests {
         let reserved = try LocalTCPListener(backlog: 128)
         let broker = try TestBroker.startDedicated(advertisedPort: reserved.port)
         defer { TestBroker.stopDedicated(port: broker.port) }
-        let proxy = CuttingProxy(listener: reserved, upstreamPort: broker.port)
+        let proxy = ChaosProxy(listener: reserved, upstreamPort: broker.port)
         defer { proxy.stop() }
 
         let topic = TestBroker.uniqueTopicName("cut")

@@ -57,7 +57,7 @@ struct ConsumerFetchResponseTests {
         // The same partition's good bytes are delivered once the application seeks (resumes).
         shared.state.withLock { $0.partitions[Self.key]?.isPaused = false }
         fetcher.handle(.success(try Self.frame(records: try Self.batch())), entries: [(Self.key, 0, 1)], broker: 1)
-        #expect(shared.state.withLock { $0.chunks.first?.selections.first?.records.count } == 3)
+        #expect(shared.state.withLock { $0.chunks.first??.selections.first?.records.count } == 3)
         #expect(shared.state.withLock { $0.partitions[Self.key]?.fetchOffset } == 3)
     }
 
