@@ -88,7 +88,13 @@ public final class TrackedProducer: Sendable {
         var record = record
         // Delivery handlers can then queue produce hops at once (`flush` waits for those).
         if let recorder { try? await recorder.prepare() }
-        let stamp = try await nextStamp(for: record)
+        // The stamp and the queueing take no suspension point unless they must wait.
+        let stamp: LineageStamper.Stamp
+        if let ready = stamper.withLock({ $0.stamp(topic: record.topic, partition: record.partition, key: record.key) }) {
+            stamp = ready
+        } else {
+            stamp = try await nextStamp(for: record)
+        }
         let producedAt = Self.wallClockMilliseconds()
         let cause = LineageContext.current
         let lineage = LineageMetadata(eventId: stamp.eventId, correlationId: cause?.correlationId ?? stamp.eventId,
@@ -101,6 +107,7 @@ public final class TrackedProducer: Sendable {
         let resolved = self.resolved
         if resolved.isNoOp {
             // Nothing to inject, nothing to record: skip the span machinery altogether.
+            if let id = try queueNow(record, lineage: lineage) { return (id, lineage) }
             return (try await queue(record, lineage: lineage).get(), lineage)
         }
         let tracer = resolved.tracer
@@ -119,21 +126,29 @@ public final class TrackedProducer: Sendable {
         return (try outcome.get(), lineage)
     }
 
-    /// Hands `record` to the producer, waiting for buffer space as often as it is full;
-    /// with a recorder, asks for its delivery report to record the produce hop.
+    /// Hands `record` to the producer, waiting for buffer space as often as it is full.
     private func queue(_ record: KafkaProducerRecord, lineage: LineageMetadata) async -> Result<KafkaProducerMessageID, KafkaError> {
         while true {
             do throws(KafkaError) {
-                guard let recorder else { return .success(try producer.send(record)) }
-                return .success(try producer.send(record) { report in
-                    guard report.isSuccess else { return }
-                    recorder.recordProducedSoon(lineage, topic: report.topic, partition: report.partition, offset: report.offset)
-                })
-            } catch where error.code == .queueFull {
+                if let id = try queueNow(record, lineage: lineage) { return .success(id) }
                 await producer.waitForBufferSpace()
             } catch {
                 return .failure(error)
             }
+        }
+    }
+
+    /// Hands `record` to the producer; nil when its buffer is full. With a recorder, asks
+    /// for the delivery report to record the produce hop with the offset.
+    private func queueNow(_ record: KafkaProducerRecord, lineage: LineageMetadata) throws(KafkaError) -> KafkaProducerMessageID? {
+        do throws(KafkaError) {
+            guard let recorder else { return try producer.send(record) }
+            return try producer.send(record) { report in
+                guard report.isSuccess else { return }
+                recorder.recordProducedSoon(lineage, topic: report.topic, partition: report.partition, offset: report.offset)
+            }
+        } catch where error.code == .queueFull {
+            return nil
         }
     }
 

@@ -24,13 +24,23 @@ struct LineageStamper {
     }
 
     private var topics: [String: Topic] = [:]
+    /// The last topic stamped and where it sits: most producers send to one topic at a
+    /// time, and comparing a string with itself is cheaper than hashing it.
+    private var recent: (name: String, index: Dictionary<String, Topic>.Index)?
     private var ids = EventIds.Generator()
 
     /// The stamp of the next record to `topic`, or nil when the partition must be
     /// chosen and `topic`'s partition count is not known yet (`learn` it, then ask again).
     mutating func stamp(topic name: String, partition: Int32?, key: [UInt8]?) -> Stamp? {
-        guard let index = topics.index(forKey: name) else {
+        let index: Dictionary<String, Topic>.Index
+        if let recent, recent.name == name {
+            index = recent.index
+        } else if let found = topics.index(forKey: name) {
+            index = found
+            recent = (name, found)
+        } else {
             topics[name] = Topic(spanName: "\(name) publish")
+            recent = nil   // an insertion may move every entry
             return stamp(topic: name, partition: partition, key: key)
         }
         return Self.stamp(&topics.values[index], partition: partition, key: key, ids: &ids)
@@ -60,6 +70,7 @@ struct LineageStamper {
 
     /// Keeps `topic`'s partition count.
     mutating func learn(partitionCount: Int32, of topic: String) {
+        if topics[topic] == nil { recent = nil }
         topics[topic, default: Topic(spanName: "\(topic) publish")].partitionCount = partitionCount
     }
 }
