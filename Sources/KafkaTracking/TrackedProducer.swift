@@ -30,8 +30,12 @@ public final class TrackedProducer: Sendable {
     /// Partitions, sequences and event ids: one lock per record.
     private let stamper = Mutex(LineageStamper())
     private let partitions = PartitionCounts()
+    /// Source service and instance id in the compact header, encoded once.
+    private let compactFields: CompactLineage.ProducerFields
     private let explicitTracer: (any Tracer)?
     private let resolvedTracer = Mutex<ResolvedTracer?>(nil)
+    /// Whether the resolved tracer is the no-op one, read without the lock: 0 not resolved yet, 1 no-op, 2 another.
+    private let tracerKind = Atomic<UInt8>(0)
 
     /// A tracer and whether it is the no-op one (then no span is started at all).
     private struct ResolvedTracer: @unchecked Sendable {
@@ -59,6 +63,7 @@ public final class TrackedProducer: Sendable {
         self.explicitTracer = tracer
         self.recorder = recorder
         self.headerFormat = headerFormat
+        compactFields = CompactLineage.ProducerFields(sourceService: sourceService, producerId: instanceId)
     }
 
     /// The tracer: the one given, else the bootstrapped one, looked up at the first
@@ -70,6 +75,7 @@ public final class TrackedProducer: Sendable {
             if let resolved { return resolved }
             let tracer = ResolvedTracer(explicitTracer ?? InstrumentationSystem.tracer)
             resolved = tracer
+            tracerKind.store(tracer.isNoOp ? 1 : 2, ordering: .relaxed)
             return tracer
         }
     }
@@ -103,14 +109,14 @@ public final class TrackedProducer: Sendable {
                                       sequence: ProducerSequence(producerId: instanceId, number: stamp.sequence))
         record.partition = stamp.partition
         record.timestamp = record.timestamp ?? producedAt
-        record.headers = lineage.stamped(onto: record.headers, format: headerFormat)
-        let resolved = self.resolved
-        if resolved.isNoOp {
+        record.headers = lineage.stamped(onto: record.headers, format: headerFormat, fields: compactFields)
+        let kind = tracerKind.load(ordering: .relaxed)
+        if kind == 1 || (kind == 0 && resolved.isNoOp) {
             // Nothing to inject, nothing to record: skip the span machinery altogether.
             if let id = try queueNow(record, lineage: lineage) { return (id, lineage) }
             return (try await queue(record, lineage: lineage).get(), lineage)
         }
-        let tracer = resolved.tracer
+        let tracer = self.tracer
         let outcome: Result<KafkaProducerMessageID, KafkaError> = await tracer.withSpan(stamp.spanName, ofKind: .producer) { span in
             // Attributes cost strings per record; a non-recording span would drop them.
             if span.isRecording {

@@ -43,6 +43,11 @@ struct LineageMetadataTests {
         let first = LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: 0)
         let firstSize: Int = 2 + 16 + 8 + 2   // version, flags, event id, produced-at, "s"
         #expect(first.headers.first?.value?.count == firstSize)
+        // A producer's pre-encoded fields are used when they match, ignored when they do not.
+        let own = CompactLineage.ProducerFields(sourceService: "orders", producerId: "p-1")
+        let foreign = CompactLineage.ProducerFields(sourceService: "payments", producerId: "p-2")
+        #expect(CompactLineage.encode(Self.full, fields: own) == Array(value))
+        #expect(try CompactLineage.decode(CompactLineage.encode(Self.full, fields: foreign)[...]) == Self.full)
         // Bytes a later version appends are ignored.
         let extended = RecordHeader(key: LineageMetadata.Header.compact, value: Array(value) + [9, 9, 9])
         #expect(try LineageMetadata(headers: [extended]) == Self.full)

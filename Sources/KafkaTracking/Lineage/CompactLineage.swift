@@ -13,11 +13,14 @@ import Foundation
 ///     correlation  16 bytes, with 0x01
 ///     causation    16 bytes, with 0x02
 ///     produced-at  8 bytes, milliseconds since the epoch
-///     source       varint length + UTF-8
-///     event type   varint length + UTF-8, with 0x04
 ///     schema       8 bytes, with 0x08
-///     producer id  varint length + UTF-8, then sequence number 8 bytes, with 0x10
+///     sequence     8 bytes (the number), with 0x10
+///     source       varint length + UTF-8
+///     producer id  varint length + UTF-8, with 0x10
+///     event type   varint length + UTF-8, with 0x04
 ///
+/// Source and producer id sit side by side: a producer writes them from one
+/// buffer it encoded once (`ProducerFields`).
 /// Bytes after the last field are ignored, so later versions may append fields.
 enum CompactLineage {
     static let version: UInt8 = 1
@@ -30,8 +33,28 @@ enum CompactLineage {
         static let sequence: UInt8 = 0x10
     }
 
-    /// `lineage` in the compact form.
-    static func encode(_ lineage: LineageMetadata) -> [UInt8] {
+    /// The source service and producer id fields of one producer, encoded once.
+    struct ProducerFields: Sendable {
+        let sourceService: String
+        let producerId: String?
+        let bytes: [UInt8]
+
+        init(sourceService: String, producerId: String?) {
+            self.sourceService = sourceService
+            self.producerId = producerId
+            var bytes: [UInt8] = []
+            CompactLineage.append(sourceService, to: &bytes)
+            if let producerId { CompactLineage.append(producerId, to: &bytes) }
+            self.bytes = bytes
+        }
+
+        func matches(_ lineage: LineageMetadata) -> Bool {
+            lineage.sourceService == sourceService && lineage.sequence?.producerId == producerId
+        }
+    }
+
+    /// `lineage` in the compact form; `fields` when they are `lineage`'s source and producer id.
+    static func encode(_ lineage: LineageMetadata, fields: ProducerFields? = nil) -> [UInt8] {
         var flags: UInt8 = 0
         if lineage.correlationId != lineage.eventId { flags |= Flag.correlation }
         if lineage.causationId != nil { flags |= Flag.causation }
@@ -41,19 +64,18 @@ enum CompactLineage {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(90 + lineage.sourceService.utf8.count + (lineage.eventType?.utf8.count ?? 0)
                               + (lineage.sequence?.producerId.utf8.count ?? 0))
+        let fields = fields.flatMap { $0.matches(lineage) ? $0 : nil }
+            ?? ProducerFields(sourceService: lineage.sourceService, producerId: lineage.sequence?.producerId)
         bytes.append(version)
         bytes.append(flags)
         append(lineage.eventId, to: &bytes)
         if flags & Flag.correlation != 0 { append(lineage.correlationId, to: &bytes) }
         if let causation = lineage.causationId { append(causation, to: &bytes) }
         append(UInt64(bitPattern: lineage.producedAt), to: &bytes)
-        append(lineage.sourceService, to: &bytes)
-        if let eventType = lineage.eventType { append(eventType, to: &bytes) }
         if let schemaVersion = lineage.schemaVersion { append(UInt64(bitPattern: Int64(schemaVersion)), to: &bytes) }
-        if let sequence = lineage.sequence {
-            append(sequence.producerId, to: &bytes)
-            append(UInt64(bitPattern: sequence.number), to: &bytes)
-        }
+        if let sequence = lineage.sequence { append(UInt64(bitPattern: sequence.number), to: &bytes) }
+        bytes.append(contentsOf: fields.bytes)
+        if let eventType = lineage.eventType { append(eventType, to: &bytes) }
         return bytes
     }
 
@@ -70,15 +92,13 @@ enum CompactLineage {
         let correlationId = flags & Flag.correlation != 0 ? try reader.uuid("correlation id") : eventId
         let causationId = flags & Flag.causation != 0 ? try reader.uuid("causation id") : nil
         let producedAt = Int64(bitPattern: try reader.integer("produced-at"))
-        let source = try reader.text("source service")
-        let eventType = flags & Flag.eventType != 0 ? try reader.text("event type") : nil
         var schemaVersion: Int?
         if flags & Flag.schemaVersion != 0 { schemaVersion = Int(truncatingIfNeeded: Int64(bitPattern: try reader.integer("schema version"))) }
+        let number = flags & Flag.sequence != 0 ? Int64(bitPattern: try reader.integer("sequence")) : nil
+        let source = try reader.text("source service")
         var sequence: ProducerSequence?
-        if flags & Flag.sequence != 0 {
-            let producer = try reader.text("producer id")
-            sequence = ProducerSequence(producerId: producer, number: Int64(bitPattern: try reader.integer("sequence")))
-        }
+        if let number { sequence = ProducerSequence(producerId: try reader.text("producer id"), number: number) }
+        let eventType = flags & Flag.eventType != 0 ? try reader.text("event type") : nil
         return LineageMetadata(eventId: eventId, correlationId: correlationId, causationId: causationId, sourceService: source,
                                eventType: eventType, schemaVersion: schemaVersion, producedAt: producedAt, sequence: sequence)
     }

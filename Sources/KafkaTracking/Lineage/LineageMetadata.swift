@@ -91,17 +91,26 @@ extension LineageMetadata {
 
     /// The headers carrying this lineage in `format`.
     public func headers(format: HeaderFormat) -> [RecordHeader] {
-        switch format {
-        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self))]
-        case .perField: perFieldHeaders
-        }
+        headers(format: format, fields: nil)
     }
 
     /// `headers` without any lineage headers already there (of either form), then this lineage's in `format`.
     public func stamped(onto headers: [RecordHeader], format: HeaderFormat = .compact) -> [RecordHeader] {
-        let own = self.headers(format: format)
+        stamped(onto: headers, format: format, fields: nil)
+    }
+
+    /// `stamped(onto:format:)` with a producer's source and producer id fields encoded already.
+    func stamped(onto headers: [RecordHeader], format: HeaderFormat, fields: CompactLineage.ProducerFields?) -> [RecordHeader] {
+        let own = self.headers(format: format, fields: fields)
         if headers.isEmpty { return own }
         return headers.filter { !Self.isLineageHeader($0.key) } + own
+    }
+
+    private func headers(format: HeaderFormat, fields: CompactLineage.ProducerFields?) -> [RecordHeader] {
+        switch format {
+        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self, fields: fields))]
+        case .perField: perFieldHeaders
+        }
     }
 
     static func isLineageHeader(_ key: String) -> Bool {
