@@ -6,8 +6,8 @@
 //   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
 // Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
 // keys k0..k999, delivery reports counted. --tracked sends the same records through
-// KafkaTracking's TrackedProducer (lineage headers, a producer span on the default
-// no-op tracer, no lineage recorder), to measure what tracking costs.
+// KafkaTracking's TrackedProducer (the compact lineage header; with the default no-op
+// tracer no span; no lineage recorder), to measure what tracking costs.
 #if canImport(Glibc)
 import Glibc
 #endif

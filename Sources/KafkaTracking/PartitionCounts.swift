@@ -23,6 +23,12 @@ final class PartitionCounts: Sendable {
         return count
     }
 
+    /// The partition for `key` in `topic` when its partition count is known already.
+    func knownPartition(for key: [UInt8], topic: String) -> Int32? {
+        guard let partitions = counts.withLock({ $0[topic] }) else { return nil }
+        return key.withUnsafeBytes { Murmur2.partition(forKey: $0, partitionCount: partitions) }
+    }
+
     /// The partition for `key` in `topic`: murmur2 of the key, as the producer's
     /// default partitioner; keyless records in turn.
     func partition(for key: [UInt8]?, topic: String, in cluster: KafkaCluster) async throws(KafkaError) -> Int32 {

@@ -23,34 +23,59 @@ public final class TrackedProducer: Sendable {
     public let sourceService: String
     /// This instance's id in the sequence headers.
     public let instanceId: String
-    private let sequences = Mutex<[TopicPartition: Int64]>([:])
-    private let partitions = PartitionCounts()
-    private let explicitTracer: (any Tracer)?
-    private let resolvedTracer = Mutex<(any Tracer)?>(nil)
+    /// How lineage is written into headers (`compact` unless told otherwise).
+    public let headerFormat: LineageMetadata.HeaderFormat
     /// Where produce hops are recorded for `LineageQuery`; nil to record none.
     public let recorder: LineageRecorder?
+    /// Partitions, sequences and event ids: one lock per record.
+    private let stamper = Mutex(LineageStamper())
+    private let partitions = PartitionCounts()
+    /// Source service and instance id in the compact header, encoded once.
+    private let compactFields: CompactLineage.ProducerFields
+    private let explicitTracer: (any Tracer)?
+    private let resolvedTracer = Mutex<ResolvedTracer?>(nil)
+    /// Whether the resolved tracer is the no-op one, read without the lock: 0 not resolved yet, 1 no-op, 2 another.
+    private let tracerKind = Atomic<UInt8>(0)
+
+    /// A tracer and whether it is the no-op one (then no span is started at all).
+    private struct ResolvedTracer: @unchecked Sendable {
+        // `any Tracer` is not Sendable; tracers are shared across tasks by design.
+        let tracer: any Tracer
+        let isNoOp: Bool
+
+        init(_ tracer: any Tracer) {
+            self.tracer = tracer
+            isNoOp = tracer is NoOpTracer
+        }
+    }
 
     /// - Parameters:
     ///   - tracer: the tracer for producer spans and header injection; nil for
     ///     the one bootstrapped in `InstrumentationSystem` (a no-op until one is).
-    ///   - recorder: records a produce hop per record sent, for `LineageQuery`.
+    ///   - recorder: records a produce hop per record delivered, with its offset, for `LineageQuery`.
+    ///   - headerFormat: how lineage is written into headers; readers take either form.
     public init(_ producer: KafkaProducer, sourceService: String, instanceId: String = UUID().uuidString.lowercased(),
-                tracer: (any Tracer)? = nil, recorder: LineageRecorder? = nil) {
+                tracer: (any Tracer)? = nil, recorder: LineageRecorder? = nil,
+                headerFormat: LineageMetadata.HeaderFormat = .compact) {
         self.producer = producer
         self.sourceService = sourceService
         self.instanceId = instanceId
         self.explicitTracer = tracer
         self.recorder = recorder
+        self.headerFormat = headerFormat
+        compactFields = CompactLineage.ProducerFields(sourceService: sourceService, producerId: instanceId)
     }
 
     /// The tracer: the one given, else the bootstrapped one, looked up at the first
     /// send and kept (the lookup costs a lock and a dynamic cast per call).
-    var tracer: any Tracer {
-        if let explicitTracer { return explicitTracer }
-        return resolvedTracer.withLock { resolved in
+    var tracer: any Tracer { resolved.tracer }
+
+    private var resolved: ResolvedTracer {
+        resolvedTracer.withLock { resolved in
             if let resolved { return resolved }
-            let tracer = InstrumentationSystem.tracer
+            let tracer = ResolvedTracer(explicitTracer ?? InstrumentationSystem.tracer)
             resolved = tracer
+            tracerKind.store(tracer.isNoOp ? 1 : 2, ordering: .relaxed)
             return tracer
         }
     }
@@ -61,40 +86,57 @@ public final class TrackedProducer: Sendable {
     /// the producer would; keyless records in turn), so the sequence is per partition.
     /// When the producer's buffer is full, waits for space and queues the same record
     /// (a `queueFull` error would leave a gap in the partition's sequence).
-    /// With a recorder, a produce hop is recorded once the record is queued (its offset
-    /// is not known yet: sending does not wait for delivery).
+    /// With a recorder, a produce hop with the record's offset is recorded when its
+    /// delivery report arrives (sending does not wait for delivery).
     @discardableResult
     public func send(_ record: KafkaProducerRecord, eventType: String? = nil, schemaVersion: Int? = nil)
         async throws(KafkaError) -> (id: KafkaProducerMessageID, lineage: LineageMetadata) {
         var record = record
-        let partition = try await choosePartition(for: record)
-        record.partition = partition
-        let lineage = nextLineage(topic: record.topic, partition: partition, eventType: eventType, schemaVersion: schemaVersion)
-        record.headers = lineage.stamped(onto: record.headers)
+        // Delivery handlers can then queue produce hops at once (`flush` waits for those).
+        if let recorder { try? await recorder.prepare() }
+        // The stamp and the queueing take no suspension point unless they must wait.
+        let stamp: LineageStamper.Stamp
+        if let ready = stamper.withLock({ $0.stamp(topic: record.topic, partition: record.partition, key: record.key) }) {
+            stamp = ready
+        } else {
+            stamp = try await nextStamp(for: record)
+        }
+        let producedAt = Self.wallClockMilliseconds()
+        let cause = LineageContext.current
+        let lineage = LineageMetadata(eventId: stamp.eventId, correlationId: cause?.correlationId ?? stamp.eventId,
+                                      causationId: cause?.eventId, sourceService: sourceService, eventType: eventType,
+                                      schemaVersion: schemaVersion, producedAt: producedAt,
+                                      sequence: ProducerSequence(producerId: instanceId, number: stamp.sequence))
+        record.partition = stamp.partition
+        record.timestamp = record.timestamp ?? producedAt
+        record.headers = lineage.stamped(onto: record.headers, format: headerFormat, fields: compactFields)
+        let kind = tracerKind.load(ordering: .relaxed)
+        if kind == 1 || (kind == 0 && resolved.isNoOp) {
+            // Nothing to inject, nothing to record: skip the span machinery altogether.
+            if let id = try queueNow(record, lineage: lineage) { return (id, lineage) }
+            return (try await queue(record, lineage: lineage).get(), lineage)
+        }
         let tracer = self.tracer
-        let outcome: Result<KafkaProducerMessageID, KafkaError> = await tracer.withSpan("\(record.topic) publish", ofKind: .producer) { span in
-            // Attributes cost strings per record; a no-op tracer's spans would drop them.
+        let outcome: Result<KafkaProducerMessageID, KafkaError> = await tracer.withSpan(stamp.spanName, ofKind: .producer) { span in
+            // Attributes cost strings per record; a non-recording span would drop them.
             if span.isRecording {
-                MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: partition,
+                MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: stamp.partition,
                                              eventId: lineage.eventId.uuidString.lowercased(), key: record.key)
                 span.attributes["messaging.operation.type"] = "send"
             }
             tracer.inject(span.context, into: &record.headers, using: RecordHeadersInjector())
-            let sent = await queue(record)
+            let sent = await queue(record, lineage: lineage)
             if case .failure(let error) = sent { span.recordError(error) }
             return sent
         }
-        let id = try outcome.get()
-        await recorder?.recordProduced(lineage, topic: record.topic, partition: partition)
-        return (id, lineage)
+        return (try outcome.get(), lineage)
     }
 
     /// Hands `record` to the producer, waiting for buffer space as often as it is full.
-    private func queue(_ record: KafkaProducerRecord) async -> Result<KafkaProducerMessageID, KafkaError> {
+    private func queue(_ record: KafkaProducerRecord, lineage: LineageMetadata) async -> Result<KafkaProducerMessageID, KafkaError> {
         while true {
             do throws(KafkaError) {
-                return .success(try producer.send(record))
-            } catch where error.code == .queueFull {
+                if let id = try queueNow(record, lineage: lineage) { return .success(id) }
                 await producer.waitForBufferSpace()
             } catch {
                 return .failure(error)
@@ -102,24 +144,34 @@ public final class TrackedProducer: Sendable {
         }
     }
 
-    /// The lineage for the next record to `topic`'s `partition`, in the current `LineageContext`.
-    func nextLineage(topic: String, partition: Int32, eventType: String?, schemaVersion: Int?) -> LineageMetadata {
-        let cause = LineageContext.current
-        let number = sequences.withLock { counters -> Int64 in
-            let key = TopicPartition(topic: topic, partition: partition)
-            let next = counters[key, default: 0]
-            counters[key] = next + 1
-            return next
+    /// Hands `record` to the producer; nil when its buffer is full. With a recorder, asks
+    /// for the delivery report to record the produce hop with the offset.
+    private func queueNow(_ record: KafkaProducerRecord, lineage: LineageMetadata) throws(KafkaError) -> KafkaProducerMessageID? {
+        do throws(KafkaError) {
+            guard let recorder else { return try producer.send(record) }
+            return try producer.send(record) { report in
+                guard report.isSuccess else { return }
+                recorder.recordProducedSoon(lineage, topic: report.topic, partition: report.partition, offset: report.offset)
+            }
+        } catch where error.code == .queueFull {
+            return nil
         }
-        let eventId = EventIds.next()
-        return LineageMetadata(eventId: eventId, correlationId: cause?.correlationId ?? eventId, causationId: cause?.eventId,
-                               sourceService: sourceService, eventType: eventType, schemaVersion: schemaVersion,
-                               producedAt: Int64(Date().timeIntervalSince1970 * 1000),
-                               sequence: ProducerSequence(producerId: instanceId, number: number))
     }
 
-    private func choosePartition(for record: KafkaProducerRecord) async throws(KafkaError) -> Int32 {
-        if let partition = record.partition { return partition }
-        return try await partitions.partition(for: record.key, topic: record.topic, in: producer.cluster)
+    /// The stamp for `record`, looking its topic's partition count up first when it is needed and not known.
+    private func nextStamp(for record: KafkaProducerRecord) async throws(KafkaError) -> LineageStamper.Stamp {
+        while true {
+            if let stamp = stamper.withLock({ $0.stamp(topic: record.topic, partition: record.partition, key: record.key) }) {
+                return stamp
+            }
+            let count = try await partitions.count(of: record.topic, in: producer.cluster)
+            stamper.withLock { $0.learn(partitionCount: count, of: record.topic) }
+        }
+    }
+
+    static func wallClockMilliseconds() -> Int64 {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec) / 1_000_000
     }
 }

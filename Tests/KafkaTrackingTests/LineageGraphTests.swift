@@ -102,4 +102,25 @@ struct LineageGraphTests {
         #expect(consumptions.first?["latencyMs"] as? Int == 15 && consumptions.first?["consumerGroup"] as? String == "ship")
         #expect((object["edges"] as? [[String: String]])?.count == 2)
     }
+
+    @Test("a dead-letter hop shows where an event ended: the service, the dead-letter topic and the error's type")
+    func deadLetterHop() throws {
+        let placed = LineageMetadata(eventId: Self.ids[0], correlationId: Self.flow, sourceService: "orders", eventType: "OrderPlaced",
+                                     producedAt: 1000)
+        let hops: [LineageHop] = [
+            .produced(placed, topic: "orders", partition: 0, offset: 5),
+            .consumed(placed, by: "payments", consumerGroup: "pay", topic: "orders", partition: 0, offset: 5, at: 1004),
+            .deadLettered(placed, by: "payments", consumerGroup: "pay", topic: "orders", partition: 0, offset: 5,
+                          deadLetterTopic: "orders.dlq", errorClass: "Payments.CardDeclined", at: 1100),
+        ]
+        #expect(LineageHop.decode(hops[2].encoded()) == hops[2])
+        #expect(String(decoding: hops[2].encoded(), as: UTF8.self).contains("\"kind\":\"dead-letter\""))
+        let graph = LineageGraph(correlationId: Self.flow, hops: hops)
+        let event = try #require(graph.events.first)
+        #expect(event.deadLetters == [LineageGraph.DeadLetter(service: "payments", consumerGroup: "pay", topic: "orders.dlq",
+                                                              errorClass: "Payments.CardDeclined", at: 1100)])
+        #expect(event.consumptions.count == 1)
+        #expect(graph.text.contains("dead-lettered by payments (group pay) to orders.dlq after Payments.CardDeclined"))
+        #expect(graph.json.contains("\"deadLetters\":[{\"at\":1100,\"consumerGroup\":\"pay\",\"errorClass\":\"Payments.CardDeclined\""))
+    }
 }

@@ -10,26 +10,71 @@ struct LineageMetadataTests {
     static let flow = UUID(uuidString: "0a0b0c0d-0e0f-4011-8213-141516171819")!
     static let cause = UUID(uuidString: "11111111-2222-4333-8444-555555555555")!
 
-    @Test("lineage round-trips through headers; other headers are kept; stale lineage headers are replaced")
-    func roundTrip() throws {
-        let lineage = LineageMetadata(eventId: Self.event, correlationId: Self.flow, causationId: Self.cause, sourceService: "orders",
+    static let full = LineageMetadata(eventId: event, correlationId: flow, causationId: cause, sourceService: "orders",
                                       eventType: "OrderPlacedEvent", schemaVersion: 2, producedAt: 1_700_000_000_123,
                                       sequence: ProducerSequence(producerId: "p-1", number: 41))
+
+    @Test("lineage round-trips through headers in both forms; other headers are kept; stale lineage headers of either form are replaced")
+    func roundTrip() throws {
         let stale = LineageMetadata(sourceService: "old", producedAt: 1)
-        let headers = lineage.stamped(onto: [RecordHeader(key: "trace", value: Array("t".utf8))] + stale.headers)
-        #expect(headers.first?.key == "trace")
-        #expect(headers.filter { $0.key == LineageMetadata.Header.eventId }.count == 1)
-        #expect(try LineageMetadata(headers: headers) == lineage)
+        let others = [RecordHeader(key: "trace", value: Array("t".utf8))]
+        for format in [LineageMetadata.HeaderFormat.compact, .perField] {
+            let headers = Self.full.stamped(onto: others + stale.headers(format: .compact) + stale.headers(format: .perField), format: format)
+            #expect(headers.first?.key == "trace")
+            #expect(headers.count == 1 + Self.full.headers(format: format).count)
+            #expect(try LineageMetadata(headers: headers) == Self.full)
+            #expect(try LineageMetadata(headers: Self.full.stamped(onto: [], format: format)) == Self.full)
+        }
+        #expect(Self.full.headers.map(\.key) == [LineageMetadata.Header.compact])
+        #expect(Self.full.headers(format: .perField).count == 9)
+        let minimal = LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: -5)
+        #expect(try LineageMetadata(headers: minimal.headers) == minimal)
     }
 
-    @Test("no lineage is nil; malformed lineage is a typed error naming the header")
+    @Test("the compact form: one header, fields in the documented layout")
+    func compactLayout() throws {
+        let value = try #require(Self.full.headers.first?.value)
+        // version, flags, three ids, produced-at, "orders", "OrderPlacedEvent", schema, "p-1", sequence
+        let size: Int = 2 + 3 * 16 + 8 + (1 + 6) + (1 + 16) + 8 + (1 + 3) + 8
+        #expect(value.count == size)
+        #expect(Array(value.prefix(2)) == [1, 0x1F], "version 1; correlation, causation, type, schema and sequence present")
+        #expect(Array(value.dropFirst(2).prefix(16)) == withUnsafeBytes(of: Self.event.uuid) { Array($0) })
+        // A flow's first event carries its id once: the correlation id is the event id.
+        let first = LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: 0)
+        let firstSize: Int = 2 + 16 + 8 + 2   // version, flags, event id, produced-at, "s"
+        #expect(first.headers.first?.value?.count == firstSize)
+        // A producer's pre-encoded fields are used when they match, ignored when they do not.
+        let own = CompactLineage.ProducerFields(sourceService: "orders", producerId: "p-1")
+        let foreign = CompactLineage.ProducerFields(sourceService: "payments", producerId: "p-2")
+        #expect(CompactLineage.encode(Self.full, fields: own) == Array(value))
+        #expect(try CompactLineage.decode(CompactLineage.encode(Self.full, fields: foreign)[...]) == Self.full)
+        // Bytes a later version appends are ignored.
+        let extended = RecordHeader(key: LineageMetadata.Header.compact, value: Array(value) + [9, 9, 9])
+        #expect(try LineageMetadata(headers: [extended]) == Self.full)
+    }
+
+    @Test("no lineage is nil; malformed lineage of either form is a typed error naming the header")
     func malformed() throws {
         #expect(try LineageMetadata(headers: [RecordHeader(key: "other", value: nil)]) == nil)
-        var headers = LineageMetadata(sourceService: "s", producedAt: 5).headers
+        var headers = LineageMetadata(sourceService: "s", producedAt: 5).headers(format: .perField)
         headers[headers.firstIndex { $0.key == LineageMetadata.Header.correlationId }!].value = Array("not-a-uuid".utf8)[...]
         #expect { try LineageMetadata(headers: headers) } throws: { ($0 as? LineageError)?.header == LineageMetadata.Header.correlationId }
-        let missingSource = LineageMetadata(sourceService: "s", producedAt: 5).headers.filter { $0.key != LineageMetadata.Header.sourceService }
+        let missingSource = LineageMetadata(sourceService: "s", producedAt: 5).headers(format: .perField)
+            .filter { $0.key != LineageMetadata.Header.sourceService }
         #expect { try LineageMetadata(headers: missingSource) } throws: { ($0 as? LineageError)?.header == LineageMetadata.Header.sourceService }
+
+        let value = Array(try #require(Self.full.headers.first?.value))
+        let compact = LineageMetadata.Header.compact
+        for broken: [UInt8]? in [nil, [], [2] + value.dropFirst(), Array(value.prefix(value.count - 1)), Array(value.prefix(20))] {
+            #expect { try LineageMetadata(headers: [RecordHeader(key: compact, value: broken)]) } throws: {
+                ($0 as? LineageError)?.header == compact
+            }
+        }
+        var badText = Array(try #require(LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: 0).headers.first?.value))
+        badText[badText.count - 1] = 0xFF   // the source service's one byte
+        #expect { try LineageMetadata(headers: [RecordHeader(key: compact, value: badText)]) } throws: {
+            ($0 as? LineageError)?.reason.contains("UTF-8") == true
+        }
     }
 
     @Test("a flow's first event is its own correlation id")

@@ -99,6 +99,22 @@ public final class KafkaProducer: Sendable, Service {
         return KafkaProducerMessageID(rawValue: appended.id)
     }
 
+    /// Queues `record` like `send(_:)`, and calls `onDelivery` with its report once
+    /// the outcome is known (as well as reporting it in the events sequence).
+    ///
+    /// `onDelivery` runs on the producer's sender: keep it short, never block in it.
+    /// Records it sends are waited for by `flush()` and `close()`.
+    ///
+    /// - Throws: as `send(_:)`; then `onDelivery` is never called.
+    @discardableResult
+    public func send(_ record: KafkaProducerRecord, onDelivery: @escaping @Sendable (KafkaDeliveryReport) -> Void)
+        throws(KafkaError) -> KafkaProducerMessageID {
+        try transactions?.checkCanSend()
+        let appended = try accumulator.append(record, waiter: .handler(onDelivery))
+        if appended.wakeSender { sender.wakeup.signal() }
+        return KafkaProducerMessageID(rawValue: appended.id)
+    }
+
     /// Sends `record` and waits for its outcome, waiting for buffer space first if needed.
     ///
     /// - Returns: the report of the written record (partition, offset, timestamp).
@@ -108,7 +124,7 @@ public final class KafkaProducer: Sendable, Service {
         while true {
             let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
                 do throws(KafkaError) {
-                    let appended = try accumulator.append(record, waiter: continuation)
+                    let appended = try accumulator.append(record, waiter: .continuation(continuation))
                     if appended.wakeSender { sender.wakeup.signal() }
                 } catch {
                     continuation.resume(returning: KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: 0), topic: record.topic,

@@ -127,8 +127,7 @@ extension ProducerSender {
             metrics.bytesSent.increment(by: bytes.count)
             metrics.batchSize.record(bytes.count)
         }
-        let waiters = accumulator.acknowledged(batch, report: report)
-        for (waiter, report) in waiters { waiter.resume(returning: report) }
+        accumulator.resume(accumulator.acknowledged(batch, report: report))
         if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
     }
 
@@ -142,8 +141,7 @@ extension ProducerSender {
                                                 "error": "\(error)"])
         metrics.recordErrors.increment(by: batch.recordCount)
         transactions?.noteFailure(error)
-        let waiters = accumulator.failed(batch, wasInFlight: wasInFlight, report: report)
-        for (waiter, report) in waiters { waiter.resume(returning: report) }
+        accumulator.resume(accumulator.failed(batch, wasInFlight: wasInFlight, report: report))
         if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
     }
 
@@ -163,7 +161,7 @@ extension ProducerSender {
         }
         metrics.recordErrors.increment(by: records.count)
         let waiters = accumulator.takeWaiters(for: records.map(\.id))
-        for report in reports { waiters[report.id.rawValue]?.resume(returning: report) }
+        accumulator.resume(reports.compactMap { report in waiters[report.id.rawValue].map { ($0, report) } })
         events?.yield(.deliveryReports(reports))
     }
 }

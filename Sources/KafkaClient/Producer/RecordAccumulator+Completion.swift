@@ -2,8 +2,8 @@ import KafkaWire
 
 /// What happens to a batch after its Produce request: done, retried or failed.
 extension RecordAccumulator {
-    /// Continuations of `sendAndWait` callers, with the reports that resume them.
-    typealias WaiterResumptions = [(CheckedContinuation<KafkaDeliveryReport, Never>, KafkaDeliveryReport)]
+    /// Waiters of `sendAndWait` and `send(_:onDelivery:)`, with the reports that resume them.
+    typealias WaiterResumptions = [(DeliveryWaiter, KafkaDeliveryReport)]
 
     /// The request for `broker` finished (its batches are handled separately).
     func requestFinished(broker: Int32) {
@@ -91,11 +91,11 @@ extension RecordAccumulator {
     var identity: ProducerIdentity { state.withLock { $0.identity } }
 
     /// Takes the waiters of records that failed before reaching a batch.
-    func takeWaiters(for ids: [UInt64]) -> [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] {
+    func takeWaiters(for ids: [UInt64]) -> [UInt64: DeliveryWaiter] {
         state.withLock { state in
-            var taken: [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] = [:]
+            var taken: [UInt64: DeliveryWaiter] = [:]
             for id in ids { if let waiter = state.waiters.removeValue(forKey: id) { taken[id] = waiter } }
-            if state.bufferedRecords == 0 {
+            if state.bufferedRecords == 0, !taken.values.contains(where: \.isHandler) {
                 for waiter in state.emptyWaiters { waiter.resume() }
                 state.emptyWaiters = []
             }
@@ -132,11 +132,31 @@ extension RecordAccumulator {
             for waiter in state.spaceWaiters { waiter.resume() }
             state.spaceWaiters = []
         }
-        if state.bufferedRecords == 0 {
+        // A delivery handler may send more (a lineage hop): `flush` waits for those too,
+        // so emptiness is announced after the handlers ran (`resume(_:)`).
+        if state.bufferedRecords == 0, !resumptions.contains(where: { $0.0.isHandler }) {
             state.flushRequested = false
             for waiter in state.emptyWaiters { waiter.resume() }
             state.emptyWaiters = []
         }
         return resumptions
+    }
+
+    /// Resumes `waiters` with their reports; after delivery handlers, wakes `flush`
+    /// callers if the handlers left the buffer empty.
+    func resume(_ waiters: some Sequence<(DeliveryWaiter, KafkaDeliveryReport)>) {
+        var ranHandler = false
+        for (waiter, report) in waiters {
+            waiter.resume(returning: report)
+            ranHandler = ranHandler || waiter.isHandler
+        }
+        guard ranHandler else { return }
+        let emptied: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            guard state.bufferedRecords == 0 else { return [] }
+            state.flushRequested = false
+            defer { state.emptyWaiters = [] }
+            return state.emptyWaiters
+        }
+        for waiter in emptied { waiter.resume() }
     }
 }

@@ -65,7 +65,7 @@ final class RecordAccumulator: Sendable {
         var isClosed = false
         /// Produce requests in flight per broker.
         var brokerInFlight: [Int32: Int] = [:]
-        var waiters: [UInt64: CheckedContinuation<KafkaDeliveryReport, Never>] = [:]
+        var waiters: [UInt64: DeliveryWaiter] = [:]
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []
         /// Buffers of delivered batches, reused for new ones: fresh pages cost more than encoding.
@@ -102,7 +102,7 @@ final class RecordAccumulator: Sendable {
     /// - Throws: `.queueFull` when `buffer.memory` or the record limit is reached,
     ///   `.messageTooLarge` for a record over `max.request.size`, `.unknownTopicOrPartition`
     ///   for a partition the topic does not have, `.connectionClosed` after close.
-    func append(_ record: KafkaProducerRecord, waiter: CheckedContinuation<KafkaDeliveryReport, Never>? = nil) throws(KafkaError) -> Appended {
+    func append(_ record: KafkaProducerRecord, waiter: DeliveryWaiter? = nil) throws(KafkaError) -> Appended {
         let size = record.estimatedSize
         guard size + RecordBatch.headerSize + 100 <= settings.maxRequestSize else {
             throw KafkaError(.messageTooLarge,

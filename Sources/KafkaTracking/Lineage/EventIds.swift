@@ -12,8 +12,12 @@ enum EventIds {
 
     /// A new random event id.
     static func next() -> UUID {
-        let (high, low) = generator.withLock { ($0.next(), $0.next()) }
-        var bytes = (high.bigEndian, low.bigEndian)
+        generator.withLock { next(using: &$0) }
+    }
+
+    /// A new random event id from `generator` (one a caller keeps under its own lock).
+    static func next(using generator: inout Generator) -> UUID {
+        var bytes = (generator.next().bigEndian, generator.next().bigEndian)
         return withUnsafeMutableBytes(of: &bytes) { raw in
             raw[6] = (raw[6] & 0x0F) | 0x40  // version 4
             raw[8] = (raw[8] & 0x3F) | 0x80  // RFC 4122 variant

@@ -60,8 +60,11 @@ public struct LineageError: Error, Sendable, Hashable, CustomStringConvertible {
 }
 
 extension LineageMetadata {
-    /// The header names, one per field, all under the `lineage.` prefix.
+    /// The header names: `compact` for the one-header form, the others (all under the
+    /// `lineage.` prefix) for the one-header-per-field form.
     public enum Header {
+        /// The one header of the compact form.
+        public static let compact = "lineage"
         public static let eventId = "lineage.event-id"
         public static let correlationId = "lineage.correlation-id"
         public static let causationId = "lineage.causation-id"
@@ -73,70 +76,58 @@ extension LineageMetadata {
         public static let sequence = "lineage.sequence"
     }
 
-    /// The headers carrying this lineage.
-    public var headers: [RecordHeader] {
-        // All values share one buffer: one allocation per record instead of one per header.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(160 + sourceService.utf8.count + (eventType?.utf8.count ?? 0) + (sequence?.producerId.utf8.count ?? 0))
-        var fields: [(key: String, range: Range<Int>)] = []
-        fields.reserveCapacity(9)
-        func add(_ key: String, _ write: (inout [UInt8]) -> Void) {
-            let start = bytes.count
-            write(&bytes)
-            fields.append((key, start..<bytes.count))
-        }
-        add(Header.eventId) { eventId.appendLowercased(to: &$0) }
-        add(Header.correlationId) { correlationId.appendLowercased(to: &$0) }
-        add(Header.sourceService) { $0.append(contentsOf: sourceService.utf8) }
-        add(Header.producedAt) { $0.append(contentsOf: String(producedAt).utf8) }
-        if let causationId { add(Header.causationId) { causationId.appendLowercased(to: &$0) } }
-        if let eventType { add(Header.eventType) { $0.append(contentsOf: eventType.utf8) } }
-        if let schemaVersion { add(Header.schemaVersion) { $0.append(contentsOf: String(schemaVersion).utf8) } }
-        if let sequence {
-            add(Header.producerId) { $0.append(contentsOf: sequence.producerId.utf8) }
-            add(Header.sequence) { $0.append(contentsOf: String(sequence.number).utf8) }
-        }
-        return fields.map { RecordHeader(key: $0.key, valueSlice: bytes[$0.range]) }
+    /// How lineage is written into record headers. Readers take either form.
+    public enum HeaderFormat: Sendable, Hashable {
+        /// One `lineage` header with a binary value of about 80 bytes (the default):
+        /// cheap to write on every record.
+        case compact
+        /// One text header per field (`lineage.event-id`, ...), about 300 bytes:
+        /// readable in any tool, and the form written before the compact one.
+        case perField
     }
 
-    /// `headers` without any lineage headers already there, then this lineage's.
-    public func stamped(onto headers: [RecordHeader]) -> [RecordHeader] {
-        headers.filter { !$0.key.hasPrefix("lineage.") } + self.headers
+    /// The headers carrying this lineage, in the compact form.
+    public var headers: [RecordHeader] { headers(format: .compact) }
+
+    /// The headers carrying this lineage in `format`.
+    public func headers(format: HeaderFormat) -> [RecordHeader] {
+        headers(format: format, fields: nil)
     }
 
-    /// Reads lineage from a record's headers.
+    /// `headers` without any lineage headers already there (of either form), then this lineage's in `format`.
+    public func stamped(onto headers: [RecordHeader], format: HeaderFormat = .compact) -> [RecordHeader] {
+        stamped(onto: headers, format: format, fields: nil)
+    }
+
+    /// `stamped(onto:format:)` with a producer's source and producer id fields encoded already.
+    func stamped(onto headers: [RecordHeader], format: HeaderFormat, fields: CompactLineage.ProducerFields?) -> [RecordHeader] {
+        let own = self.headers(format: format, fields: fields)
+        if headers.isEmpty { return own }
+        return headers.filter { !Self.isLineageHeader($0.key) } + own
+    }
+
+    private func headers(format: HeaderFormat, fields: CompactLineage.ProducerFields?) -> [RecordHeader] {
+        switch format {
+        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self, fields: fields))]
+        case .perField: perFieldHeaders
+        }
+    }
+
+    static func isLineageHeader(_ key: String) -> Bool {
+        key == Header.compact || key.hasPrefix("lineage.")
+    }
+
+    /// Reads lineage from a record's headers, in either form (the compact one wins when both are there).
     ///
-    /// - Returns: nil when the record carries no lineage (no event id header).
+    /// - Returns: nil when the record carries no lineage (no `lineage` header, no event id header).
     /// - Throws: `LineageError` when lineage headers are present but malformed.
     public init?(headers: [RecordHeader]) throws(LineageError) {
-        var values: [String: String] = [:]
-        for header in headers where header.key.hasPrefix("lineage.") {
-            values[header.key] = header.value.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        if let compact = headers.last(where: { $0.key == Header.compact }) {
+            guard let value = compact.value else { throw LineageError(header: Header.compact, reason: "has no value") }
+            self = try CompactLineage.decode(value)
+            return
         }
-        guard let eventText = values[Header.eventId] else { return nil }
-        func uuid(_ header: String, _ text: String) throws(LineageError) -> UUID {
-            guard let value = UUID(uuidString: text) else { throw LineageError(header: header, reason: "\"\(text)\" is not a UUID") }
-            return value
-        }
-        func integer(_ header: String, _ text: String) throws(LineageError) -> Int64 {
-            guard let value = Int64(text) else { throw LineageError(header: header, reason: "\"\(text)\" is not an integer") }
-            return value
-        }
-        guard let source = values[Header.sourceService] else { throw LineageError(header: Header.sourceService, reason: "missing") }
-        guard let producedText = values[Header.producedAt] else { throw LineageError(header: Header.producedAt, reason: "missing") }
-        let eventId = try uuid(Header.eventId, eventText)
-        var correlationId = eventId
-        if let text = values[Header.correlationId] { correlationId = try uuid(Header.correlationId, text) }
-        var causationId: UUID?
-        if let text = values[Header.causationId] { causationId = try uuid(Header.causationId, text) }
-        var schemaVersion: Int?
-        if let text = values[Header.schemaVersion] { schemaVersion = Int(try integer(Header.schemaVersion, text)) }
-        var sequence: ProducerSequence?
-        if let producer = values[Header.producerId], let text = values[Header.sequence] {
-            sequence = ProducerSequence(producerId: producer, number: try integer(Header.sequence, text))
-        }
-        self.init(eventId: eventId, correlationId: correlationId, causationId: causationId, sourceService: source,
-                  eventType: values[Header.eventType], schemaVersion: schemaVersion, producedAt: try integer(Header.producedAt, producedText),
-                  sequence: sequence)
+        guard let lineage = try Self(perFieldHeaders: headers) else { return nil }
+        self = lineage
     }
 }

@@ -31,7 +31,7 @@ extension LineageGraph: Encodable {
 
 extension LineageGraph.Event: Encodable {
     enum CodingKeys: String, CodingKey {
-        case eventId, causationId, eventType, producer, topic, partition, offset, producedAt, produceRecorded, consumptions
+        case eventId, causationId, eventType, producer, topic, partition, offset, producedAt, produceRecorded, consumptions, deadLetters
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -46,6 +46,7 @@ extension LineageGraph.Event: Encodable {
         try container.encode(producedAt, forKey: .producedAt)
         try container.encode(produceRecorded, forKey: .produceRecorded)
         try container.encode(consumptions, forKey: .consumptions)
+        if !deadLetters.isEmpty { try container.encode(deadLetters, forKey: .deadLetters) }
     }
 }
 
@@ -61,6 +62,21 @@ extension LineageGraph.Consumption: Encodable {
         try container.encodeIfPresent(offset, forKey: .offset)
         try container.encode(consumedAt, forKey: .consumedAt)
         try container.encode(LineageGraph.wholeMilliseconds(latency), forKey: .latencyMs)
+    }
+}
+
+extension LineageGraph.DeadLetter: Encodable {
+    enum CodingKeys: String, CodingKey {
+        case service, consumerGroup, topic, errorClass, at
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(service, forKey: .service)
+        try container.encodeIfPresent(consumerGroup, forKey: .consumerGroup)
+        try container.encode(topic, forKey: .topic)
+        try container.encodeIfPresent(errorClass, forKey: .errorClass)
+        try container.encode(at, forKey: .at)
     }
 }
 

@@ -9,6 +9,7 @@ extension LineageGraph {
     /// services: orders -> payments
     /// OrderPlacedEvent 3f2a9c1e by orders to shop.orders[0] +0 ms
     ///   consumed by payments (group payments) after 12 ms
+    ///   dead-lettered by audit (group audit) to shop.orders.dlq after AuditError
     ///   PaymentRequestedEvent 81d0e4aa by payments to shop.payments[2] +14 ms
     /// ```
     public var text: String {
@@ -30,6 +31,11 @@ extension LineageGraph {
             for consumption in event.consumptions {
                 let group = consumption.consumerGroup.map { " (group \($0))" } ?? ""
                 lines.append("\(indent)  consumed by \(consumption.service)\(group) after \(Self.milliseconds(consumption.latency))")
+            }
+            for deadLetter in event.deadLetters {
+                let group = deadLetter.consumerGroup.map { " (group \($0))" } ?? ""
+                let error = deadLetter.errorClass.map { " after \($0)" } ?? ""
+                lines.append("\(indent)  dead-lettered by \(deadLetter.service)\(group) to \(deadLetter.topic)\(error)")
             }
             for effect in effects(of: event.eventId) { describe(effect, depth: depth + 1) }
         }

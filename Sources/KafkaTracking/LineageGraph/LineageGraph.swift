@@ -15,6 +15,18 @@ public struct LineageGraph: Sendable, Hashable {
         public var latency: Duration
     }
 
+    /// A service's giving up on an event: its handler failed for good and the record went to a dead-letter topic.
+    public struct DeadLetter: Sendable, Hashable {
+        public var service: String
+        public var consumerGroup: String?
+        /// The dead-letter topic.
+        public var topic: String
+        /// The handler's last error's type.
+        public var errorClass: String?
+        /// When it was dead-lettered, milliseconds since the epoch.
+        public var at: Int64
+    }
+
     /// An event of the flow.
     public struct Event: Sendable, Hashable {
         public var eventId: UUID
@@ -31,6 +43,8 @@ public struct LineageGraph: Sendable, Hashable {
         /// Whether the produce hop itself was recorded (otherwise the event is known from its consumption only).
         public var produceRecorded: Bool
         public var consumptions: [Consumption]
+        /// Where the event ended when a consumer gave up on it.
+        public var deadLetters: [DeadLetter] = []
     }
 
     /// "`cause` was handled, and that produced `effect`".
@@ -69,6 +83,11 @@ public struct LineageGraph: Sendable, Hashable {
                 let latency = Duration.milliseconds(max(0, hop.timestamp - hop.producedAt))
                 byId[hop.eventId]?.consumptions.append(Consumption(service: hop.service, consumerGroup: hop.consumerGroup,
                                                                    offset: hop.offset, consumedAt: hop.timestamp, latency: latency))
+            case .deadLetter:
+                if byId[hop.eventId]?.offset == nil { byId[hop.eventId]?.offset = hop.offset }
+                byId[hop.eventId]?.deadLetters.append(DeadLetter(service: hop.service, consumerGroup: hop.consumerGroup,
+                                                                 topic: hop.deadLetterTopic ?? "", errorClass: hop.errorClass,
+                                                                 at: hop.timestamp))
             }
         }
         let position = Dictionary(uniqueKeysWithValues: order.enumerated().map { ($1, $0) })
@@ -81,11 +100,12 @@ public struct LineageGraph: Sendable, Hashable {
         }
     }
 
-    /// The services in the order they took part: each event's producer, then its consumers.
+    /// The services in the order they took part: each event's producer, then its consumers
+    /// (those that dead-lettered it last).
     public var services: [String] {
         var seen: [String] = []
         for event in events {
-            for service in [event.producer] + event.consumptions.map(\.service) where !seen.contains(service) {
+            for service in [event.producer] + event.consumptions.map(\.service) + event.deadLetters.map(\.service) where !seen.contains(service) {
                 seen.append(service)
             }
         }

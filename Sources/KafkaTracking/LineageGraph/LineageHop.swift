@@ -1,15 +1,18 @@
 import Foundation
 
 /// One step of an event's journey, as written to the lineage topic: a service
-/// produced the event to a topic, or a service consumed it from there.
+/// produced the event to a topic, consumed it from there, or gave up on it and
+/// sent it to a dead-letter topic.
 ///
 /// The record's key is the correlation id, so every hop of a flow lands in one
 /// partition in the order it was recorded; the value is this hop as compact JSON.
 public struct LineageHop: Sendable, Hashable, Codable {
-    /// Whether the event was produced or consumed.
+    /// Whether the event was produced, consumed, or dead-lettered.
     public enum Kind: String, Sendable, Hashable, Codable {
         case produce
         case consume
+        /// A consumer's handler failed for good and the record went to a dead-letter topic.
+        case deadLetter = "dead-letter"
     }
 
     public var kind: Kind
@@ -17,17 +20,22 @@ public struct LineageHop: Sendable, Hashable, Codable {
     public var correlationId: UUID
     /// The event whose handling produced this one; nil for a flow's first event.
     public var causationId: UUID?
-    /// The service that took this hop: the producer for a produce hop, the consumer for a consume hop.
+    /// The service that took this hop: the producer for a produce hop, the consumer for the others.
     public var service: String
     /// The service that produced the event (equal to `service` on produce hops).
     public var sourceService: String
     public var eventType: String?
     public var topic: String
     public var partition: Int32
-    /// The record's offset when known: always on consume hops, not on produce hops sent without waiting.
+    /// The record's offset when known: on consume and dead-letter hops, and on produce hops
+    /// recorded at delivery.
     public var offset: Int64?
-    /// The consumer group, on consume hops.
+    /// The consumer group, on consume and dead-letter hops.
     public var consumerGroup: String?
+    /// Where the record was sent, on dead-letter hops.
+    public var deadLetterTopic: String?
+    /// The handler's last error's type, on dead-letter hops.
+    public var errorClass: String?
     /// When the event was produced, milliseconds since the epoch.
     public var producedAt: Int64
     /// When this hop happened, milliseconds since the epoch.
@@ -35,7 +43,7 @@ public struct LineageHop: Sendable, Hashable, Codable {
 
     public init(kind: Kind, eventId: UUID, correlationId: UUID, causationId: UUID? = nil, service: String, sourceService: String,
                 eventType: String? = nil, topic: String, partition: Int32, offset: Int64? = nil, consumerGroup: String? = nil,
-                producedAt: Int64, timestamp: Int64) {
+                deadLetterTopic: String? = nil, errorClass: String? = nil, producedAt: Int64, timestamp: Int64) {
         self.kind = kind
         self.eventId = eventId
         self.correlationId = correlationId
@@ -47,6 +55,8 @@ public struct LineageHop: Sendable, Hashable, Codable {
         self.partition = partition
         self.offset = offset
         self.consumerGroup = consumerGroup
+        self.deadLetterTopic = deadLetterTopic
+        self.errorClass = errorClass
         self.producedAt = producedAt
         self.timestamp = timestamp
     }
@@ -67,10 +77,22 @@ public struct LineageHop: Sendable, Hashable, Codable {
                    timestamp: timestamp)
     }
 
+    /// The dead-letter hop of an event with `lineage`: `service` read it from `topic` and, its
+    /// handler failing with an error of type `errorClass`, sent it to `deadLetterTopic`.
+    public static func deadLettered(_ lineage: LineageMetadata, by service: String, consumerGroup: String?, topic: String,
+                                    partition: Int32, offset: Int64, deadLetterTopic: String, errorClass: String,
+                                    at timestamp: Int64) -> LineageHop {
+        LineageHop(kind: .deadLetter, eventId: lineage.eventId, correlationId: lineage.correlationId, causationId: lineage.causationId,
+                   service: service, sourceService: lineage.sourceService, eventType: lineage.eventType, topic: topic,
+                   partition: partition, offset: offset, consumerGroup: consumerGroup, deadLetterTopic: deadLetterTopic,
+                   errorClass: errorClass, producedAt: lineage.producedAt, timestamp: timestamp)
+    }
+
     // Short keys keep the record small: one is written per hop of every event.
     enum CodingKeys: String, CodingKey {
         case kind, eventId = "event", correlationId = "corr", causationId = "cause", service, sourceService = "source"
-        case eventType = "type", topic, partition, offset, consumerGroup = "group", producedAt = "produced", timestamp = "ts"
+        case eventType = "type", topic, partition, offset, consumerGroup = "group", deadLetterTopic = "dlq", errorClass = "error"
+        case producedAt = "produced", timestamp = "ts"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,6 +115,8 @@ public struct LineageHop: Sendable, Hashable, Codable {
         partition = try container.decode(Int32.self, forKey: .partition)
         offset = try container.decodeIfPresent(Int64.self, forKey: .offset)
         consumerGroup = try container.decodeIfPresent(String.self, forKey: .consumerGroup)
+        deadLetterTopic = try container.decodeIfPresent(String.self, forKey: .deadLetterTopic)
+        errorClass = try container.decodeIfPresent(String.self, forKey: .errorClass)
         timestamp = try container.decode(Int64.self, forKey: .timestamp)
         producedAt = try container.decodeIfPresent(Int64.self, forKey: .producedAt) ?? timestamp
     }
@@ -110,6 +134,8 @@ public struct LineageHop: Sendable, Hashable, Codable {
         try container.encode(partition, forKey: .partition)
         try container.encodeIfPresent(offset, forKey: .offset)
         try container.encodeIfPresent(consumerGroup, forKey: .consumerGroup)
+        try container.encodeIfPresent(deadLetterTopic, forKey: .deadLetterTopic)
+        try container.encodeIfPresent(errorClass, forKey: .errorClass)
         if producedAt != timestamp { try container.encode(producedAt, forKey: .producedAt) }
         try container.encode(timestamp, forKey: .timestamp)
     }

@@ -6,7 +6,8 @@ import Logging
 /// handled (inside its lineage context, so what the handler produces names it as
 /// cause), retried per `RetryPolicy` on failure, and after the last failure sent
 /// to a dead-letter topic with the error and its origin in headers. Its offset is
-/// committed only after success or dead-lettering.
+/// committed only after success or dead-lettering. With a `LineageRecorder`, a
+/// dead-lettered record's lineage graph shows where it ended (a dead-letter hop).
 public final class DeadLetterRunner: Sendable {
     /// What became of a record.
     public enum Outcome: Sendable, Hashable {
@@ -31,15 +32,20 @@ public final class DeadLetterRunner: Sendable {
     public let policy: RetryPolicy
     /// The dead-letter topic for records of a topic (`<topic>.dlq` by default).
     public let deadLetterTopic: @Sendable (String) -> String
+    /// Where dead-letter hops are recorded (for records that carry lineage); nil to record none.
+    public let recorder: LineageRecorder?
     let logger: Logger
 
+    /// - Parameter recorder: records a dead-letter hop, with the error's type, for each
+    ///   dead-lettered record that carries lineage.
     public init(consumer: KafkaConsumer, deadLetterProducer: KafkaProducer, policy: RetryPolicy = RetryPolicy(),
-                deadLetterTopic: @escaping @Sendable (String) -> String = { "\($0).dlq" },
+                deadLetterTopic: @escaping @Sendable (String) -> String = { "\($0).dlq" }, recorder: LineageRecorder? = nil,
                 logger: Logger = Logger(label: "swift-kafka-native.tracking")) {
         self.consumer = consumer
         self.deadLetterProducer = deadLetterProducer
         self.policy = policy
         self.deadLetterTopic = deadLetterTopic
+        self.recorder = recorder
         self.logger = logger
     }
 
@@ -73,8 +79,9 @@ public final class DeadLetterRunner: Sendable {
         }
         let topic = deadLetterTopic(message.topic)
         let error = lastError ?? CancellationError()
+        let errorClass = String(reflecting: type(of: error))
         var headers = message.headers
-        headers.append(RecordHeader(key: Header.errorClass, value: Array(String(reflecting: type(of: error)).utf8)))
+        headers.append(RecordHeader(key: Header.errorClass, value: Array(errorClass.utf8)))
         headers.append(RecordHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))
         headers.append(RecordHeader(key: Header.attempts, value: Array(String(attempts).utf8)))
         headers.append(RecordHeader(key: Header.originalTopic, value: Array(message.topic.utf8)))
@@ -83,6 +90,10 @@ public final class DeadLetterRunner: Sendable {
         let record = KafkaProducerRecord(topic: topic, key: message.key.map(Array.init), value: message.value.map(Array.init),
                                          headers: headers, timestamp: message.timestamp)
         _ = try await deadLetterProducer.sendAndWait(record)
+        if let recorder, let lineage {
+            await recorder.recordDeadLettered(lineage, topic: message.topic, partition: message.partition, offset: message.offset,
+                                              consumerGroup: consumer.configuration.groupId, deadLetterTopic: topic, errorClass: errorClass)
+        }
         try await commit(message)
         return .deadLettered(attempts: attempts, topic: topic)
     }
