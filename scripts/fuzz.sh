@@ -34,7 +34,7 @@ for target in "${targets[@]}"; do
         grep -E "error" "$out/build.log" || tail -20 "$out/build.log"
         exit 1
     fi
-    grep -E "warning: " "$out/build.log" | grep -v "CMakeLists\|unhandled" || true
+    grep -E "warning: " "$out/build.log" | grep -v "CMakeLists\|unhandled\|Cannot export local symbol" || true
 done
 bin=$("${build[@]}" --show-bin-path)
 
@@ -79,7 +79,7 @@ for target in "${targets[@]}"; do
     # input trusted before it was checked against the bytes there are).
     # shellcheck disable=SC2086
     "$bin/fuzz-$target" "$corpus" -max_total_time="$seconds" -rss_limit_mb=2048 -malloc_limit_mb=512 \
-        -timeout=20 -print_final_stats=1 -artifact_prefix="$out/$target-" ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
+        -timeout=60 -print_final_stats=1 -artifact_prefix="$out/$target-" ${FUZZ_ARGS:-} >"$log" 2>&1 || status=$?
     runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || echo "?")
     coverage=$(grep -o 'cov: [0-9]* ft: [0-9]*' "$log" | tail -1 || true)
     units=$(find "$corpus" -type f | wc -l)
