@@ -28,6 +28,9 @@ targets=("$@")
 
 build=(swift build -c debug --package-path Fuzz --scratch-path "$scratch"
        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library)
+# Swift's crash backtracer reads memory in ways ASan reports as a second error; libFuzzer prints the stack.
+export SWIFT_BACKTRACE=enable=no
+
 mkdir -p "$out"
 for target in "${targets[@]}"; do
     if ! "${build[@]}" --product "fuzz-$target" >"$out/build.log" 2>&1; then
