@@ -29,7 +29,8 @@ for sanitizer in "${sanitizers[@]}"; do
     scratch="$ROOT/.build-$sanitizer"
     echo "sanitizers: building the tests with --sanitize=$sanitizer in $scratch"
     start=$SECONDS
-    log="$scratch.log"
+    mkdir -p "$scratch"
+    log="$scratch/sanitizer-build.log"
     if ! swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch" >"$log" 2>&1; then
         grep -E "error" "$log" || tail -20 "$log"
         exit 1
