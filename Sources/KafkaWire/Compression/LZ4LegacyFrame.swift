@@ -19,6 +19,15 @@ enum LZ4LegacyFrame {
     }
 }
 
+extension CompressionCodec {
+    /// Decompresses an LZ4 frame as a magic-0 message carries it, repairing
+    /// the header checksum first (see `LZ4LegacyFrame`). Public for the fuzz targets.
+    @_spi(Fuzzing)
+    public static func decompressLegacyLZ4Frame(_ frame: [UInt8], limit: Int) throws(KafkaWireError) -> [UInt8] {
+        try CompressionCodec.lz4.decompress(LZ4LegacyFrame.repairingHeaderChecksum(frame), limit: limit)
+    }
+}
+
 /// XXH32 with seed 0, the hash LZ4 frames use for their header checksum.
 enum XXHash32 {
     static let prime1: UInt32 = 2_654_435_761

@@ -91,8 +91,7 @@ public enum LegacyMessageSet {
         let inflated: [UInt8]
         if codec == .lz4, message.magic == 0 {
             // Magic-0 LZ4 comes from Kafka 0.8/0.9 and its faulty header checksum.
-            let repaired = LZ4LegacyFrame.repairingHeaderChecksum([UInt8](compressed))
-            inflated = try codec.decompress(repaired, limit: options.decompressedSizeLimit)
+            inflated = try CompressionCodec.decompressLegacyLZ4Frame([UInt8](compressed), limit: options.decompressedSizeLimit)
         } else {
             inflated = try codec.decompress(compressed, limit: options.decompressedSizeLimit)
         }

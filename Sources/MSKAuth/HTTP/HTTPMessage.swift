@@ -89,8 +89,9 @@ struct HTTPResponseParser<Source: HTTPByteSource> {
         while true {
             let sizeLine = try line()
             let sizeText = sizeLine.split(separator: ";", maxSplits: 1).first.map(String.init) ?? ""
+            // Compared as a subtraction: a size near Int.max would overflow `body.count + size`.
             guard let size = Int(sizeText.trimmingCharacters(in: .whitespaces), radix: 16), size >= 0,
-                  body.count + size <= Self.maximumSize else {
+                  size <= Self.maximumSize - body.count else {
                 throw Self.malformed("bad chunk size")
             }
             if size == 0 {

@@ -37,6 +37,10 @@ struct HTTPClientTests {
         #expect(throws: MSKAuthError.self) { try parse("SSH-2.0-OpenSSH\r\n\r\n") }
         #expect(throws: MSKAuthError.self) { try parse("HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nshort") }
         #expect(throws: MSKAuthError.self) { try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n") }
+        // A chunk size near Int.max after a first chunk once overflowed the size check (a trap).
+        #expect(throws: MSKAuthError.self) {
+            try parse("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n7fffffffffffffff\r\n")
+        }
     }
 
     @Test("URLs: ports, IPv6, other schemes refused, nothing listening is 'not found'")
