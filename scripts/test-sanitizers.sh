@@ -19,7 +19,7 @@ cd "$ROOT"
 
 sanitizers=("$@")
 [ ${#sanitizers[@]} -gt 0 ] || sanitizers=(address thread)
-filter=${SANITIZER_FILTER:-"^(KafkaWireTests|KafkaClientTests|KafkaTrackingTests|MSKAuthTests)\."}
+filter=${SANITIZER_FILTER:-"^(KafkaWireTests|KafkaClientTests|KafkaTrackingTests|KafkaTestingTests|MSKAuthTests)\."}
 
 # A report fails the run: ASan aborts on the first error; TSan keeps going and exits 66.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0}
