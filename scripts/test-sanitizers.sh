@@ -7,7 +7,7 @@
 #   ./scripts/test-sanitizers.sh thread        one sanitizer
 #
 # Environment:
-#   SANITIZER_FILTER   swift test --filter (default: the four unit test targets)
+#   SANITIZER_FILTER   swift test --filter (default: the unit test targets)
 #
 # Integration suites need the broker; run them under a sanitizer with, e.g.:
 #   ./scripts/broker.sh run -- swift test --sanitize=thread --scratch-path .build-thread \
