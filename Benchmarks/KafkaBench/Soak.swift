@@ -137,16 +137,7 @@ func soak(_ arguments: [String]) async {
     let value = (0..<size).map { UInt8(ascii: "a") + UInt8($0 % 26) }
     let keys = (0..<1000).map { Array("k\($0)".utf8) }
     for index in 0..<count {
-        let record = KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value)
-        while true {
-            do {
-                try producer.send(record)
-                break
-            } catch {
-                guard error.code == .queueFull else { fail("send failed: \(error)") }
-                await producer.waitForBufferSpace()
-            }
-        }
+        await sendWaitingForSpace(KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value), with: producer)
     }
     await producer.flush()
     await reports.value

@@ -41,6 +41,19 @@ func report(_ mode: String, count: Int, seconds: Double, bytes: Int) {
           + "MB_per_s=\(fixed(Double(bytes) / seconds / 1e6, 2)) cpu_user=\(fixed(user, 3)) cpu_sys=\(fixed(system, 3))")
 }
 
+/// Sends `record`, waiting for buffer space whenever the producer's buffer is full.
+func sendWaitingForSpace(_ record: KafkaProducerRecord, with producer: KafkaProducer) async {
+    while true {
+        do {
+            try producer.send(record)
+            return
+        } catch {
+            guard error.code == .queueFull else { fail("send failed: \(error)") }
+            await producer.waitForBufferSpace()
+        }
+    }
+}
+
 func monotonicSeconds() -> Double {
     var now = timespec()
     clock_gettime(CLOCK_MONOTONIC, &now)
@@ -122,16 +135,7 @@ func produce(_ words: [String]) async {
         }
     } else {
         for index in 0..<count {
-            let record = KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value)
-            while true {
-                do {
-                    try producer.send(record)
-                    break
-                } catch {
-                    guard error.code == .queueFull else { fail("send failed: \(error)") }
-                    await producer.waitForBufferSpace()
-                }
-            }
+            await sendWaitingForSpace(KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value), with: producer)
         }
     }
     await producer.flush()
