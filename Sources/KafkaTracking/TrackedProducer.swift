@@ -109,7 +109,17 @@ public final class TrackedProducer: Sendable {
                                       sequence: ProducerSequence(producerId: instanceId, number: stamp.sequence))
         record.partition = stamp.partition
         record.timestamp = record.timestamp ?? producedAt
-        record.headers = lineage.stamped(onto: record.headers, format: headerFormat, fields: compactFields)
+        if headerFormat == .compact {
+            // Straight from the stamp into one exact-size buffer: the producer's fields are this producer's.
+            let value = CompactLineage.encode(eventId: lineage.eventId, correlationId: lineage.correlationId,
+                                              causationId: lineage.causationId, producedAt: producedAt,
+                                              schemaVersion: schemaVersion, sequence: stamp.sequence, fields: compactFields,
+                                              eventType: eventType)
+            record.headers = LineageMetadata.replacingLineage(in: record.headers,
+                                                              with: RecordHeader(key: LineageMetadata.Header.compact, value: value))
+        } else {
+            record.headers = lineage.stamped(onto: record.headers, format: headerFormat)
+        }
         let kind = tracerKind.load(ordering: .relaxed)
         if kind == 1 || (kind == 0 && resolved.isNoOp) {
             // Nothing to inject, nothing to record: skip the span machinery altogether.

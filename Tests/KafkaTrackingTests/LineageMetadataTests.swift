@@ -31,17 +31,18 @@ struct LineageMetadataTests {
         #expect(try LineageMetadata(headers: minimal.headers) == minimal)
     }
 
-    @Test("the compact form: one header, fields in the documented layout")
+    @Test("the compact form: one header, fields in the documented layout (version 2)")
     func compactLayout() throws {
         let value = try #require(Self.full.headers.first?.value)
-        // version, flags, three ids, produced-at, "orders", "OrderPlacedEvent", schema, "p-1", sequence
-        let size: Int = 2 + 3 * 16 + 8 + (1 + 6) + (1 + 16) + 8 + (1 + 3) + 8
+        // version, flags, three ids, produced-at (a 6-byte varint), schema and sequence (one byte each),
+        // "p-1" (a producer id that is no UUID goes as text), "orders", "OrderPlacedEvent"
+        let size: Int = 2 + 3 * 16 + 6 + 1 + 1 + (1 + 3) + (1 + 6) + (1 + 16)
         #expect(value.count == size)
-        #expect(Array(value.prefix(2)) == [1, 0x1F], "version 1; correlation, causation, type, schema and sequence present")
+        #expect(Array(value.prefix(2)) == [2, 0x2F], "version 2; correlation, causation, type, schema, text producer id")
         #expect(Array(value.dropFirst(2).prefix(16)) == withUnsafeBytes(of: Self.event.uuid) { Array($0) })
         // A flow's first event carries its id once: the correlation id is the event id.
         let first = LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: 0)
-        let firstSize: Int = 2 + 16 + 8 + 2   // version, flags, event id, produced-at, "s"
+        let firstSize: Int = 2 + 16 + 1 + 2   // version, flags, event id, produced-at, "s"
         #expect(first.headers.first?.value?.count == firstSize)
         // A producer's pre-encoded fields are used when they match, ignored when they do not.
         let own = CompactLineage.ProducerFields(sourceService: "orders", producerId: "p-1")
@@ -51,6 +52,44 @@ struct LineageMetadataTests {
         // Bytes a later version appends are ignored.
         let extended = RecordHeader(key: LineageMetadata.Header.compact, value: Array(value) + [9, 9, 9])
         #expect(try LineageMetadata(headers: [extended]) == Self.full)
+    }
+
+    @Test("a producer id in a UUID's lowercase text form goes as 16 bytes; any other text as text, read back unchanged")
+    func compactProducerId() throws {
+        let instance = "0a0b0c0d-0e0f-4011-8213-141516171819"
+        var lineage = LineageMetadata(eventId: Self.event, sourceService: "kafka-bench", producedAt: 1_700_000_000_123,
+                                      sequence: ProducerSequence(producerId: instance, number: 200_000))
+        let value = try #require(lineage.headers.first?.value)
+        // version, flags, event id, produced-at, sequence (3-byte varint), producer id, "kafka-bench"
+        #expect(value.count == 2 + 16 + 6 + 3 + 16 + (1 + 11))
+        #expect(value[value.startIndex + 1] == 0x10)
+        #expect(try LineageMetadata(headers: lineage.headers) == lineage)
+        for text in [instance.uppercased(), "{\(instance)}", "0a0b0c0d0e0f40118213141516171819", ""] {
+            lineage.sequence?.producerId = text
+            let encoded = try #require(lineage.headers.first?.value)
+            #expect(encoded[encoded.startIndex + 1] == 0x20, "\(text) goes as text")
+            #expect(try LineageMetadata(headers: lineage.headers) == lineage)
+        }
+        // Negative numbers keep their 64-bit pattern (ten varint bytes) and read back.
+        let negative = LineageMetadata(eventId: Self.event, sourceService: "s", schemaVersion: -1, producedAt: -5,
+                                       sequence: ProducerSequence(producerId: instance, number: -7))
+        #expect(try LineageMetadata(headers: negative.headers) == negative)
+    }
+
+    @Test("version 1 of the compact form (8-byte integers, producer id as text) is still read")
+    func compactVersion1() throws {
+        func fixed(_ value: Int64) -> [UInt8] { withUnsafeBytes(of: value.bigEndian) { Array($0) } }
+        func text(_ value: String) -> [UInt8] { [UInt8(value.utf8.count)] + Array(value.utf8) }
+        func raw(_ id: UUID) -> [UInt8] { withUnsafeBytes(of: id.uuid) { Array($0) } }
+        // As the version 1 writer laid `full` out: ids, produced-at, schema, sequence, source, producer id, type.
+        let version1: [UInt8] = [1, 0x1F] + raw(Self.event) + raw(Self.flow) + raw(Self.cause) + fixed(1_700_000_000_123)
+            + fixed(2) + fixed(41) + text("orders") + text("p-1") + text("OrderPlacedEvent")
+        #expect(try LineageMetadata(headers: [RecordHeader(key: LineageMetadata.Header.compact, value: version1)]) == Self.full)
+        let minimal: [UInt8] = [1, 0] + raw(Self.event) + fixed(-5) + text("s")
+        #expect(try LineageMetadata(headers: [RecordHeader(key: LineageMetadata.Header.compact, value: minimal)])
+                == LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: -5))
+        #expect { try LineageMetadata(headers: [RecordHeader(key: LineageMetadata.Header.compact, value: Array(version1.prefix(55)))]) }
+            throws: { ($0 as? LineageError)?.reason.contains("produced-at") == true }
     }
 
     @Test("no lineage is nil; malformed lineage of either form is a typed error naming the header")
@@ -65,7 +104,9 @@ struct LineageMetadataTests {
 
         let value = Array(try #require(Self.full.headers.first?.value))
         let compact = LineageMetadata.Header.compact
-        for broken: [UInt8]? in [nil, [], [2] + value.dropFirst(), Array(value.prefix(value.count - 1)), Array(value.prefix(20))] {
+        // The last one: a produced-at varint longer than 64 bits.
+        let overlong: [UInt8] = [2, 0] + [UInt8](repeating: 0, count: 16) + [UInt8](repeating: 0xFF, count: 11)
+        for broken: [UInt8]? in [nil, [], [3] + value.dropFirst(), Array(value.prefix(value.count - 1)), Array(value.prefix(20)), overlong] {
             #expect { try LineageMetadata(headers: [RecordHeader(key: compact, value: broken)]) } throws: {
                 ($0 as? LineageError)?.header == compact
             }

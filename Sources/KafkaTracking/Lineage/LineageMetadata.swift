@@ -78,7 +78,7 @@ extension LineageMetadata {
 
     /// How lineage is written into record headers. Readers take either form.
     public enum HeaderFormat: Sendable, Hashable {
-        /// One `lineage` header with a binary value of about 80 bytes (the default):
+        /// One `lineage` header with a binary value of about 55 bytes (the default):
         /// cheap to write on every record.
         case compact
         /// One text header per field (`lineage.event-id`, ...), about 300 bytes:
@@ -91,26 +91,23 @@ extension LineageMetadata {
 
     /// The headers carrying this lineage in `format`.
     public func headers(format: HeaderFormat) -> [RecordHeader] {
-        headers(format: format, fields: nil)
+        switch format {
+        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self))]
+        case .perField: perFieldHeaders
+        }
     }
 
     /// `headers` without any lineage headers already there (of either form), then this lineage's in `format`.
     public func stamped(onto headers: [RecordHeader], format: HeaderFormat = .compact) -> [RecordHeader] {
-        stamped(onto: headers, format: format, fields: nil)
-    }
-
-    /// `stamped(onto:format:)` with a producer's source and producer id fields encoded already.
-    func stamped(onto headers: [RecordHeader], format: HeaderFormat, fields: CompactLineage.ProducerFields?) -> [RecordHeader] {
-        let own = self.headers(format: format, fields: fields)
+        let own = self.headers(format: format)
         if headers.isEmpty { return own }
         return headers.filter { !Self.isLineageHeader($0.key) } + own
     }
 
-    private func headers(format: HeaderFormat, fields: CompactLineage.ProducerFields?) -> [RecordHeader] {
-        switch format {
-        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self, fields: fields))]
-        case .perField: perFieldHeaders
-        }
+    /// `headers` without any lineage headers already there (of either form), then `compact`.
+    static func replacingLineage(in headers: [RecordHeader], with compact: RecordHeader) -> [RecordHeader] {
+        if headers.isEmpty { return [compact] }
+        return headers.filter { !isLineageHeader($0.key) } + [compact]
     }
 
     static func isLineageHeader(_ key: String) -> Bool {
