@@ -179,7 +179,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTestingTests",
-            dependencies: ["KafkaTesting", "KafkaWire"],
+            dependencies: ["KafkaTesting", "KafkaWire", "KafkaTestSupport"],
             swiftSettings: strictSwift
         ),
         .testTarget(

@@ -110,24 +110,9 @@ public final class SocatTLSFront: Sendable {
                 let log = (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? ""
                 throw Unavailable(description: "socat exited at start-up (status \(status)): \(log)")
             }
-            if Self.canConnect(port: port) { return }
+            if LoopbackConnect.accepts(port: port) { return }
             usleep(20_000)
         }
         throw Unavailable(description: "socat did not accept on port \(port) within \(timeout) s")
-    }
-
-    private static func canConnect(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return false }
-        defer { _ = close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-            }
-        }
     }
 }

@@ -1,26 +1,12 @@
 import Foundation
 import KafkaTesting
+import KafkaTestSupport
 import Testing
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Brokers of the fake cluster start, stop and come back on their ports; an
 /// unclosed cluster is released with its last reference.
 @Suite("Fake cluster: lifecycle")
 struct FakeKafkaClusterLifecycleTests {
-    static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { _ = close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        } == 0
-    }
-
     static func port(_ address: String) -> Int { Int(address.split(separator: ":").last ?? "") ?? -1 }
 
     @Test("a stopped broker refuses connections and leaves the bootstrap list; started again, it listens on its old port")
@@ -28,15 +14,15 @@ struct FakeKafkaClusterLifecycleTests {
         let cluster = try FakeKafkaCluster(brokers: 2)
         defer { cluster.close() }
         let ports = cluster.bootstrapServers.map(Self.port)
-        #expect(ports.count == 2 && ports.allSatisfy { Self.accepts(port: $0) })
+        #expect(ports.count == 2 && ports.allSatisfy { LoopbackConnect.accepts(port: $0) })
         try cluster.createTopic("t", partitions: 2)
         let ledBySecond = (0..<Int32(2)).filter { cluster.leader(topic: "t", partition: $0) == 2 }
         cluster.stopBroker(2)
-        #expect(!Self.accepts(port: ports[1]))
+        #expect(!LoopbackConnect.accepts(port: ports[1]))
         #expect(cluster.bootstrapServers == ["127.0.0.1:\(ports[0])"])
         #expect(ledBySecond.allSatisfy { cluster.leader(topic: "t", partition: $0) == 1 && cluster.leaderEpoch(topic: "t", partition: $0) == 1 })
         try cluster.startBroker(2)
-        #expect(Self.accepts(port: ports[1]))
+        #expect(LoopbackConnect.accepts(port: ports[1]))
         #expect(cluster.bootstrapServers.map(Self.port) == ports)
     }
 
@@ -50,12 +36,12 @@ struct FakeKafkaClusterLifecycleTests {
             port = Self.port(cluster.bootstrapServers[0])
         }
         var waited = 0
-        while released != nil || Self.accepts(port: port), waited < 50 {
+        while released != nil || LoopbackConnect.accepts(port: port), waited < 50 {
             try await Task.sleep(for: .milliseconds(20))
             waited += 1
         }
         #expect(released == nil)
-        #expect(!Self.accepts(port: port))
+        #expect(!LoopbackConnect.accepts(port: port))
     }
 
     @Test("topic names follow Kafka's rules; a topic exists once")

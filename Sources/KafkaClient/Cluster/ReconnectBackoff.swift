@@ -20,13 +20,8 @@ public struct ReconnectBackoff: Sendable, Hashable {
     public func delay(afterFailures failures: Int, using generator: inout some RandomNumberGenerator) -> Duration {
         guard failures > 0 else { return .zero }
         let exponent = min(failures - 1, 30)
-        let baseSeconds = Self.seconds(base)
-        let nominal = min(baseSeconds * Double(1 << exponent), Self.seconds(maximum))
+        let nominal = min(base.inSeconds * Double(1 << exponent), maximum.inSeconds)
         let factor = jitter > 0 ? Double.random(in: (1 - jitter)...(1 + jitter), using: &generator) : 1
         return .nanoseconds(Int64(nominal * factor * 1e9))
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
     }
 }

@@ -28,31 +28,27 @@ extension FakeKafkaCluster {
                 var data = FetchResponse.FetchableTopicResponse.PartitionData()
                 data.partitionIndex = fetched.partition
                 data.records = []
+                let served = name.map { state.serving(PartitionKey(topic: $0, partition: fetched.partition), context,
+                                                      currentLeaderEpoch: fetched.currentLeaderEpoch) }
+                    ?? .failure(context.forcedError ?? .unknownTopicId)
                 let error: KafkaErrorCode
-                if let forced = context.forcedError {
-                    error = forced
-                } else if let name {
-                    switch state.ledPartition(PartitionKey(topic: name, partition: fetched.partition), on: context.broker,
-                                              currentLeaderEpoch: fetched.currentLeaderEpoch) {
-                    case .failure(let ledError):
-                        error = ledError
-                    case .success(let partition):
-                        let log = partition.log
-                        data.highWatermark = log.endOffset
-                        data.lastStableOffset = log.endOffset
-                        data.logStartOffset = log.logStartOffset
-                        guard fetched.fetchOffset >= log.logStartOffset, fetched.fetchOffset <= log.endOffset else {
-                            error = .offsetOutOfRange
-                            break
-                        }
-                        let records = budget > 0 ? log.read(from: fetched.fetchOffset, maxBytes: min(Int(fetched.partitionMaxBytes), budget)) : []
-                        budget -= records.count
-                        total += records.count
-                        data.records = records
-                        return data
+                switch served {
+                case .failure(let servingError):
+                    error = servingError
+                case .success(let partition):
+                    let log = partition.log
+                    data.highWatermark = log.endOffset
+                    data.lastStableOffset = log.endOffset
+                    data.logStartOffset = log.logStartOffset
+                    guard fetched.fetchOffset >= log.logStartOffset, fetched.fetchOffset <= log.endOffset else {
+                        error = .offsetOutOfRange
+                        break
                     }
-                } else {
-                    error = .unknownTopicId
+                    let records = budget > 0 ? log.read(from: fetched.fetchOffset, maxBytes: min(Int(fetched.partitionMaxBytes), budget)) : []
+                    budget -= records.count
+                    total += records.count
+                    data.records = records
+                    return data
                 }
                 failed = true
                 data.errorCode = error.rawValue

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 import KafkaWire
 
 extension FakeKafkaCluster {
@@ -10,8 +11,7 @@ extension FakeKafkaCluster {
         response.generationId = -1
         response.memberId = request.memberId
         if context.version < 7 { response.protocolName = "" }
-        let delay = Double(configuration.initialRebalanceDelay.components.seconds)
-            + Double(configuration.initialRebalanceDelay.components.attoseconds) / 1e18
+        let delay = configuration.initialRebalanceDelay.inSeconds
         let admitted: Result<String, KafkaErrorCode> = state.withLock { state in
             if let error = coordinatorError(group: request.groupId, context, state) { return .failure(error) }
             var group = state.groups[request.groupId] ?? ClassicGroup(initialDelay: delay)

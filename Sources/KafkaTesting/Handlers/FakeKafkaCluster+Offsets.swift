@@ -14,12 +14,8 @@ extension FakeKafkaCluster {
                     answer.partitionIndex = asked.partitionIndex
                     answer.offset = -1
                     answer.timestamp = -1
-                    if let forced = context.forcedError {
-                        answer.errorCode = forced.rawValue
-                        return answer
-                    }
-                    switch state.ledPartition(PartitionKey(topic: topic.name, partition: asked.partitionIndex), on: context.broker,
-                                              currentLeaderEpoch: asked.currentLeaderEpoch) {
+                    switch state.serving(PartitionKey(topic: topic.name, partition: asked.partitionIndex), context,
+                                        currentLeaderEpoch: asked.currentLeaderEpoch) {
                     case .failure(let error):
                         answer.errorCode = error.rawValue
                     case .success(let partition):
@@ -47,12 +43,8 @@ extension FakeKafkaCluster {
                     answer.partition = asked.partition
                     answer.leaderEpoch = -1
                     answer.endOffset = -1
-                    if let forced = context.forcedError {
-                        answer.errorCode = forced.rawValue
-                        return answer
-                    }
-                    switch state.ledPartition(PartitionKey(topic: topic.topic, partition: asked.partition), on: context.broker,
-                                              currentLeaderEpoch: asked.currentLeaderEpoch) {
+                    switch state.serving(PartitionKey(topic: topic.topic, partition: asked.partition), context,
+                                        currentLeaderEpoch: asked.currentLeaderEpoch) {
                     case .failure(let error):
                         answer.errorCode = error.rawValue
                     case .success(let partition):
@@ -108,11 +100,7 @@ extension FakeKafkaCluster {
                     var answer = DeleteRecordsResponse.DeleteRecordsTopicResult.DeleteRecordsPartitionResult()
                     answer.partitionIndex = asked.partitionIndex
                     answer.lowWatermark = -1
-                    if let forced = context.forcedError {
-                        answer.errorCode = forced.rawValue
-                        return answer
-                    }
-                    switch state.ledPartition(PartitionKey(topic: topic.name, partition: asked.partitionIndex), on: context.broker) {
+                    switch state.serving(PartitionKey(topic: topic.name, partition: asked.partitionIndex), context) {
                     case .failure(let error):
                         answer.errorCode = error.rawValue
                     case .success(let partition):

@@ -15,12 +15,7 @@ extension FakeKafkaCluster {
                     result.index = data.index
                     result.baseOffset = -1
                     let key = PartitionKey(topic: topicData.name, partition: data.index)
-                    if let forced = context.forcedError {
-                        result.errorCode = forced.rawValue
-                        return result
-                    }
-                    let outcome = append(data.records ?? [], to: key, on: context.broker, in: &state)
-                    switch outcome {
+                    switch append(data.records ?? [], to: key, context, in: &state) {
                     case .success(let baseOffset):
                         result.baseOffset = baseOffset
                         result.logStartOffset = state.topics[key.topic]!.partitions[Int(key.partition)].log.logStartOffset
@@ -35,9 +30,10 @@ extension FakeKafkaCluster {
         return request.acks == 0 ? nil : response
     }
 
-    private func append(_ records: [UInt8], to key: PartitionKey, on broker: Int32, in state: inout ClusterState) -> Result<Int64, KafkaErrorCode> {
+    private func append(_ records: [UInt8], to key: PartitionKey, _ context: RequestContext,
+                        in state: inout ClusterState) -> Result<Int64, KafkaErrorCode> {
         let partition: ClusterState.Partition
-        switch state.ledPartition(key, on: broker) {
+        switch state.serving(key, context) {
         case .success(let led): partition = led
         case .failure(let error): return .failure(error)
         }

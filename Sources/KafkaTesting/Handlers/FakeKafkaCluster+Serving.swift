@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 import KafkaWire
 
 /// What a handler knows about the request besides its body.
@@ -9,6 +10,15 @@ struct RequestContext {
     let forcedError: KafkaErrorCode?
     /// An injected throttle time for the response.
     let throttleMs: Int32
+}
+
+extension ClusterState {
+    /// The partition a data request may use on this broker: an injected error first,
+    /// then the leadership and leader-epoch checks a broker makes.
+    func serving(_ key: PartitionKey, _ context: RequestContext, currentLeaderEpoch: Int32 = -1) -> Result<Partition, KafkaErrorCode> {
+        if let forced = context.forcedError { return .failure(forced) }
+        return ledPartition(key, on: context.broker, currentLeaderEpoch: currentLeaderEpoch)
+    }
 }
 
 extension FakeKafkaCluster {
@@ -38,7 +48,7 @@ extension FakeKafkaCluster {
             var throttleMs: Int32 = 0
             switch action {
             case .disconnectBeforeHandling: connection.cut(); return
-            case .delay(let duration): Thread.sleep(forTimeInterval: Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+            case .delay(let duration): Thread.sleep(forTimeInterval: duration.inSeconds)
             case .error(let code): forcedError = code
             case .throttle(let milliseconds): throttleMs = milliseconds
             case .disconnectAfterHandling, nil: break

@@ -16,11 +16,19 @@ extension CompactLineage {
         }
     }
 
-    private static func decodeVersion2(_ reader: inout Reader) throws(LineageError) -> LineageMetadata {
+    /// The start both versions share: flags, event id, correlation id (the event id
+    /// unless flagged) and causation id.
+    private static func readIdentity(_ reader: inout Reader) throws(LineageError)
+        -> (flags: UInt8, eventId: UUID, correlationId: UUID, causationId: UUID?) {
         let flags = try reader.byte("flags")
         let eventId = try reader.uuid("event id")
         let correlationId = flags & Flag.correlation != 0 ? try reader.uuid("correlation id") : eventId
         let causationId = flags & Flag.causation != 0 ? try reader.uuid("causation id") : nil
+        return (flags, eventId, correlationId, causationId)
+    }
+
+    private static func decodeVersion2(_ reader: inout Reader) throws(LineageError) -> LineageMetadata {
+        let (flags, eventId, correlationId, causationId) = try readIdentity(&reader)
         let producedAt = Int64(bitPattern: try reader.varint("produced-at"))
         var schemaVersion: Int?
         if flags & Flag.schemaVersion != 0 { schemaVersion = Int(truncatingIfNeeded: Int64(bitPattern: try reader.varint("schema version"))) }
@@ -41,10 +49,7 @@ extension CompactLineage {
     /// Version 1: the same flags without 0x20, integers as 8 bytes big-endian, the
     /// sequence number before the source and the producer id as text after it.
     private static func decodeVersion1(_ reader: inout Reader) throws(LineageError) -> LineageMetadata {
-        let flags = try reader.byte("flags")
-        let eventId = try reader.uuid("event id")
-        let correlationId = flags & Flag.correlation != 0 ? try reader.uuid("correlation id") : eventId
-        let causationId = flags & Flag.causation != 0 ? try reader.uuid("causation id") : nil
+        let (flags, eventId, correlationId, causationId) = try readIdentity(&reader)
         let producedAt = Int64(bitPattern: try reader.fixed64("produced-at"))
         var schemaVersion: Int?
         if flags & Flag.schemaVersion != 0 { schemaVersion = Int(truncatingIfNeeded: Int64(bitPattern: try reader.fixed64("schema version"))) }

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 
 /// Keeps credentials from another provider until shortly before they expire.
 ///
@@ -25,8 +26,7 @@ public actor CachedAWSCredentialsProvider: AWSCredentialsProvider {
                 refreshBeforeExpiry: Duration = CachedAWSCredentialsProvider.defaultRefreshBeforeExpiry,
                 clock: SigV4Clock = .system) {
         self.base = base
-        let parts = refreshBeforeExpiry.components
-        self.margin = TimeInterval(parts.seconds) + TimeInterval(parts.attoseconds) / 1e18
+        self.margin = refreshBeforeExpiry.inSeconds
         self.clock = clock
     }
 

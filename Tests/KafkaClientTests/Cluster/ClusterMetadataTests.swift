@@ -87,11 +87,11 @@ struct ClusterMetadataTests {
         for seed in 0..<200 {
             var random = SeededRandom(seed: UInt64(seed))
             for (index, expected) in nominal.enumerated() {
-                let delay = ReconnectBackoff.seconds(backoff.delay(afterFailures: index + 1, using: &random))
+                let delay = backoff.delay(afterFailures: index + 1, using: &random).inSeconds
                 #expect(delay >= expected * 0.8 - 1e-9 && delay <= expected * 1.2 + 1e-9, "failure \(index + 1): \(delay)")
             }
         }
-        let huge = ReconnectBackoff.seconds(backoff.delay(afterFailures: 10_000, using: &random))
+        let huge = backoff.delay(afterFailures: 10_000, using: &random).inSeconds
         #expect(huge <= 1.2)
         let fixed = ReconnectBackoff(base: .milliseconds(100), maximum: .milliseconds(10), jitter: 0)
         #expect(fixed.maximum == .milliseconds(100), "the maximum is never below the base")

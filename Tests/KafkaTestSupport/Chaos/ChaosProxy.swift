@@ -77,7 +77,7 @@ public final class ChaosProxy: Sendable {
             guard let client = try? listener.accept(timeout: 0.2) else { continue }
             let id = accepted.add(1, ordering: .relaxed).oldValue
             let clientSocket = client.detachDescriptor()
-            guard let upstream = Self.connect(port: upstreamPort) else {
+            guard let upstream = LoopbackConnect.connect(port: upstreamPort) else {
                 _ = close(clientSocket)
                 continue
             }
@@ -87,23 +87,6 @@ public final class ChaosProxy: Sendable {
             Thread.detachNewThread { [self] in pump(connection, .toBroker) }
             Thread.detachNewThread { [self] in pump(connection, .toClient) }
         }
-    }
-
-    private static func connect(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-        guard fd >= 0 else { return nil }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
-        let status = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard status == 0 else {
-            _ = close(fd)
-            return nil
-        }
-        return fd
     }
 
     /// Copies one direction chunk by chunk as the plan says, until either side closes
