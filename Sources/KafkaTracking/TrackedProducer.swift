@@ -89,17 +89,48 @@ public final class TrackedProducer: Sendable {
     /// With a recorder, a produce hop with the record's offset is recorded when its
     /// delivery report arrives (sending does not wait for delivery).
     @discardableResult
-    public func send(_ record: KafkaProducerRecord, eventType: String? = nil, schemaVersion: Int? = nil)
+    public func send(_ record: consuming KafkaProducerRecord, eventType: String? = nil, schemaVersion: Int? = nil)
         async throws(KafkaError) -> (id: KafkaProducerMessageID, lineage: LineageMetadata) {
-        var record = record
         // Delivery handlers can then queue produce hops at once (`flush` waits for those).
         if let recorder { try? await recorder.prepare() }
-        // The stamp and the queueing take no suspension point unless they must wait.
-        let stamp: LineageStamper.Stamp
-        if let ready = stamper.withLock({ $0.stamp(topic: record.topic, partition: record.partition, key: record.key) }) {
-            stamp = ready
-        } else {
-            stamp = try await nextStamp(for: record)
+        while true {
+            let outcome = try attempt(&record, eventType: eventType, schemaVersion: schemaVersion)
+            // Consumed, so the lineage moves out instead of being copied.
+            switch consume outcome {
+            case .sent(let id, let lineage):
+                return (id, lineage)
+            case .stamped(let stamped):
+                return (try await send(stamped), stamped.lineage)
+            case .needsPartitionCount:
+                let count = try await partitions.count(of: record.topic, in: producer.cluster)
+                stamper.withLock { $0.learn(partitionCount: count, of: record.topic) }
+            }
+        }
+    }
+
+    /// A record with its lineage stamped, ready to queue.
+    private struct Stamped {
+        var record: KafkaProducerRecord
+        let lineage: LineageMetadata
+        let spanName: String
+    }
+
+    /// How far `attempt` got.
+    private enum Attempt {
+        /// Queued.
+        case sent(KafkaProducerMessageID, LineageMetadata)
+        /// Stamped, to be queued in a span or once there is buffer space.
+        case stamped(Stamped)
+        /// The record's topic must be looked up first, to choose its partition.
+        case needsPartitionCount
+    }
+
+    /// Stamps `record` and, with the no-op tracer and space in the buffer, queues it:
+    /// the whole of a send, synchronous, in the common case. Leaves `record` as it
+    /// was when its partition count is needed.
+    private func attempt(_ record: inout KafkaProducerRecord, eventType: String?, schemaVersion: Int?) throws(KafkaError) -> Attempt {
+        guard let stamp = stamper.withLock({ $0.stamp(topic: record.topic, partition: record.partition, key: record.key) }) else {
+            return .needsPartitionCount
         }
         let producedAt = Self.wallClockMilliseconds()
         let cause = LineageContext.current
@@ -109,28 +140,29 @@ public final class TrackedProducer: Sendable {
                                       sequence: ProducerSequence(producerId: instanceId, number: stamp.sequence))
         record.partition = stamp.partition
         record.timestamp = record.timestamp ?? producedAt
-        if headerFormat == .compact {
-            // Straight from the stamp into one exact-size buffer: the producer's fields are this producer's.
-            let value = CompactLineage.encode(eventId: lineage.eventId, correlationId: lineage.correlationId,
-                                              causationId: lineage.causationId, producedAt: producedAt,
-                                              schemaVersion: schemaVersion, sequence: stamp.sequence, fields: compactFields,
-                                              eventType: eventType)
-            record.headers = LineageMetadata.replacingLineage(in: record.headers,
-                                                              with: RecordHeader(key: LineageMetadata.Header.compact, value: value))
-        } else {
-            record.headers = lineage.stamped(onto: record.headers, format: headerFormat)
+        if record.headers.contains(where: { LineageMetadata.isLineageHeader($0.key) }) {
+            record.headers.removeAll { LineageMetadata.isLineageHeader($0.key) }
         }
+        // The compact header is written straight into the batch when the record is queued.
+        if headerFormat == .perField { record.headers += lineage.perFieldHeaders }
         let kind = tracerKind.load(ordering: .relaxed)
-        if kind == 1 || (kind == 0 && resolved.isNoOp) {
-            // Nothing to inject, nothing to record: skip the span machinery altogether.
-            if let id = try queueNow(record, lineage: lineage) { return (id, lineage) }
-            return (try await queue(record, lineage: lineage).get(), lineage)
+        // With the no-op tracer there is nothing to inject or record: no span at all.
+        if kind == 1 || (kind == 0 && resolved.isNoOp), let id = try queueNow(record, lineage: lineage) {
+            return .sent(id, lineage)
         }
+        return .stamped(Stamped(record: record, lineage: lineage, spanName: stamp.spanName))
+    }
+
+    /// Queues `stamped` in a producer span (unless the tracer is the no-op one), waiting for buffer space if need be.
+    private func send(_ stamped: Stamped) async throws(KafkaError) -> KafkaProducerMessageID {
+        if tracerKind.load(ordering: .relaxed) == 1 { return try await queue(stamped.record, lineage: stamped.lineage).get() }
         let tracer = self.tracer
-        let outcome: Result<KafkaProducerMessageID, KafkaError> = await tracer.withSpan(stamp.spanName, ofKind: .producer) { span in
+        let lineage = stamped.lineage
+        let outcome: Result<KafkaProducerMessageID, KafkaError> = await tracer.withSpan(stamped.spanName, ofKind: .producer) { span in
+            var record = stamped.record
             // Attributes cost strings per record; a non-recording span would drop them.
             if span.isRecording {
-                MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: stamp.partition,
+                MessagingAttributes.describe(&span.attributes, topic: record.topic, partition: record.partition ?? -1,
                                              eventId: lineage.eventId.uuidString.lowercased(), key: record.key)
                 span.attributes["messaging.operation.type"] = "send"
             }
@@ -139,7 +171,7 @@ public final class TrackedProducer: Sendable {
             if case .failure(let error) = sent { span.recordError(error) }
             return sent
         }
-        return (try outcome.get(), lineage)
+        return try outcome.get()
     }
 
     /// Hands `record` to the producer, waiting for buffer space as often as it is full.
@@ -154,30 +186,41 @@ public final class TrackedProducer: Sendable {
         }
     }
 
-    /// Hands `record` to the producer; nil when its buffer is full. With a recorder, asks
-    /// for the delivery report to record the produce hop with the offset.
+    /// Hands `record` to the producer, with the compact lineage header unless the
+    /// headers carry it per field; nil when the producer's buffer is full. With a
+    /// recorder, asks for the delivery report to record the produce hop with the offset.
     private func queueNow(_ record: KafkaProducerRecord, lineage: LineageMetadata) throws(KafkaError) -> KafkaProducerMessageID? {
-        do throws(KafkaError) {
-            guard let recorder else { return try producer.send(record) }
-            return try producer.send(record) { report in
+        var onDelivery: (@Sendable (KafkaDeliveryReport) -> Void)?
+        if let recorder {
+            onDelivery = { report in
                 guard report.isSuccess else { return }
                 recorder.recordProducedSoon(lineage, topic: report.topic, partition: report.partition, offset: report.offset)
             }
+        }
+        do throws(KafkaError) {
+            guard headerFormat == .compact else {
+                guard let onDelivery else { return try producer.send(record) }
+                return try producer.send(record, onDelivery: onDelivery)
+            }
+            // Encoded on the stack and copied by the producer into the batch: no allocation per record.
+            let encoding = CompactLineage.Encoding(lineage, fields: compactFields)
+            let sent = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encoding.size) { buffer -> Result<KafkaProducerMessageID, KafkaError> in
+                encoding.write(into: buffer)
+                let key = UnsafeRawBufferPointer(start: Self.compactKey.utf8Start, count: Self.compactKey.utf8CodeUnitCount)
+                let header = BorrowedRecordHeader(key: key, value: UnsafeRawBufferPointer(buffer))
+                do throws(KafkaError) {
+                    return .success(try producer.send(record, trailingHeader: header, onDelivery: onDelivery))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            return try sent.get()
         } catch where error.code == .queueFull {
             return nil
         }
     }
 
-    /// The stamp for `record`, looking its topic's partition count up first when it is needed and not known.
-    private func nextStamp(for record: KafkaProducerRecord) async throws(KafkaError) -> LineageStamper.Stamp {
-        while true {
-            if let stamp = stamper.withLock({ $0.stamp(topic: record.topic, partition: record.partition, key: record.key) }) {
-                return stamp
-            }
-            let count = try await partitions.count(of: record.topic, in: producer.cluster)
-            stamper.withLock { $0.learn(partitionCount: count, of: record.topic) }
-        }
-    }
+    private static let compactKey: StaticString = "lineage"
 
     static func wallClockMilliseconds() -> Int64 {
         var now = timespec()

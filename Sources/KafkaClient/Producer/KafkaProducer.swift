@@ -115,6 +115,18 @@ public final class KafkaProducer: Sendable, Service {
         return KafkaProducerMessageID(rawValue: appended.id)
     }
 
+    /// Queues `record` like `send(_:)` with `trailingHeader` after its headers, written
+    /// straight from the borrowed bytes into the batch: for a layer that stamps a header
+    /// on every record (lineage) without allocating it. `onDelivery` as in `send(_:onDelivery:)`.
+    @discardableResult
+    package func send(_ record: KafkaProducerRecord, trailingHeader: BorrowedRecordHeader,
+                      onDelivery: (@Sendable (KafkaDeliveryReport) -> Void)? = nil) throws(KafkaError) -> KafkaProducerMessageID {
+        try transactions?.checkCanSend()
+        let appended = try accumulator.append(record, trailingHeader: trailingHeader, waiter: onDelivery.map { .handler($0) })
+        if appended.wakeSender { sender.wakeup.signal() }
+        return KafkaProducerMessageID(rawValue: appended.id)
+    }
+
     /// Sends `record` and waits for its outcome, waiting for buffer space first if needed.
     ///
     /// - Returns: the report of the written record (partition, offset, timestamp).

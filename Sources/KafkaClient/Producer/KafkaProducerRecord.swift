@@ -42,8 +42,13 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     /// The bytes this record adds to a batch at most (varint lengths at their widest).
     var estimatedSize: Int {
         var size = 21 + (key?.count ?? 0) + (value?.count ?? 0)
-        for header in headers { size += 10 + header.key.utf8.count + (header.value?.count ?? 0) }
+        for header in headers { size += Self.estimatedSize(ofHeaderKey: header.key.utf8.count, value: header.value?.count) }
         return size
+    }
+
+    /// The bytes a header with a key and value of these lengths adds at most.
+    static func estimatedSize(ofHeaderKey keyLength: Int, value valueLength: Int?) -> Int {
+        10 + keyLength + (valueLength ?? 0)
     }
 }
 

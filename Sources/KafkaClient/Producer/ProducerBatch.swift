@@ -52,8 +52,9 @@ struct ProducerBatch: Sendable {
     var recordCount: Int { ids.count }
 
     /// Encodes one record into the batch.
-    mutating func append(_ record: KafkaProducerRecord, id: UInt64, timestamp: Int64, size: Int) {
-        encoder.append(key: record.key, value: record.value, headers: record.headers, timestamp: timestamp)
+    mutating func append(_ record: KafkaProducerRecord, trailingHeader: BorrowedRecordHeader? = nil, id: UInt64, timestamp: Int64,
+                         size: Int) {
+        encoder.append(key: record.key, value: record.value, headers: record.headers, trailingHeader: trailingHeader, timestamp: timestamp)
         ids.append(id)
         timestamps.append(timestamp)
         bufferedBytes += size

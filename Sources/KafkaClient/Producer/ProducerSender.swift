@@ -52,13 +52,16 @@ final class ProducerSender: Sendable {
             }
             let now = ContinuousClock.now
             let snapshot = leaders.withLock { $0 }
-            let drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
+            var drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
             for batch in drained.expired { expire(batch) }
             let usage = accumulator.usage
             metrics.inFlightRequests.record(usage.inFlightRequests)
             metrics.bufferedBytes.record(usage.bytes)
             metrics.bufferedRecords.record(usage.records)
+            // Moved out of `drained`: a second reference to the dictionary would make every
+            // batch's buffer shared, and finishing it would copy the whole batch.
             var requests = drained.requests
+            drained.requests = [:]
             for broker in Array(requests.keys) {
                 // Taken out of the dictionary so each batch's buffer is uniquely referenced.
                 guard let batches = requests.removeValue(forKey: broker) else { continue }
@@ -167,7 +170,7 @@ final class ProducerSender: Sendable {
 
     /// Builds and submits one Produce request for `batches`, all led by `broker`.
     func send(_ batches: consuming [ProducerBatch], to broker: Int32, random: inout some RandomNumberGenerator) async {
-        var pending = batches
+        var pending = consume batches
         var ready: [ProducerBatch] = []
         ready.reserveCapacity(pending.count)
         while !pending.isEmpty {

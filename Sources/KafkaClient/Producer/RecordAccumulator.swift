@@ -97,13 +97,16 @@ final class RecordAccumulator: Sendable {
         var wakeSender: Bool
     }
 
-    /// Encodes `record` into its partition's open batch.
+    /// Encodes `record` into its partition's open batch, with `trailingHeader` (if any)
+    /// after its headers.
     ///
     /// - Throws: `.queueFull` when `buffer.memory` or the record limit is reached,
     ///   `.messageTooLarge` for a record over `max.request.size`, `.unknownTopicOrPartition`
     ///   for a partition the topic does not have, `.connectionClosed` after close.
-    func append(_ record: KafkaProducerRecord, waiter: DeliveryWaiter? = nil) throws(KafkaError) -> Appended {
-        let size = record.estimatedSize
+    func append(_ record: KafkaProducerRecord, trailingHeader: BorrowedRecordHeader? = nil,
+                waiter: DeliveryWaiter? = nil) throws(KafkaError) -> Appended {
+        var size = record.estimatedSize
+        if let trailingHeader { size += KafkaProducerRecord.estimatedSize(ofHeaderKey: trailingHeader.key.count, value: trailingHeader.value?.count) }
         guard size + RecordBatch.headerSize + 100 <= settings.maxRequestSize else {
             throw KafkaError(.messageTooLarge,
                              detail: "a record of about \(size) bytes exceeds max.request.size (\(settings.maxRequestSize) bytes)")
@@ -127,7 +130,10 @@ final class RecordAccumulator: Sendable {
                                                         using: settings.partitioner)
             }
             guard let partition else {
-                state.unpartitioned[record.topic, default: []].append(PendingRecord(record: record, id: id, timestamp: timestamp))
+                // It waits in its own copy, with the borrowed header copied into its headers.
+                var waiting = record
+                if let trailingHeader { waiting.headers.append(trailingHeader.owned) }
+                state.unpartitioned[record.topic, default: []].append(PendingRecord(record: waiting, id: id, timestamp: timestamp))
                 state.bufferedBytes += size
                 state.bufferedRecords += 1
                 return Appended(id: id, wakeSender: true)
@@ -141,15 +147,16 @@ final class RecordAccumulator: Sendable {
                 state.waiters[id] = nil
                 throw KafkaError(.unknownTopicOrPartition, detail: "partition \(partition) is negative", brokerErrorCode: .unknownTopicOrPartition)
             }
-            let wake = appendLocked(&state, record: record, slot: slot, partition: partition, id: id, timestamp: timestamp, size: size)
+            let wake = appendLocked(&state, record: record, trailingHeader: trailingHeader, slot: slot, partition: partition, id: id,
+                                    timestamp: timestamp, size: size)
             return Appended(id: id, wakeSender: wake)
         }
     }
 
     /// Appends to the open batch of `topic`-`partition`, sealing it first when the
     /// record would overflow `batch.size`. Returns true when the sender should look.
-    func appendLocked(_ state: inout State, record: KafkaProducerRecord, slot: Int, partition: Int32, id: UInt64, timestamp: Int64,
-                      size: Int) -> Bool {
+    func appendLocked(_ state: inout State, record: KafkaProducerRecord, trailingHeader: BorrowedRecordHeader? = nil, slot: Int,
+                      partition: Int32, id: UInt64, timestamp: Int64, size: Int) -> Bool {
         var wake = false
         var sealedFull = false
         let batchSize = settings.batchSize
@@ -173,7 +180,7 @@ final class RecordAccumulator: Sendable {
                 queue.openBytes = RecordBatch.headerSize
                 wake = true
             }
-            queue.open!.append(record, id: id, timestamp: timestamp, size: size)
+            queue.open!.append(record, trailingHeader: trailingHeader, id: id, timestamp: timestamp, size: size)
             queue.openRecords += 1
             queue.openBytes += size
         }

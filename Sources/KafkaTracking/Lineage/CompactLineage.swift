@@ -73,46 +73,60 @@ enum CompactLineage {
     static func encode(_ lineage: LineageMetadata, fields: ProducerFields? = nil) -> [UInt8] {
         let fields = fields.flatMap { $0.matches(lineage) ? $0 : nil }
             ?? ProducerFields(sourceService: lineage.sourceService, producerId: lineage.sequence?.producerId)
-        return encode(eventId: lineage.eventId, correlationId: lineage.correlationId, causationId: lineage.causationId,
-                      producedAt: lineage.producedAt, schemaVersion: lineage.schemaVersion, sequence: lineage.sequence?.number,
-                      fields: fields, eventType: lineage.eventType)
+        let encoding = Encoding(lineage, fields: fields)
+        // Zeroed then written: `init(unsafeUninitializedCapacity:)` looked the array's generic
+        // metadata up through the runtime's cache on every call.
+        var bytes = [UInt8](repeating: 0, count: encoding.size)
+        bytes.withUnsafeMutableBufferPointer { encoding.write(into: $0) }
+        return bytes
     }
 
-    /// The compact form of these fields, written into one allocation of the exact size.
-    /// `sequence` is ignored when `fields` has no producer id.
-    static func encode(eventId: UUID, correlationId: UUID, causationId: UUID?, producedAt: Int64, schemaVersion: Int?,
-                       sequence: Int64?, fields: ProducerFields, eventType: String?) -> [UInt8] {
-        var flags = fields.sequenceFlag
-        var size = 2 + 16 + varintSize(UInt64(bitPattern: producedAt)) + fields.bytes.count
-        let number = flags != 0 ? UInt64(bitPattern: sequence ?? 0) : nil
-        if let number { size += varintSize(number) }
-        if correlationId != eventId { flags |= Flag.correlation; size += 16 }
-        if causationId != nil { flags |= Flag.causation; size += 16 }
-        let schema = schemaVersion.map { UInt64(bitPattern: Int64($0)) }
-        if let schema { flags |= Flag.schemaVersion; size += varintSize(schema) }
-        let typeLength = eventType?.utf8.count ?? 0
-        if eventType != nil { flags |= Flag.eventType; size += varintSize(UInt64(typeLength)) + typeLength }
-        // Zeroed then written: `init(unsafeUninitializedCapacity:)` looked the array's generic
-        // metadata up through the runtime's cache on every call (about 3% of a send).
-        var bytes = [UInt8](repeating: 0, count: size)
-        bytes.withUnsafeMutableBufferPointer { buffer in
+    /// The compact form of one lineage, sized first so that a caller can write it
+    /// into memory of its own (a producer writes it on the stack, for every record).
+    struct Encoding {
+        let lineage: LineageMetadata
+        /// The source and producer id fields; `lineage.sequence` is ignored when they have no producer id.
+        let fields: ProducerFields
+        let flags: UInt8
+        /// The encoded length in bytes.
+        let size: Int
+
+        /// - Parameter fields: `lineage`'s source service and producer id, encoded (`ProducerFields.matches`).
+        init(_ lineage: LineageMetadata, fields: ProducerFields) {
+            self.lineage = lineage
+            self.fields = fields
+            var flags = fields.sequenceFlag
+            var size = 2 + 16 + varintSize(UInt64(bitPattern: lineage.producedAt)) + fields.bytes.count
+            if flags != 0 { size += varintSize(UInt64(bitPattern: lineage.sequence?.number ?? 0)) }
+            if lineage.correlationId != lineage.eventId { flags |= Flag.correlation; size += 16 }
+            if lineage.causationId != nil { flags |= Flag.causation; size += 16 }
+            if let schema = lineage.schemaVersion { flags |= Flag.schemaVersion; size += varintSize(UInt64(bitPattern: Int64(schema))) }
+            if let eventType = lineage.eventType {
+                flags |= Flag.eventType
+                size += varintSize(UInt64(eventType.utf8.count)) + eventType.utf8.count
+            }
+            self.flags = flags
+            self.size = size
+        }
+
+        /// Writes the `size` bytes at the start of `buffer`.
+        func write(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+            precondition(buffer.count >= size, "the buffer is smaller than the encoding")
             var writer = Writer(buffer: buffer)
             writer.byte(version)
             writer.byte(flags)
-            writer.uuid(eventId)
-            if flags & Flag.correlation != 0 { writer.uuid(correlationId) }
-            if let causationId { writer.uuid(causationId) }
-            writer.varint(UInt64(bitPattern: producedAt))
-            if let schema { writer.varint(schema) }
-            if let number { writer.varint(number) }
+            writer.uuid(lineage.eventId)
+            if flags & Flag.correlation != 0 { writer.uuid(lineage.correlationId) }
+            if let causationId = lineage.causationId { writer.uuid(causationId) }
+            writer.varint(UInt64(bitPattern: lineage.producedAt))
+            if let schema = lineage.schemaVersion { writer.varint(UInt64(bitPattern: Int64(schema))) }
+            if fields.sequenceFlag != 0 { writer.varint(UInt64(bitPattern: lineage.sequence?.number ?? 0)) }
             writer.bytes(fields.bytes)
-            if let eventType {
-                writer.varint(UInt64(typeLength))
-                var text = eventType
-                text.withUTF8 { writer.bytes($0) }
+            if var eventType = lineage.eventType {
+                writer.varint(UInt64(eventType.utf8.count))
+                eventType.withUTF8 { writer.bytes($0) }
             }
         }
-        return bytes
     }
 
     static func varintSize(_ value: UInt64) -> Int {

@@ -104,12 +104,6 @@ extension LineageMetadata {
         return headers.filter { !Self.isLineageHeader($0.key) } + own
     }
 
-    /// `headers` without any lineage headers already there (of either form), then `compact`.
-    static func replacingLineage(in headers: [RecordHeader], with compact: RecordHeader) -> [RecordHeader] {
-        if headers.isEmpty { return [compact] }
-        return headers.filter { !isLineageHeader($0.key) } + [compact]
-    }
-
     static func isLineageHeader(_ key: String) -> Bool {
         key == Header.compact || key.hasPrefix("lineage.")
     }

@@ -20,6 +20,27 @@ public struct RecordHeader: Hashable, Sendable {
     }
 }
 
+/// A record header from borrowed bytes, which an encoder writes without a
+/// `RecordHeader` (and its allocations) being built. Valid only while the memory
+/// it points to is.
+public struct BorrowedRecordHeader {
+    /// The header name, UTF-8.
+    public var key: UnsafeRawBufferPointer
+    /// The header value; nil for a null value.
+    public var value: UnsafeRawBufferPointer?
+
+    @inlinable
+    public init(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer?) {
+        self.key = key
+        self.value = value
+    }
+
+    /// The header as an owned `RecordHeader`.
+    public var owned: RecordHeader {
+        RecordHeader(key: String(decoding: key, as: UTF8.self), value: value.map { Array($0) })
+    }
+}
+
 /// One record as a consumer sees it, with absolute offset and timestamp.
 ///
 /// Decoded keys and values are slices of the fetched (or decompressed)

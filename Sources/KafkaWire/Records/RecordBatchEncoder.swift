@@ -79,27 +79,40 @@ public struct RecordBatchEncoder: Sendable {
     public var sizeInBytes: Int { used }
 
     /// Appends a record whose offset delta is the next one (0, 1, 2, ...).
+    ///
+    /// `trailingHeader`, written after `headers`, comes from borrowed bytes: a caller
+    /// that stamps a header on every record writes it without allocating one.
     @inlinable
-    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], timestamp: Int64) {
+    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [],
+                                trailingHeader: BorrowedRecordHeader? = nil, timestamp: Int64) {
         let delta = lastOffsetDelta &+ 1
-        append(key: key, value: value, headers: headers, timestamp: timestamp, offsetDelta: delta)
+        append(key: key, value: value, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp, offsetDelta: delta)
     }
 
     /// Appends a record with an explicit offset delta (must be above the previous one).
     @inlinable
-    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [], timestamp: Int64, offsetDelta: Int32) {
+    public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [],
+                                trailingHeader: BorrowedRecordHeader? = nil, timestamp: Int64, offsetDelta: Int32) {
         if let key {
             key.withUnsafeBytes { keyBytes in
                 if let value {
-                    value.withUnsafeBytes { appendRaw(key: keyBytes, value: $0, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta) }
+                    value.withUnsafeBytes {
+                        appendRaw(key: keyBytes, value: $0, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp,
+                                  offsetDelta: offsetDelta)
+                    }
                 } else {
-                    appendRaw(key: keyBytes, value: nil, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta)
+                    appendRaw(key: keyBytes, value: nil, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp,
+                              offsetDelta: offsetDelta)
                 }
             }
         } else if let value {
-            value.withUnsafeBytes { appendRaw(key: nil, value: $0, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta) }
+            value.withUnsafeBytes {
+                appendRaw(key: nil, value: $0, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp,
+                          offsetDelta: offsetDelta)
+            }
         } else {
-            appendRaw(key: nil, value: nil, headers: headers, timestamp: timestamp, offsetDelta: offsetDelta)
+            appendRaw(key: nil, value: nil, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp,
+                      offsetDelta: offsetDelta)
         }
     }
 
@@ -117,11 +130,13 @@ public struct RecordBatchEncoder: Sendable {
         }
     }
 
-    /// Appends a record from borrowed bytes (nil key/value are nulls).
+    /// Appends a record from borrowed bytes (nil key/value are nulls), with
+    /// `trailingHeader` (if any) after `headers`.
     public mutating func appendRaw(
         key: UnsafeRawBufferPointer?,
         value: UnsafeRawBufferPointer?,
         headers: [RecordHeader],
+        trailingHeader: BorrowedRecordHeader? = nil,
         timestamp: Int64,
         offsetDelta: Int32
     ) {
@@ -130,11 +145,13 @@ public struct RecordBatchEncoder: Sendable {
         let timestampDelta = timestamp &- base
         var bodySize = 1 + WireWriter.varlongSize(timestampDelta) + WireWriter.varlongSize(Int64(offsetDelta))
         bodySize += Self.nullableSize(key?.count) + Self.nullableSize(value?.count)
-        bodySize += WireWriter.varlongSize(Int64(headers.count))
+        let headerCount = headers.count + (trailingHeader == nil ? 0 : 1)
+        bodySize += WireWriter.varlongSize(Int64(headerCount))
         for header in headers {
             let keyCount = header.key.utf8.count
             bodySize += WireWriter.varlongSize(Int64(keyCount)) + keyCount + Self.nullableSize(header.value?.count)
         }
+        if let trailingHeader { bodySize += Self.nullableSize(trailingHeader.key.count) + Self.nullableSize(trailingHeader.value?.count) }
         reserve(bodySize + 5)
         let start = used
         var end = start
@@ -148,7 +165,7 @@ public struct RecordBatchEncoder: Sendable {
             p += Self.putVarlong(out + p, Int64(offsetDelta))
             p += Self.putNullable(out + p, key)
             p += Self.putNullable(out + p, value)
-            p += Self.putVarlong(out + p, Int64(headers.count))
+            p += Self.putVarlong(out + p, Int64(headerCount))
             for header in headers {
                 var headerKey = header.key
                 headerKey.withUTF8 { utf8 in p += Self.putNullable(out + p, UnsafeRawBufferPointer(utf8)) }
@@ -157,6 +174,10 @@ public struct RecordBatchEncoder: Sendable {
                 } else {
                     p += Self.putVarlong(out + p, -1)
                 }
+            }
+            if let trailingHeader {
+                p += Self.putNullable(out + p, trailingHeader.key)
+                p += Self.putNullable(out + p, trailingHeader.value)
             }
             end = p
         }

@@ -31,6 +31,29 @@ import Testing
         #expect(again == batch)
     }
 
+    @Test("a trailing header from borrowed bytes encodes exactly as the same header appended last; a null value too")
+    func trailingHeaderMatchesAnOwnedOne() throws {
+        let own = [RecordHeader(key: "a", value: [1, 2]), RecordHeader(key: "b", value: nil)]
+        for value: [UInt8]? in [Array("stamp".utf8), [], nil] {
+            let trailing = RecordHeader(key: "lineage", value: value)
+            var owned = RecordBatchEncoder(), borrowed = RecordBatchEncoder()
+            for headers in [own, []] {
+                owned.append(key: [9], value: [8], headers: headers + [trailing], timestamp: 7)
+                let key = Array(trailing.key.utf8)
+                key.withUnsafeBytes { keyBytes in
+                    func append(_ valueBytes: UnsafeRawBufferPointer?) {
+                        borrowed.append(key: [9], value: [8], headers: headers,
+                                        trailingHeader: BorrowedRecordHeader(key: keyBytes, value: valueBytes), timestamp: 7)
+                    }
+                    if let value { value.withUnsafeBytes { append($0) } } else { append(nil) }
+                }
+            }
+            let bytes = try borrowed.finish()
+            #expect(bytes == (try owned.finish()))
+            #expect(try RecordBatch.decode(bytes).records.map(\.headers) == [own + [trailing], [trailing]])
+        }
+    }
+
     @Test func legacyAndOutOfRangeBatchesAreRejected() throws {
         let legacy = try #require(try RecordBatchDecoder.decodeAll(try RecordFixtures.bytes("legacy_v1_none")).first)
         #expect(thrownWireCode { try legacy.encode() } == .unsupportedMagic)
