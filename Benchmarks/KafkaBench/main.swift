@@ -1,13 +1,15 @@
 // kafka-bench: produce and consume throughput of swift-kafka-native, printed in
 // the same one-line form as ../shared/peers rdk_perf so the two compare side by side:
-//   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked]
+//   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked | --fixed-header=N]
 //   kafka-bench consume BOOTSTRAP TOPIC COUNT [key=value ...]   (all partitions from the beginning)
 //   kafka-bench soak BOOTSTRAP TOPIC COUNT SIZE [key=value ...]  (both at once, slow consumer, peak RSS: Soak.swift)
 //   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
 // Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
 // keys k0..k999, delivery reports counted. --tracked sends the same records through
 // KafkaTracking's TrackedProducer (the compact lineage header; with the default no-op
-// tracer no span; no lineage recorder), to measure what tracking costs.
+// tracer no span; no lineage recorder), to measure what tracking costs; --fixed-header=N
+// sends plain records that each carry one N-byte `lineage` header of fixed bytes, to tell
+// what the header's bytes cost from what stamping it costs.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -90,10 +92,12 @@ func apply(_ setting: String, to configuration: inout KafkaProducer.Configuratio
 
 func produce(_ words: [String]) async {
     let tracked = words.contains("--tracked")
-    let arguments = words.filter { $0 != "--tracked" }
-    guard arguments.count >= 4, let count = Int(arguments[2]), let size = Int(arguments[3]) else {
-        fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked]")
+    let fixedHeader = words.first { $0.hasPrefix("--fixed-header=") }.map { Int($0.dropFirst("--fixed-header=".count)) }
+    let arguments = words.filter { !$0.hasPrefix("--") }
+    guard arguments.count >= 4, let count = Int(arguments[2]), let size = Int(arguments[3]), fixedHeader != .some(nil) else {
+        fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked | --fixed-header=N]")
     }
+    let headers = fixedHeader.flatMap { $0 }.map { [RecordHeader(key: "lineage", value: [UInt8](repeating: 0x2A, count: $0))] } ?? []
     let bootstrap = arguments[0], topic = arguments[1]
     var configuration = KafkaProducer.Configuration(bootstrapServers: bootstrap.split(separator: ",").map(String.init))
     configuration.linger = .milliseconds(5)
@@ -135,7 +139,7 @@ func produce(_ words: [String]) async {
         }
     } else {
         for index in 0..<count {
-            await sendWaitingForSpace(KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value), with: producer)
+            await sendWaitingForSpace(KafkaProducerRecord(topic: topic, key: keys[index % 1000], value: value, headers: headers), with: producer)
         }
     }
     await producer.flush()

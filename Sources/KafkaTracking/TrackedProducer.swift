@@ -205,7 +205,7 @@ public final class TrackedProducer: Sendable {
             // Encoded on the stack and copied by the producer into the batch: no allocation per record.
             let encoding = CompactLineage.Encoding(lineage, fields: compactFields)
             let sent = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encoding.size) { buffer -> Result<KafkaProducerMessageID, KafkaError> in
-                encoding.write(into: buffer)
+                encoding.write(lineage, fields: compactFields, into: buffer)
                 let key = UnsafeRawBufferPointer(start: Self.compactKey.utf8Start, count: Self.compactKey.utf8CodeUnitCount)
                 let header = BorrowedRecordHeader(key: key, value: UnsafeRawBufferPointer(buffer))
                 do throws(KafkaError) {

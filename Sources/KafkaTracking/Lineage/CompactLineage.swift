@@ -77,24 +77,20 @@ enum CompactLineage {
         // Zeroed then written: `init(unsafeUninitializedCapacity:)` looked the array's generic
         // metadata up through the runtime's cache on every call.
         var bytes = [UInt8](repeating: 0, count: encoding.size)
-        bytes.withUnsafeMutableBufferPointer { encoding.write(into: $0) }
+        bytes.withUnsafeMutableBufferPointer { encoding.write(lineage, fields: fields, into: $0) }
         return bytes
     }
 
     /// The compact form of one lineage, sized first so that a caller can write it
     /// into memory of its own (a producer writes it on the stack, for every record).
+    /// It keeps only the flags and size: the lineage is passed again to `write`.
     struct Encoding {
-        let lineage: LineageMetadata
-        /// The source and producer id fields; `lineage.sequence` is ignored when they have no producer id.
-        let fields: ProducerFields
         let flags: UInt8
         /// The encoded length in bytes.
         let size: Int
 
         /// - Parameter fields: `lineage`'s source service and producer id, encoded (`ProducerFields.matches`).
-        init(_ lineage: LineageMetadata, fields: ProducerFields) {
-            self.lineage = lineage
-            self.fields = fields
+        init(_ lineage: borrowing LineageMetadata, fields: borrowing ProducerFields) {
             var flags = fields.sequenceFlag
             var size = 2 + 16 + varintSize(UInt64(bitPattern: lineage.producedAt)) + fields.bytes.count
             if flags != 0 { size += varintSize(UInt64(bitPattern: lineage.sequence?.number ?? 0)) }
@@ -109,8 +105,8 @@ enum CompactLineage {
             self.size = size
         }
 
-        /// Writes the `size` bytes at the start of `buffer`.
-        func write(into buffer: UnsafeMutableBufferPointer<UInt8>) {
+        /// Writes `lineage` (the one this encoding was made for) in the first `size` bytes of `buffer`.
+        func write(_ lineage: borrowing LineageMetadata, fields: borrowing ProducerFields, into buffer: UnsafeMutableBufferPointer<UInt8>) {
             precondition(buffer.count >= size, "the buffer is smaller than the encoding")
             var writer = Writer(buffer: buffer)
             writer.byte(version)
