@@ -204,7 +204,8 @@ public final class TrackedProducer: Sendable {
             }
             // Encoded on the stack and copied by the producer into the batch: no allocation per record.
             let encoding = CompactLineage.Encoding(lineage, fields: compactFields)
-            let sent = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encoding.size) { buffer -> Result<KafkaProducerMessageID, KafkaError> in
+            typealias Sent = Result<KafkaProducerMessageID, KafkaError>
+            let sent = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: encoding.size) { buffer -> Sent in
                 encoding.write(lineage, fields: compactFields, into: buffer)
                 let key = UnsafeRawBufferPointer(start: Self.compactKey.utf8Start, count: Self.compactKey.utf8CodeUnitCount)
                 let header = BorrowedRecordHeader(key: key, value: UnsafeRawBufferPointer(buffer))
@@ -220,6 +221,7 @@ public final class TrackedProducer: Sendable {
         }
     }
 
+    /// `LineageMetadata.Header.compact`, as static UTF-8 for the borrowed header.
     private static let compactKey: StaticString = "lineage"
 
     static func wallClockMilliseconds() -> Int64 {

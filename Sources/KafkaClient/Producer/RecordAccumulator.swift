@@ -106,7 +106,9 @@ final class RecordAccumulator: Sendable {
     func append(_ record: KafkaProducerRecord, trailingHeader: BorrowedRecordHeader? = nil,
                 waiter: DeliveryWaiter? = nil) throws(KafkaError) -> Appended {
         var size = record.estimatedSize
-        if let trailingHeader { size += KafkaProducerRecord.estimatedSize(ofHeaderKey: trailingHeader.key.count, value: trailingHeader.value?.count) }
+        if let trailingHeader {
+            size += KafkaProducerRecord.estimatedSize(ofHeaderKey: trailingHeader.key.count, value: trailingHeader.value?.count)
+        }
         guard size + RecordBatch.headerSize + 100 <= settings.maxRequestSize else {
             throw KafkaError(.messageTooLarge,
                              detail: "a record of about \(size) bytes exceeds max.request.size (\(settings.maxRequestSize) bytes)")

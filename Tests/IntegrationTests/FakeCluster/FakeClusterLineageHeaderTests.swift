@@ -59,6 +59,7 @@ struct FakeClusterLineageHeaderTests {
         }
         await producer.close()
         let records = try cluster.records(topic: "late", partition: 0)
-        #expect(records.map(\.headers) == (0..<3).map { [RecordHeader(key: "own", value: [UInt8($0)]), RecordHeader(key: "stamp", value: stamp)] })
+        let expected = (0..<3).map { [RecordHeader(key: "own", value: [UInt8($0)]), RecordHeader(key: "stamp", value: stamp)] }
+        #expect(records.map(\.headers) == expected)
     }
 }
