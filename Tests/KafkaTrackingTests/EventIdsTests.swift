@@ -6,7 +6,8 @@ import Testing
 struct EventIdsTests {
     @Test("version 4 UUIDs with the RFC 4122 variant, no repeats over many reseeds")
     func randomIds() {
-        let ids = (0..<20_000).map { _ in EventIds.next() }
+        var generator = EventIds.Generator()
+        let ids = (0..<20_000).map { _ in EventIds.next(using: &generator) }
         #expect(Set(ids).count == ids.count)
         #expect(ids.allSatisfy { $0.uuid.6 >> 4 == 4 && $0.uuid.8 >> 6 == 0b10 })
         // Every bit outside version and variant varies.
@@ -18,7 +19,8 @@ struct EventIdsTests {
 
     @Test("the lowercase UTF-8 text matches Foundation's uuidString, lowercased")
     func lowercaseText() {
-        for id in [UUID(), EventIds.next(), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
+        var generator = EventIds.Generator()
+        for id in [UUID(), EventIds.next(using: &generator), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))] {
             #expect(String(decoding: id.lowercasedUTF8, as: UTF8.self) == id.uuidString.lowercased())
         }
     }
