@@ -8,7 +8,7 @@ public enum MSKAuthFuzzing {
     /// Parses an HTTP/1.x response as the metadata and STS clients read one,
     /// then its body as an EC2/ECS credentials document and as STS XML.
     public static func httpResponse(_ bytes: [UInt8]) throws {
-        var parser = HTTPResponseParser(source: ArrayByteSource(bytes: bytes))
+        var parser = HTTPResponseParser(source: ByteArraySource(bytes))
         let response = try parser.parse()
         _ = try? MetadataCredentialsJSON.parse(response.body, source: "fuzz")
         _ = try? STSResponse.credentials(from: response, action: "AssumeRole")
@@ -32,18 +32,5 @@ public enum MSKAuthFuzzing {
     /// An AWS shared config (or credentials) file; returns its profile names.
     public static func configFile(_ text: String, isCredentialsFile: Bool) -> [String] {
         Array(AWSConfigFile(parsing: text, kind: isCredentialsFile ? .credentials : .config).profiles.keys)
-    }
-
-    private struct ArrayByteSource: HTTPByteSource {
-        let bytes: [UInt8]
-        var index = 0
-
-        init(bytes: [UInt8]) { self.bytes = bytes }
-
-        mutating func nextByte() throws -> UInt8? {
-            guard index < bytes.count else { return nil }
-            defer { index += 1 }
-            return bytes[index]
-        }
     }
 }

@@ -53,19 +53,10 @@ func fuzzRequest<Request: KafkaRequest>(_ type: Request.Type, frame: [UInt8]) {
     if let produce = body as? ProduceRequest {
         for topic in produce.topicData { for partition in topic.partitionData { decodeRecords(partition.records) } }
     }
-    guard let encoded = try? body.encodeFrame(version: header.requestApiVersion, correlationId: header.correlationId,
-                                              clientId: header.clientId) else { return }
-    let again: (header: RequestHeader, body: Request)
-    do {
-        again = try Request.decodeFrame(encoded)
-    } catch {
-        fuzzFailure("\(Request.messageName) v\(header.requestApiVersion) does not decode its own encoding: \(error)")
-    }
-    let encodedAgain = try? again.body.encodeFrame(version: header.requestApiVersion, correlationId: header.correlationId,
-                                                   clientId: header.clientId)
-    guard encodedAgain == encoded else {
-        fuzzFailure("\(Request.messageName) v\(header.requestApiVersion) re-encodes differently")
-    }
+    checkRoundTrip("\(Request.messageName) v\(header.requestApiVersion)", body,
+                   encode: { try $0.encodeFrame(version: header.requestApiVersion, correlationId: header.correlationId,
+                                                clientId: header.clientId) },
+                   decode: { try Request.decodeFrame($0).body })
 }
 
 func fuzzResponse<Response: KafkaResponse>(_ type: Response.Type, version: Int16, frame: [UInt8]) {
@@ -73,17 +64,21 @@ func fuzzResponse<Response: KafkaResponse>(_ type: Response.Type, version: Int16
     if let fetch = body as? FetchResponse {
         for topic in fetch.responses { for partition in topic.partitions { decodeRecords(partition.records) } }
     }
-    guard let encoded = try? body.encodeFrame(version: version, correlationId: header.correlationId) else { return }
-    let again: (header: ResponseHeader, body: Response)
+    checkRoundTrip("\(Response.messageName) v\(version)", body,
+                   encode: { try $0.encodeFrame(version: version, correlationId: header.correlationId) },
+                   decode: { try Response.decodeFrame($0, version: version).body })
+}
+
+/// A decoded message's encoding must decode, and that must encode to the same bytes.
+func checkRoundTrip<Body>(_ name: String, _ body: Body, encode: (Body) throws -> [UInt8], decode: ([UInt8]) throws -> Body) {
+    guard let encoded = try? encode(body) else { return }
+    let again: Body
     do {
-        again = try Response.decodeFrame(encoded, version: version)
+        again = try decode(encoded)
     } catch {
-        fuzzFailure("\(Response.messageName) v\(version) does not decode its own encoding: \(error)")
+        fuzzFailure("\(name) does not decode its own encoding: \(error)")
     }
-    let encodedAgain = try? again.body.encodeFrame(version: version, correlationId: header.correlationId)
-    guard encodedAgain == encoded else {
-        fuzzFailure("\(Response.messageName) v\(version) re-encodes differently")
-    }
+    guard (try? encode(again)) == encoded else { fuzzFailure("\(name) re-encodes differently") }
 }
 
 func decodeRecords(_ records: [UInt8]?) {

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaWire
 
 /// The compact form of `LineageMetadata`: one binary header value of about 55
 /// bytes instead of nine text headers of about 300, written and read without
@@ -47,21 +48,25 @@ enum CompactLineage {
         init(sourceService: String, producerId: String?) {
             self.sourceService = sourceService
             self.producerId = producerId
-            var bytes: [UInt8] = []
+            var writer = WireWriter(reservingCapacity: 32 + sourceService.utf8.count + (producerId?.utf8.count ?? 0))
+            func text(_ value: String) {
+                writer.writeUnsignedVarlong(UInt64(value.utf8.count))
+                writer.writeBytes(value.utf8)
+            }
             if let producerId {
                 // Only an id that reads back as the same text goes in raw.
                 if let uuid = UUID(uuidString: producerId), uuid.lowercasedUTF8.elementsEqual(producerId.utf8) {
                     sequenceFlag = Flag.sequence
-                    withUnsafeBytes(of: uuid.uuid) { bytes.append(contentsOf: $0) }
+                    withUnsafeBytes(of: uuid.uuid) { writer.writeBytes($0) }
                 } else {
                     sequenceFlag = Flag.textSequence
-                    CompactLineage.append(producerId, to: &bytes)
+                    text(producerId)
                 }
             } else {
                 sequenceFlag = 0
             }
-            CompactLineage.append(sourceService, to: &bytes)
-            self.bytes = bytes
+            text(sourceService)
+            self.bytes = writer.bytes
         }
 
         func matches(_ lineage: LineageMetadata) -> Bool {
@@ -92,14 +97,17 @@ enum CompactLineage {
         /// - Parameter fields: `lineage`'s source service and producer id, encoded (`ProducerFields.matches`).
         init(_ lineage: borrowing LineageMetadata, fields: borrowing ProducerFields) {
             var flags = fields.sequenceFlag
-            var size = 2 + 16 + varintSize(UInt64(bitPattern: lineage.producedAt)) + fields.bytes.count
-            if flags != 0 { size += varintSize(UInt64(bitPattern: lineage.sequence?.number ?? 0)) }
+            var size = 2 + 16 + WireWriter.unsignedVarintSize(UInt64(bitPattern: lineage.producedAt)) + fields.bytes.count
+            if flags != 0 { size += WireWriter.unsignedVarintSize(UInt64(bitPattern: lineage.sequence?.number ?? 0)) }
             if lineage.correlationId != lineage.eventId { flags |= Flag.correlation; size += 16 }
             if lineage.causationId != nil { flags |= Flag.causation; size += 16 }
-            if let schema = lineage.schemaVersion { flags |= Flag.schemaVersion; size += varintSize(UInt64(bitPattern: Int64(schema))) }
+            if let schema = lineage.schemaVersion {
+                flags |= Flag.schemaVersion
+                size += WireWriter.unsignedVarintSize(UInt64(bitPattern: Int64(schema)))
+            }
             if let eventType = lineage.eventType {
                 flags |= Flag.eventType
-                size += varintSize(UInt64(eventType.utf8.count)) + eventType.utf8.count
+                size += WireWriter.unsignedVarintSize(UInt64(eventType.utf8.count)) + eventType.utf8.count
             }
             self.flags = flags
             self.size = size
@@ -123,21 +131,6 @@ enum CompactLineage {
                 eventType.withUTF8 { writer.bytes($0) }
             }
         }
-    }
-
-    static func varintSize(_ value: UInt64) -> Int {
-        // 7 bits a byte; zero still takes one.
-        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
-    }
-
-    static func append(_ text: String, to bytes: inout [UInt8]) {
-        var length = UInt(text.utf8.count)
-        while length >= 0x80 {
-            bytes.append(UInt8(truncatingIfNeeded: length) | 0x80)
-            length >>= 7
-        }
-        bytes.append(UInt8(length))
-        bytes.append(contentsOf: text.utf8)
     }
 
     /// Writes into a buffer sized beforehand.

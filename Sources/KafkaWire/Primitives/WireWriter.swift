@@ -88,9 +88,8 @@ public struct WireWriter: Sendable {
     /// The number of bytes `writeUnsignedVarlong(value)` takes.
     @inlinable
     public static func unsignedVarintSize(_ value: UInt64) -> Int {
-        var v = value, size = 1
-        while v >= 0x80 { v >>= 7; size += 1 }
-        return size
+        // 7 bits a byte; zero still takes one.
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
     }
 
     /// The number of bytes `writeVarint`/`writeVarlong` of `value` takes.

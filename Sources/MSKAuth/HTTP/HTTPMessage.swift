@@ -43,6 +43,20 @@ protocol HTTPByteSource {
     mutating func nextByte() throws -> UInt8?
 }
 
+/// A response already in memory (tests, the fuzz targets).
+struct ByteArraySource: HTTPByteSource {
+    let bytes: [UInt8]
+    var index = 0
+
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    mutating func nextByte() throws -> UInt8? {
+        guard index < bytes.count else { return nil }
+        defer { index += 1 }
+        return bytes[index]
+    }
+}
+
 /// Reads one response: status line, headers, then a body delimited by
 /// `Transfer-Encoding: chunked`, `Content-Length`, or the end of the stream.
 struct HTTPResponseParser<Source: HTTPByteSource> {

@@ -24,12 +24,8 @@ struct HTTPClientTests {
 
     @Test("the parser on raw bytes: bare LF line ends, 204 without body, malformed input")
     func parser() throws {
-        struct Bytes: HTTPByteSource {
-            var bytes: [UInt8]
-            mutating func nextByte() throws -> UInt8? { bytes.isEmpty ? nil : bytes.removeFirst() }
-        }
         func parse(_ text: String) throws -> HTTPResponse {
-            var parser = HTTPResponseParser(source: Bytes(bytes: Array(text.utf8)))
+            var parser = HTTPResponseParser(source: ByteArraySource(Array(text.utf8)))
             return try parser.parse()
         }
         #expect(try parse("HTTP/1.0 404 Not Found\nContent-Length: 2\n\nno").bodyText == "no")
