@@ -37,7 +37,8 @@ struct FetchedRecordFilter {
                 }
             }
             if batch.attributes.isControl {
-                if isolation == .readCommitted, let marker = try? batch.controlRecords().first, marker.type == .abort {
+                // The marker's type is in its key; an abort marker ends the producer's aborted run.
+                if isolation == .readCommitted, batch.records.first.flatMap(ControlRecordType.init(controlKeyOf:)) == .abort {
                     abortedProducers.remove(batch.producerId)
                 }
                 continue

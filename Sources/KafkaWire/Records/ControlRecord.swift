@@ -13,6 +13,14 @@ public struct ControlRecordType: Hashable, Sendable, CustomStringConvertible {
     /// KRaft leader change (internal topics).
     public static let leaderChange = ControlRecordType(rawValue: 2)
 
+    /// The type in a control record's key (int16 version, int16 type), or nil when the key
+    /// is too short to hold one.
+    public init?(controlKeyOf record: Record) {
+        guard let key = record.key, key.count >= 4 else { return nil }
+        let typeStart = key.index(key.startIndex, offsetBy: 2)
+        self.init(rawValue: Int16(bitPattern: UInt16(key[typeStart]) << 8 | UInt16(key[key.index(after: typeStart)])))
+    }
+
     public var description: String {
         switch rawValue {
         case 0: "abort"
@@ -25,14 +33,19 @@ public struct ControlRecordType: Hashable, Sendable, CustomStringConvertible {
 
 /// A control record of a control batch: key int16 version + int16 type; for
 /// abort/commit markers the value is int16 version + int32 coordinator epoch.
+///
+/// The type comes from the key alone, as the Java client reads it: some brokers
+/// (franz-go's kfake) write markers with a key and no value, and a consumer only
+/// needs the type.
 public struct ControlRecord: Hashable, Sendable {
     /// The control key's version (0 today).
     public var keyVersion: Int16
     /// What this control record marks.
     public var type: ControlRecordType
-    /// For abort/commit markers: the value's version.
+    /// For abort/commit markers: the value's version (nil when the broker wrote no value).
     public var markerVersion: Int16?
-    /// For abort/commit markers: the epoch of the transaction coordinator that wrote it.
+    /// For abort/commit markers: the epoch of the transaction coordinator that wrote it
+    /// (nil when the broker wrote no value).
     public var coordinatorEpoch: Int32?
 
     /// A transaction marker (commit or abort) written by coordinator epoch `coordinatorEpoch`.
@@ -52,8 +65,9 @@ public struct ControlRecord: Hashable, Sendable {
         type = ControlRecordType(rawValue: Int16(bitPattern: UInt16(key[2]) << 8 | UInt16(key[3])))
         markerVersion = nil
         coordinatorEpoch = nil
-        guard type == .abort || type == .commit else { return }
-        guard let value = record.value.map(Array.init), value.count >= 6 else {
+        // A marker without a value still marks; a value that is there must be whole.
+        guard type == .abort || type == .commit, let value = record.value.map(Array.init) else { return }
+        guard value.count >= 6 else {
             throw KafkaWireError(.invalidLength, field: "controlRecord.value", detail: "transaction marker needs 6 bytes")
         }
         markerVersion = Int16(bitPattern: UInt16(value[0]) << 8 | UInt16(value[1]))

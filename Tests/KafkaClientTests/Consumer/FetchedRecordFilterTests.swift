@@ -65,6 +65,19 @@ struct FetchedRecordFilterTests {
         #expect(Self.offsets(selections) == [7, 8])
     }
 
+    @Test("markers with a key and no value (as kfake writes them) end an aborted run all the same")
+    func valuelessMarkers() throws {
+        let keyOnlyAbort = try ControlRecord(Record(offset: 0, timestamp: 1, key: [0, 0, 0, 0], value: nil))
+        #expect(keyOnlyAbort.type == .abort && keyOnlyAbort.coordinatorEpoch == nil)
+        var bytes = try Self.data(producerId: 7, baseOffset: 0, count: 2)
+        bytes += try RecordBatchEncoder.controlBatch(keyOnlyAbort, producerId: 7, producerEpoch: 0, timestamp: 1, baseOffset: 2)
+        bytes += try Self.data(producerId: 7, baseOffset: 3, count: 2)
+        let (selections, next) = FetchedRecordFilter.select(try RecordBatchDecoder.decodeAll(bytes), from: 0, isolation: .readCommitted,
+                                                            abortedTransactions: [.init(producerId: 7, firstOffset: 0)])
+        #expect(Self.offsets(selections) == [3, 4])
+        #expect(next == 5)
+    }
+
     @Test("non-transactional batches are never filtered")
     func plainBatches() throws {
         let batches = try RecordBatchDecoder.decodeAll(try Self.data(producerId: 7, baseOffset: 0, count: 3, transactional: false))
