@@ -118,9 +118,11 @@ final class ConsumerProtocolMember: GroupMembership {
         request.instanceId = configuration.groupInstanceId
         if full { request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000) }
         if full || state.reportedTopics != topics.names {
-            // Both travel together (v1): names with an empty regex, or a regex with no names.
+            // Names, or (v1) a regex with no names. The regex stays null for a list of
+            // names, as the Java client sends it: a broker reads an empty regex as one that
+            // matches every topic.
             request.subscribedTopicNames = topics.names ?? []
-            if version >= 1 { request.subscribedTopicRegex = topics.regex ?? "" }
+            if version >= 1 { request.subscribedTopicRegex = topics.regex }
         }
         if full || state.reportedOwned != current { request.topicPartitions = try await topicPartitions(current) }
 
