@@ -59,13 +59,19 @@ extension KafkaConsumer {
         }
     }
 
-    private static func committedOffsets(in response: OffsetFetchResponse) throws(KafkaError) -> [TopicPartition: Int64] {
+    static func committedOffsets(in response: OffsetFetchResponse) throws(KafkaError) -> [TopicPartition: Int64] {
         let topLevel = KafkaErrorCode(response.errorCode)
+        // A group that does not exist has committed nothing. Kafka answers such a fetch
+        // with no offsets; some brokers (kfake, Kafka's new coordinator for a fetch that
+        // names a member) answer GROUP_ID_NOT_FOUND, which means the same to a consumer
+        // about to choose its start offsets.
+        if topLevel == .groupIdNotFound { return [:] }
         guard !topLevel.isError else { throw KafkaError.broker(topLevel, apiKey: .offsetFetch) }
         var result: [TopicPartition: Int64] = [:]
         for topic in response.topics {
             for partition in topic.partitions {
                 let code = KafkaErrorCode(partition.errorCode)
+                if code == .groupIdNotFound { continue }
                 guard !code.isError else {
                     throw KafkaError.broker(code, apiKey: .offsetFetch, message: "\(topic.name)-\(partition.partitionIndex): \(code.message)")
                 }
