@@ -11,15 +11,20 @@ extension ConsumerGroupMember {
             try? await Task.sleep(for: configuration.heartbeatInterval)
             if stopping.load(ordering: .acquiring) { return }
             guard let current = generation.withLock({ $0 }) else { throw RejoinReason.rebalance }
-            var request = HeartbeatRequest()
-            request.groupId = groupId
-            request.generationId = current.generationId
-            request.memberId = current.memberId
-            let connection = try await cluster.connection(for: .groupCoordinator(groupId))
-            let version = try await connection.apiVersions().version(for: HeartbeatRequest.self)
-            if version >= 3 { request.groupInstanceId = configuration.groupInstanceId }
-            let response = try await connection.send(request, versionCeiling: version)
-            try Self.check(response.errorCode, apiKey: .heartbeat, group: groupId)
+            do {
+                try await sendHeartbeat(current)
+            } catch let reason as RejoinReason where reason == .coordinatorMoved {
+                // As the Java client does: find the coordinator again and keep heartbeating
+                // in the same generation. A rejoin would revoke every partition for nothing.
+                await cluster.invalidateCoordinator(group: groupId)
+                if lastContact.duration(to: .now) > configuration.sessionTimeout { throw reason }
+                continue
+            } catch let error as KafkaError where error.isConnectionLevel {
+                await cluster.invalidateCoordinator(group: groupId)
+                if lastContact.duration(to: .now) > configuration.sessionTimeout { throw error }
+                logger.debug("heartbeat lost its connection; retrying", metadata: ["group": "\(groupId)", "error": "\(error)"])
+                continue
+            }
             lastContact = .now
             await consumer.autoCommitIfDue(since: &lastAutoCommit)
             if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
@@ -32,6 +37,19 @@ extension ConsumerGroupMember {
         }
     }
 
+    /// One Heartbeat in `current`'s generation; throws the answer's rejoin reason or error.
+    private func sendHeartbeat(_ current: Generation) async throws {
+        var request = HeartbeatRequest()
+        request.groupId = groupId
+        request.generationId = current.generationId
+        request.memberId = current.memberId
+        let connection = try await cluster.connection(for: .groupCoordinator(groupId))
+        let version = try await connection.apiVersions().version(for: HeartbeatRequest.self)
+        if version >= 3 { request.groupInstanceId = configuration.groupInstanceId }
+        let response = try await connection.send(request, versionCeiling: version)
+        try Self.check(response.errorCode, apiKey: .heartbeat, group: groupId)
+    }
+
     /// Maps a group response's error code: rejoin reasons, or a typed error.
     static func check(_ errorCode: Int16, apiKey: ApiKey, group: String) throws {
         switch KafkaErrorCode(errorCode) {
@@ -40,6 +58,17 @@ extension ConsumerGroupMember {
         case .unknownMemberId, .illegalGeneration: throw RejoinReason.unknownMember
         case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
         case let code: throw KafkaError.broker(code, apiKey: apiKey, message: "group \(group): \(code.message)")
+        }
+    }
+}
+
+extension KafkaError {
+    /// The request got no answer: its connection failed or it timed out. The member's
+    /// standing in the group is unknown, not lost.
+    var isConnectionLevel: Bool {
+        switch code.base {
+        case .connectionClosed, .requestTimedOut, .ioError, .notConnected: true
+        default: false
         }
     }
 }
