@@ -289,8 +289,19 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     /// Reading or writing failed: everything pending fails with that error.
+    ///
+    /// A connection lost in the middle of a SASL exchange is an authentication failure:
+    /// some brokers (franz-go's kfake among them) close it on wrong credentials instead
+    /// of answering with an error. librdkafka reports this state the same way; the Java
+    /// client logs it as a disconnect "during authentication" and retries, which leaves
+    /// an application with wrong credentials waiting with no error.
     public mutating func ioError(_ description: String) -> [Action] {
-        failAll(KafkaError(.ioError, detail: "connection failed", underlying: description))
+        if case .authenticating = state {
+            return failAll(KafkaError(.authenticationFailed,
+                                      detail: "the broker closed the connection during SASL authentication (rejected credentials?)",
+                                      apiKey: .saslAuthenticate, underlying: description))
+        }
+        return failAll(KafkaError(.ioError, detail: "connection failed", underlying: description))
     }
 
     // MARK: Helpers

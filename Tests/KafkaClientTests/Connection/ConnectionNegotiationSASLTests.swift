@@ -56,6 +56,24 @@ struct ConnectionNegotiationSASLTests {
         #expect(machine.reauthenticationDeadline == nil)
     }
 
+    @Test("a broker that closes the connection mid-SASL (kfake on a wrong password) fails pending requests as authenticationFailed")
+    func saslConnectionClosed() throws {
+        var machine = try saslMachine(seed: 1)
+        _ = machine.enqueue(F.metadataRequest(7), now: F.start)
+        _ = machine.frameReceived(try SaslHandshakeResponse().encodeFrame(version: 1, correlationId: 1), now: F.start)
+        _ = machine.saslMessageReady([1, 2, 3], now: F.start)
+        let actions = machine.ioError("connection reset by peer")
+        #expect(actions.closeError??.code == .authenticationFailed)
+        #expect(actions.contains { if case .fail(7, let error) = $0 { error.code == .authenticationFailed } else { false } })
+        #expect(machine.isClosed)
+
+        // Outside SASL the same loss stays an I/O error, which callers retry.
+        var plain = Machine(configuration: .init())
+        _ = plain.start()
+        _ = plain.connected(now: F.start)
+        #expect(plain.ioError("connection reset by peer").closeError??.code == .ioError)
+    }
+
     @Test("a rejected mechanism or failed authentication closes with the broker's message")
     func saslFailures() throws {
         var rejected = try saslMachine(seed: 1)
