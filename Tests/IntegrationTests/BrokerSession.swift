@@ -10,12 +10,18 @@ final class BrokerSession {
     private var nextCorrelationId: Int32 = 1
     let clientId = "swift-kafka-native-tests"
 
-    init() throws {
+    /// A session to the bootstrap broker.
+    convenience init() throws {
         let bootstrap = try TestBroker.bootstrap()
+        try self.init(host: bootstrap.host, port: bootstrap.port)
+    }
+
+    /// A session to the broker at `host:port`.
+    init(host: String, port: Int) throws {
         var options = TCPSocketOptions()
         options.connectTimeout = .seconds(5)
         options.readTimeout = .seconds(20)
-        transport = try KafkaFrameTransport.connect(host: bootstrap.host, port: bootstrap.port, options: options)
+        transport = try KafkaFrameTransport.connect(host: host, port: port, options: options)
     }
 
     deinit { transport.close() }

@@ -27,9 +27,9 @@ struct RecordInteropTests {
           .enabled(if: hasConfluent || hasKafkaPython, "needs python3 with confluent-kafka or kafka-python (scripts/test.sh installs them)"),
           arguments: codecs)
     func oursReadByPeers(codec: CompressionCodec) async throws {
-        let session = try BrokerSession()
         let topic = TestBroker.uniqueTopicName("interop-ours-\(codec)")
-        try createTopic(topic, session: session)
+        try createTopic(topic)
+        let session = try BrokerSession.toLeader(of: topic, partition: 0)
         let base: Int64 = 1_700_000_000_000
         let records = Self.ourRecords(baseTimestamp: base)
 
@@ -69,9 +69,9 @@ struct RecordInteropTests {
           .enabled(if: hasConfluent, "needs python3 with confluent-kafka (scripts/test.sh installs it)"),
           arguments: codecs)
     func peersReadByUs(codec: CompressionCodec) async throws {
-        let session = try BrokerSession()
         let topic = TestBroker.uniqueTopicName("interop-peer-\(codec)")
-        try createTopic(topic, session: session)
+        try createTopic(topic)
+        let session = try BrokerSession.toLeader(of: topic, partition: 0)
         let count = 40, base: Int64 = 1_650_000_000_000
         let run = try await PythonPeer.runScript("peer_produce.py", ["\(try TestBroker.bootstrap())", topic, "\(count)", "\(codec)", "\(base)"])
         try #require(run.status == 0, "peer producer failed: \(run.stderr)")
@@ -93,7 +93,7 @@ struct RecordInteropTests {
             fetch.topics = [fetchTopic]
             let response = try session.send(fetch, version: 12)
             let data = try #require(response.responses.first?.partitions.first)
-            #expect(KafkaErrorCode(data.errorCode) == .noError)
+            try #require(KafkaErrorCode(data.errorCode) == .noError)
             for batch in try RecordBatchDecoder.decodeAll(data.records ?? []) where batch.nextOffset > next {
                 batches.append(batch)
                 next = batch.nextOffset
@@ -116,11 +116,12 @@ struct RecordInteropTests {
         }
     }
 
-    private func createTopic(_ topic: String, session: BrokerSession) throws {
+    private func createTopic(_ topic: String) throws {
+        let session = try BrokerSession.toController()
         var create = CreateTopicsRequest()
         create.topics = [CreateTopicsRequest.CreatableTopic(name: topic, numPartitions: 1, replicationFactor: 1)]
         create.timeoutMs = 10_000
         let result = try #require(try session.send(create, version: 7).topics.first)
-        #expect(KafkaErrorCode(result.errorCode) == .noError)
+        try #require(KafkaErrorCode(result.errorCode) == .noError)
     }
 }

@@ -25,7 +25,7 @@ struct TopicAdminIntegrationTests {
     @Test("a created topic appears in Metadata with its partitions; creating it again is TOPIC_ALREADY_EXISTS",
           arguments: [(create: Int16(2), metadata: Int16(4)), (create: Int16(7), metadata: Int16(12))])
     func createAndDescribe(versions: (create: Int16, metadata: Int16)) throws {
-        let session = try BrokerSession()
+        let session = try BrokerSession.toController()
         let topic = TestBroker.uniqueTopicName("it-create-v\(versions.create)")
 
         var create = CreateTopicsRequest()

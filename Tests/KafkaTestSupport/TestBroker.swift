@@ -15,6 +15,32 @@ public enum TestBroker {
 
     private static let state = Mutex<Result<Bootstrap, Unavailable>?>(nil)
 
+    /// Which broker implementation the suite runs against.
+    public enum Kind: String, Sendable {
+        /// Tansu, the embedded broker (`scripts/broker.sh`): one broker, several known
+        /// differences from Kafka (`../shared/brokers/TANSU.md`).
+        case tansu
+        /// franz-go's kfake (`../shared/brokers/kfake`): several brokers, strict.
+        case kfake
+    }
+
+    /// The broker named by `$KAFKA_TEST_BROKER` (`tansu` or `kfake`, as `scripts/test.sh`
+    /// sets it for each pass); Tansu when unset.
+    public static let kind: Kind = {
+        let named = ProcessInfo.processInfo.environment["KAFKA_TEST_BROKER"]?.lowercased() ?? ""
+        return Kind(rawValue: named) ?? .tansu
+    }()
+
+    /// How many brokers the test cluster has: one per address in `$KAFKA_BOOTSTRAP_SERVERS`
+    /// (`scripts/test.sh` lists every kfake broker there), else the one private Tansu.
+    public static var brokerCount: Int {
+        let configured = ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] ?? ""
+        return max(1, configured.split(separator: ",").count)
+    }
+
+    /// True when the suite runs against kfake.
+    public static var isKfake: Bool { kind == .kfake }
+
     /// Where the broker listens.
     public struct Bootstrap: Sendable, Hashable, CustomStringConvertible {
         public let host: String

@@ -3,7 +3,7 @@
 
 # Debian packages: C libraries behind the system-library targets (found through
 # pkg-config), socat for TLS-fronting tests, python3 + pip for the broker and peers.
-APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev socat python3 python3-pip)
+APT_PACKAGES=(pkg-config libssl-dev zlib1g-dev libsnappy-dev liblz4-dev libzstd-dev socat python3 python3-pip xz-utils)
 
 # pip distribution = Python module, for the reference peers tests compare against.
 PYTHON_PEERS=(

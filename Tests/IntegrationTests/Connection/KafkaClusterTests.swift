@@ -44,14 +44,22 @@ struct KafkaClusterTests {
         try await Self.createTopic(topic, partitions: 3, on: cluster)
         let metadata = try await cluster.metadata(topics: [topic])
         #expect(metadata.topics[topic]?.partitions.count == 3)
-        let first = try await cluster.leaderConnection(topic: topic, partition: 0)
-        let second = try await cluster.leaderConnection(topic: topic, partition: 2)
-        let leader = try #require(metadata.leader(topic: topic, partition: 0))
-        // The bootstrap connection is reused when a broker's advertised address is the same.
-        #expect(first.address == "\(leader.host):\(leader.port)")
-        #expect(first === second, "both partitions are led by the one broker: one connection")
-        let byId = try await cluster.connection(toBroker: leader.nodeId)
-        #expect(byId === first)
+        // One connection per broker: partitions with the same leader share it, and it is the
+        // one asked for by broker id (on one broker, every partition; on several, per leader).
+        var byLeader: [Int32: BrokerConnection] = [:]
+        for partition: Int32 in 0..<3 {
+            let connection = try await cluster.leaderConnection(topic: topic, partition: partition)
+            let leader = try #require(metadata.leader(topic: topic, partition: partition))
+            #expect(connection.address == "\(leader.host):\(leader.port)")
+            if let earlier = byLeader[leader.nodeId] {
+                #expect(earlier === connection, "partitions led by broker \(leader.nodeId) share its connection")
+            }
+            byLeader[leader.nodeId] = connection
+            let byId = try await cluster.connection(toBroker: leader.nodeId)
+            #expect(byId === connection)
+        }
+        let distinct = Set(byLeader.values.map(ObjectIdentifier.init))
+        #expect(distinct.count == byLeader.count, "each broker has its own connection")
         await cluster.close()
     }
 

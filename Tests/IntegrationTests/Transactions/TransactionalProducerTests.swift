@@ -99,11 +99,17 @@ struct TransactionalProducerTests {
         let topic = TestBroker.uniqueTopicName("txn-fence")
         try await KafkaProducerTests.createTopic(topic, partitions: 1)
         let id = "txn-\(topic)"
-        let old = try Self.producer(transactionalId: id)
+        // kfake does not abort the open transaction when a new instance calls
+        // InitProducerId, as Kafka does; it aborts it when transaction.timeout.ms passes
+        // (kfake's README). There the old transaction gets a short timeout, and the new
+        // instance starts after it.
+        let timeout: Duration = TestBroker.isKfake ? .seconds(3) : .seconds(60)
+        let old = try Self.producer(transactionalId: id) { $0.transactionTimeout = timeout }
         try await old.initTransactions()
         try old.beginTransaction()
         try old.send(KafkaProducerRecord(topic: topic, partition: 0, key: nil, value: "from-old"))
         await old.flush()
+        if TestBroker.isKfake { try await Task.sleep(for: timeout + .seconds(2)) }
 
         let new = try Self.producer(transactionalId: id)
         try await new.initTransactions()
