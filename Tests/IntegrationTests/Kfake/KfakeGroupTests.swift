@@ -27,7 +27,7 @@ struct KfakeGroupTests {
         let process = Process()
         process.executableURL = executable
         process.arguments = ["-b", servers.joined(separator: ","), "-G", group, "-q", "-X", "group.protocol=consumer",
-                             "-X", "auto.commit.interval.ms=300", "-f", "%p %o\\n", topic]
+                             "-f", "%p %o\\n", topic]
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
