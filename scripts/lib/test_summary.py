@@ -13,7 +13,7 @@ import sys
 
 PASSED = re.compile(r'^\S+ Test .* passed after ')
 FAILED = re.compile(r'^\S+ Test .* failed after ')
-SKIPPED = re.compile(r'^\S+ (Test|Suite) (.*) skipped(?:: (.*))?$')
+SKIPPED = re.compile(r'^\S+ Test (.*) skipped(?:: (.*))?$')
 RUN_LINE = re.compile(r'^\S+ Test run with ')
 
 
@@ -31,7 +31,7 @@ def count(lines):
         else:
             match = SKIPPED.match(line)
             if match:
-                skipped.append((match.group(2), match.group(3) or ''))
+                skipped.append((match.group(1), match.group(2) or ''))
     return passed, failed, skipped
 
 
