@@ -38,6 +38,7 @@ struct KfakeGroupTests {
     /// True when the members' assignments do not overlap and, with `all`, cover every partition.
     static func exclusive(_ members: [KafkaConsumer], partitions: Int, all: Bool) -> Bool {
         let sets = members.map(\.assignment)
+        guard Set(sets.flatMap { $0.map(\.topic) }).count <= 1 else { return false }
         let union = sets.reduce(into: Set<TopicPartition>()) { $0.formUnion($1) }
         let disjoint = sets.map(\.count).reduce(0, +) == union.count
         return disjoint && sets.allSatisfy { !$0.isEmpty } && (all ? union.count == partitions : union.count < partitions)
@@ -52,6 +53,8 @@ struct KfakeGroupTests {
         let topic = TestBroker.uniqueTopicName("kf-848")
         let group = TestBroker.uniqueTopicName("kf-848-g")
         try await KfakeWorkload.createTopic(topic, partitions: 6, servers: servers)
+        // A topic nobody subscribes to: a member must never be given its partitions.
+        try await KfakeWorkload.createTopic(TestBroker.uniqueTopicName("kf-848-other"), partitions: 2, servers: servers)
         let producer = try KafkaProducer(configuration: .init(bootstrapServers: servers))
         _ = try await KfakeWorkload.produce(topic, count: 600, keys: 60, with: producer)
 
