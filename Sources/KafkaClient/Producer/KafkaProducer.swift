@@ -51,7 +51,8 @@ public final class KafkaProducer: Sendable, Service {
             batchSize: max(1, configuration.batchSize), linger: configuration.linger, bufferMemory: configuration.bufferMemory,
             maxBufferedRecords: configuration.maxBufferedRecords, maxRequestSize: configuration.maxRequestSize, idempotent: idempotent,
             maxInFlightPerPartition: idempotent ? min(5, configuration.maxInFlightPerConnection) : configuration.maxInFlightPerConnection,
-            deliveryTimeout: configuration.deliveryTimeout, retryBackoff: configuration.retryBackoff,
+            deliveryTimeout: configuration.deliveryTimeout, metadataWait: min(configuration.maxBlock, configuration.deliveryTimeout),
+            retryBackoff: configuration.retryBackoff,
             retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner))
         let cluster = self.cluster, accumulator = self.accumulator
         transactions = configuration.transactionalId.map {

@@ -163,5 +163,6 @@ extension ProducerSender {
         let waiters = accumulator.takeWaiters(for: records.map(\.id))
         accumulator.resume(reports.compactMap { report in waiters[report.id.rawValue].map { ($0, report) } })
         events?.yield(.deliveryReports(reports))
+        accumulator.wakeWaitersAfterRemoval()
     }
 }

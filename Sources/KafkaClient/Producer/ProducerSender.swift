@@ -43,7 +43,9 @@ final class ProducerSender: Sendable {
         while true {
             if stopping.load(ordering: .acquiring), accumulator.state.withLock({ $0.bufferedRecords == 0 }) { break }
             if producerIdNeeded {
-                await obtainProducerId(bump: false, random: &random)
+                if let error = await obtainProducerId(bump: false, random: &random) {
+                    failRecordsWithoutProducerId(error)
+                }
                 continue
             }
             if metadataDirty.exchange(false, ordering: .acquiringAndReleasing) {
@@ -54,6 +56,7 @@ final class ProducerSender: Sendable {
             let snapshot = leaders.withLock { $0 }
             var drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
             for batch in drained.expired { expire(batch) }
+            expireRecordsWaitingForMetadata(now: now)
             let usage = accumulator.usage
             metrics.inFlightRequests.record(usage.inFlightRequests)
             metrics.bufferedBytes.record(usage.bytes)
@@ -105,6 +108,10 @@ final class ProducerSender: Sendable {
             failures += 1
             logger.debug("producer metadata refresh failed", metadata: ["error": "\(error)"])
             events?.yield(.error(error))
+            if error.isUnrecoverableForProducer {
+                // Rejected credentials: the records waiting for this metadata fail now.
+                failRecords(accumulator.takeUnpartitioned(waitingSince: .now, all: true), error: error)
+            }
             try? await Task.sleep(for: accumulator.retryDelay(attempts: failures, random: &random))
             return
         }
@@ -132,7 +139,8 @@ final class ProducerSender: Sendable {
     /// InitProducerId: a first producer id, or (with `bump`) a new epoch for the
     /// current one after a sequence gap (KIP-360, InitProducerId v3+). A broker
     /// that refuses the bump (it lost the producer's state) gets asked for a fresh id.
-    func obtainProducerId(bump: Bool, random: inout some RandomNumberGenerator) async {
+    @discardableResult
+    func obtainProducerId(bump: Bool, random: inout some RandomNumberGenerator) async -> KafkaError? {
         let current = accumulator.identity
         do throws(KafkaError) {
             let connection = try await cluster.anyConnection()
@@ -147,10 +155,40 @@ final class ProducerSender: Sendable {
             guard !code.isError else { throw KafkaError.broker(code, apiKey: .initProducerId) }
             accumulator.installIdentity(producerId: response.producerId, epoch: response.producerEpoch)
             logger.debug("producer id", metadata: ["id": "\(response.producerId)", "epoch": "\(response.producerEpoch)"])
+            return nil
         } catch {
             events?.yield(.error(error))
             logger.debug("InitProducerId failed", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: accumulator.retryDelay(attempts: 1, random: &random))
+            return error
+        }
+    }
+
+    /// Without a producer id nothing can be sent. Credentials or permissions the broker
+    /// refuses will not change by retrying: every waiting record fails with that error,
+    /// as the Java producer fails its sends. Otherwise records still expire on time.
+    func failRecordsWithoutProducerId(_ error: KafkaError) {
+        if error.isUnrecoverableForProducer {
+            failUnsent(error: error)
+            return
+        }
+        let now = ContinuousClock.now
+        // Nothing is sent: no partition has a leader here. The drain only seals and expires.
+        let drained = accumulator.drain(now: now, maxInFlightPerBroker: 0) { _ in nil }
+        for batch in drained.expired { expire(batch) }
+        expireRecordsWaitingForMetadata(now: now)
+    }
+
+    /// Fails records that waited for their topic's metadata longer than max.block.ms
+    /// (capped at delivery.timeout.ms), as the Java producer's send() gives up waiting.
+    func expireRecordsWaitingForMetadata(now: ContinuousClock.Instant) {
+        let expired = accumulator.takeUnpartitioned(waitingSince: now.advanced(by: .zero - accumulator.settings.metadataWait))
+        guard !expired.isEmpty else { return }
+        let wait = accumulator.settings.metadataWait
+        for (topic, records) in Dictionary(grouping: expired, by: \.record.topic) {
+            failRecords(records, error: KafkaError(.unknownTopicOrPartition,
+                                                   detail: "topic \(topic) not present in metadata after \(wait) (max.block.ms)",
+                                                   apiKey: .metadata, brokerErrorCode: .unknownTopicOrPartition))
         }
     }
 
@@ -262,5 +300,17 @@ extension Array {
         let taken = self
         self = []
         return taken
+    }
+}
+
+extension KafkaError {
+    /// An error no retry of the same request can fix: rejected credentials, or a
+    /// permission the principal lacks (the Java producer treats these as fatal).
+    var isUnrecoverableForProducer: Bool {
+        if code == .authenticationFailed { return true }
+        switch brokerErrorCode {
+        case .clusterAuthorizationFailed?, .transactionalIdAuthorizationFailed?, .topicAuthorizationFailed?: return true
+        default: return false
+        }
     }
 }

@@ -142,6 +142,25 @@ extension RecordAccumulator {
         return resumptions
     }
 
+    /// Wakes `flush` and `waitForBufferSpace` callers after records left the buffer
+    /// without a batch (rejected or expired while waiting for metadata).
+    func wakeWaitersAfterRemoval() {
+        let woken: [CheckedContinuation<Void, Never>] = state.withLock { state in
+            var woken: [CheckedContinuation<Void, Never>] = []
+            if !state.spaceWaiters.isEmpty, hasRoom(state) {
+                woken += state.spaceWaiters
+                state.spaceWaiters = []
+            }
+            if state.bufferedRecords == 0 {
+                state.flushRequested = false
+                woken += state.emptyWaiters
+                state.emptyWaiters = []
+            }
+            return woken
+        }
+        for waiter in woken { waiter.resume() }
+    }
+
     /// Resumes `waiters` with their reports; after delivery handlers, wakes `flush`
     /// callers if the handlers left the buffer empty.
     func resume(_ waiters: some Sequence<(DeliveryWaiter, KafkaDeliveryReport)>) {

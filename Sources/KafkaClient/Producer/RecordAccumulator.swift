@@ -18,6 +18,9 @@ final class RecordAccumulator: Sendable {
         var idempotent: Bool
         var maxInFlightPerPartition: Int
         var deliveryTimeout: Duration
+        /// How long a record may wait for its topic's metadata (min of max.block.ms and
+        /// delivery.timeout.ms): Java's send() blocks that long for it, then fails.
+        var metadataWait: Duration
         var retryBackoff: Duration
         var retryBackoffMax: Duration
         var retries: Int
@@ -46,6 +49,8 @@ final class RecordAccumulator: Sendable {
         var record: KafkaProducerRecord
         var id: UInt64
         var timestamp: Int64
+        /// When it was sent, for `metadataWait`.
+        var enqueuedAt: ContinuousClock.Instant
     }
 
     struct State {
@@ -135,7 +140,8 @@ final class RecordAccumulator: Sendable {
                 // It waits in its own copy, with the borrowed header copied into its headers.
                 var waiting = record
                 if let trailingHeader { waiting.headers.append(trailingHeader.owned) }
-                state.unpartitioned[record.topic, default: []].append(PendingRecord(record: waiting, id: id, timestamp: timestamp))
+                state.unpartitioned[record.topic, default: []].append(PendingRecord(record: waiting, id: id, timestamp: timestamp,
+                                                                                          enqueuedAt: .now))
                 state.bufferedBytes += size
                 state.bufferedRecords += 1
                 return Appended(id: id, wakeSender: true)
@@ -219,6 +225,28 @@ final class RecordAccumulator: Sendable {
                                  timestamp: pending.timestamp, size: size)
             }
             return rejected
+        }
+    }
+
+    /// Takes the records that have waited `metadataWait` or longer for their topic's
+    /// metadata, or every waiting record when `all` (the metadata cannot be had).
+    func takeUnpartitioned(waitingSince deadline: ContinuousClock.Instant, all: Bool = false) -> [PendingRecord] {
+        state.withLock { state in
+            guard !state.unpartitioned.isEmpty else { return [] }
+            var taken: [PendingRecord] = []
+            for topic in Array(state.unpartitioned.keys) {
+                let waiting = state.unpartitioned[topic] ?? []
+                // Oldest first: the expired ones are a prefix.
+                let expired = all ? waiting.count : waiting.prefix { $0.enqueuedAt <= deadline }.count
+                guard expired > 0 else { continue }
+                for pending in waiting.prefix(expired) {
+                    state.bufferedBytes -= pending.record.estimatedSize
+                    state.bufferedRecords -= 1
+                    taken.append(pending)
+                }
+                state.unpartitioned[topic] = expired == waiting.count ? nil : Array(waiting.dropFirst(expired))
+            }
+            return taken
         }
     }
 
