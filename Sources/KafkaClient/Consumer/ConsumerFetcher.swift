@@ -60,8 +60,14 @@ final class ConsumerFetcher: Sendable {
         var epochs: [TopicPartition: Int32] = [:]
         for name in topics {
             guard let topic = metadata.topics[name] else { continue }
-            if topic.error == .unknownTopicOrPartition {
+            switch topic.error {
+            case .unknownTopicOrPartition:
                 shared.report(KafkaError.broker(.unknownTopicOrPartition, apiKey: .metadata, message: "topic \(name) does not exist"))
+            case .topicAuthorizationFailed, .invalidTopicException:
+                // Without this the partitions just never had a leader: a denied topic read as silence.
+                shared.report(KafkaError.broker(topic.error, apiKey: .metadata, message: "topic \(name): \(topic.error.message)"))
+            default:
+                break
             }
             for partition in topic.partitions where partition.leaderId >= 0 {
                 map[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderId

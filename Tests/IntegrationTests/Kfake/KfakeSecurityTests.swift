@@ -73,7 +73,7 @@ struct KfakeSecurityTests {
         #expect(started.duration(to: .now) < .seconds(12), "no waiting for a timeout")
     }
 
-    @Test("with ACLs on, a user without grants gets typed authorization errors on produce and admin calls; a grant lets it produce")
+    @Test("with ACLs on, a user without grants gets typed authorization errors on produce, fetch and admin calls; a grant lets it produce")
     func acls() async throws {
         let kfake = try KfakeCluster.start(["-sasl", "scram512:root:rootpw", "-acls"])
         defer { kfake.stop() }
@@ -92,6 +92,22 @@ struct KfakeSecurityTests {
             #expect(error.brokerErrorCode == .topicAuthorizationFailed || error.brokerErrorCode == .clusterAuthorizationFailed, "\(error)")
         }
         await producer.close()
+
+        // Fetch: the consumer reports the denial as a typed error and hands out nothing.
+        var consumerConfiguration = KafkaConsumer.Configuration(bootstrapServers: kfake.bootstrapServers)
+        consumerConfiguration.cluster.connection.sasl = eve
+        let consumer = try KafkaConsumer(configuration: consumerConfiguration)
+        consumer.assign([TopicPartition(topic: topic, partition: 0): .earliest])
+        let reader = Task { for try await _ in consumer.messages { Issue.record("a record was fetched without a READ grant") } }
+        var fetchErrors: [KafkaError] = []
+        let deadline = ContinuousClock.now + .seconds(15)
+        while ContinuousClock.now < deadline, !fetchErrors.contains(where: { $0.brokerErrorCode == .topicAuthorizationFailed }) {
+            fetchErrors += consumer.takeErrors()
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(fetchErrors.contains { $0.brokerErrorCode == .topicAuthorizationFailed }, "\(fetchErrors.prefix(3))")
+        reader.cancel()
+        await consumer.close()
 
         let eveAdmin = try Self.admin(kfake, eve)
         let created = try await eveAdmin.createTopics([NewTopic(name: TestBroker.uniqueTopicName("kf-acl-new"), partitions: 1)])
