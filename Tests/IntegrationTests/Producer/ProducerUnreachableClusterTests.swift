@@ -6,6 +6,8 @@ import Testing
 
 /// A producer whose cluster never answers: every record still ends, with a typed
 /// error, within max.block.ms (capped at delivery.timeout.ms), and flush() returns.
+/// Here rather than with the unit tests: the producer's sender runs beside the test,
+/// and the thread sanitizer run (unit suites only) reports Synchronization.Mutex falsely.
 @Suite("Producer: records end on time when metadata or a producer id never comes", .timeLimit(.minutes(1)))
 struct ProducerUnreachableClusterTests {
     static func producer(idempotent: Bool) throws -> KafkaProducer {
