@@ -10,18 +10,7 @@ import Testing
 struct BrokerScriptTests {
     /// Runs `scripts/broker.sh ARGS` through the shell; stdout and stderr together.
     private func broker(_ arguments: String) -> (status: Int32, output: String) {
-        let command = "/bin/bash '\(PackageRoot.appending("scripts/broker.sh"))' \(arguments) 2>&1 </dev/null"
-        guard let stream = popen(command, "r") else { return (-1, "popen failed") }
-        var output: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, stream)
-            if count <= 0 { break }
-            output.append(contentsOf: chunk[0..<count])
-        }
-        let status = pclose(stream)
-        // pclose returns a wait status: the exit code sits in bits 8-15.
-        return ((status >> 8) & 0xFF, String(decoding: output, as: UTF8.self))
+        ShellCommand.run("/bin/bash \(ShellCommand.quoted(PackageRoot.appending("scripts/broker.sh"))) \(arguments) 2>&1 </dev/null")
     }
 
     @Test("start refuses a port something already listens on")

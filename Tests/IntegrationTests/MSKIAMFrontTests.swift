@@ -135,7 +135,9 @@ enum MSKIAMFrontAvailability {
 @Suite("AWS_MSK_IAM through KafkaProducer and KafkaConsumer", .enabled(if: MSKIAMFrontAvailability.isAvailable,
                                                                         "python3 with scramp and botocore is not installed"))
 struct MSKIAMClientTests {
-    @Test("a producer and a consumer authenticate with AWS_MSK_IAM and exchange records")
+    @Test("a producer and a consumer authenticate with AWS_MSK_IAM and exchange records",
+          .disabled(if: TestBroker.isKfake,
+                    "the front forwards to one broker and advertises itself for all; kfake has three, so records for partitions led elsewhere never arrive"))
     func produceAndConsume() async throws {
         let front = try MSKIAMFrontTests.startFront()
         defer { front.stop() }

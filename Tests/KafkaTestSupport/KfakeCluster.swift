@@ -49,22 +49,11 @@ public final class KfakeCluster: Sendable {
         let ports = Array(repeating: "0", count: brokers).joined(separator: ",")
         var random = SystemRandomNumberGenerator()
         let logPath = "\(NSTemporaryDirectory())/kfake-\(getpid())-\(String(random.next() & 0xFFFF_FFFF, radix: 36)).log"
-        let arguments = (["-ports", ports, "-auto-create"] + flags).map(shellQuoted).joined(separator: " ")
-        // popen rather than Foundation's Process: waiting on a Process from a Swift
-        // concurrency thread can hang on Linux; the launcher returns once kfake listens.
-        let command = "KFAKE_LOG=\(shellQuoted(logPath)) /bin/bash \(shellQuoted(launcher)) \(arguments) 2>&1 </dev/null"
-        guard let stream = popen(command, "r") else {
-            throw Unavailable(description: "cannot run \(launcher): \(String(cString: strerror(errno)))")
-        }
-        var printed: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, stream)
-            if count <= 0 { break }
-            printed.append(contentsOf: chunk[0..<count])
-        }
-        let status = pclose(stream)
-        let output = String(decoding: printed, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        let arguments = (["-ports", ports, "-auto-create"] + flags).map(ShellCommand.quoted).joined(separator: " ")
+        // The launcher returns once every broker listens, leaving kfake running.
+        let (status, printed) = ShellCommand.run(
+            "KFAKE_LOG=\(ShellCommand.quoted(logPath)) /bin/bash \(ShellCommand.quoted(launcher)) \(arguments) 2>&1 </dev/null")
+        let output = printed.trimmingCharacters(in: .whitespacesAndNewlines)
         let fields = output.split(separator: "\n").last?.split(separator: " ") ?? []
         guard status == 0, fields.count == 2, let pid = pid_t(fields[0]) else {
             throw Unavailable(description: "kfake did not start (status \(status)): \(output)")
@@ -75,9 +64,5 @@ public final class KfakeCluster: Sendable {
     /// Stops the cluster (idempotent).
     public func stop() {
         kill(pid, SIGKILL)
-    }
-
-    private static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 }

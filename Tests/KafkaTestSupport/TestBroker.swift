@@ -99,30 +99,16 @@ public enum TestBroker {
     /// Stops the broker listening on `port` (one from `startDedicated`) at once.
     public static func stopDedicated(port: Int) {
         let script = PackageRoot.appending("scripts/broker.sh")
-        guard let stream = popen("/bin/bash \(shellQuoted(script)) stop \(port) >/dev/null 2>&1 </dev/null", "r") else { return }
-        _ = pclose(stream)
+        _ = ShellCommand.run("/bin/bash \(shellQuoted(script)) stop \(port) >/dev/null 2>&1 </dev/null")
     }
 
     private static func startPrivateBroker(port: Int? = nil, advertisedPort: Int? = nil) -> Result<Bootstrap, Unavailable> {
-        // popen rather than Foundation's Process: waiting on a Process from a Swift
-        // concurrency thread can hang on Linux, and this needs nothing but stdout and a status.
         let script = PackageRoot.appending("scripts/broker.sh")
         let errorLog = "\(NSTemporaryDirectory())/kafka-test-broker-\(getpid())-\(port ?? 0).err"
         let portArgument = port.map { " \($0)" } ?? ""
         let advertise = advertisedPort.map { "TANSU_ADVERTISED_PORT=\($0) " } ?? ""
-        let command = "\(advertise)TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start\(portArgument) 2>\(shellQuoted(errorLog)) </dev/null"
-        guard let stream = popen(command, "r") else {
-            return .failure(Unavailable(description: "cannot run \(script): \(String(cString: strerror(errno)))"))
-        }
-        var printed: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = fread(&chunk, 1, chunk.count, stream)
-            if count <= 0 { break }
-            printed.append(contentsOf: chunk[0..<count])
-        }
-        let status = pclose(stream)
-        let output = String(decoding: printed, as: UTF8.self)
+        let (status, output) = ShellCommand.run(
+            "\(advertise)TANSU_WATCH_PID=\(getpid()) /bin/bash \(shellQuoted(script)) start\(portArgument) 2>\(shellQuoted(errorLog)) </dev/null")
         let diagnostics = (try? String(contentsOfFile: errorLog, encoding: .utf8)) ?? ""
         try? FileManager.default.removeItem(atPath: errorLog)
         guard status == 0, let line = output.split(separator: "\n").last, let bootstrap = parse(String(line)) else {
@@ -131,7 +117,5 @@ public enum TestBroker {
         return .success(bootstrap)
     }
 
-    private static func shellQuoted(_ text: String) -> String {
-        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
-    }
+    private static func shellQuoted(_ text: String) -> String { ShellCommand.quoted(text) }
 }
