@@ -56,7 +56,7 @@ final class ProducerSender: Sendable {
             let snapshot = leaders.withLock { $0 }
             var drained = accumulator.drain(now: now, maxInFlightPerBroker: max(1, configuration.maxInFlightPerConnection)) { snapshot[$0] }
             for batch in drained.expired { expire(batch) }
-            expireRecordsWaitingForMetadata(now: now)
+            expireRecordsWaitingForMetadata(drained.expiredRecords)
             let usage = accumulator.usage
             metrics.inFlightRequests.record(usage.inFlightRequests)
             metrics.bufferedBytes.record(usage.bytes)
@@ -110,7 +110,7 @@ final class ProducerSender: Sendable {
             events?.yield(.error(error))
             if error.isUnrecoverableForProducer {
                 // Rejected credentials: the records waiting for this metadata fail now.
-                failRecords(accumulator.takeUnpartitioned(waitingSince: .now, all: true), error: error)
+                failRecords(accumulator.takeAllUnpartitioned(), error: error)
             }
             try? await Task.sleep(for: accumulator.retryDelay(attempts: failures, random: &random))
             return
@@ -172,17 +172,15 @@ final class ProducerSender: Sendable {
             failUnsent(error: error)
             return
         }
-        let now = ContinuousClock.now
         // Nothing is sent: no partition has a leader here. The drain only seals and expires.
-        let drained = accumulator.drain(now: now, maxInFlightPerBroker: 0) { _ in nil }
+        let drained = accumulator.drain(now: .now, maxInFlightPerBroker: 0) { _ in nil }
         for batch in drained.expired { expire(batch) }
-        expireRecordsWaitingForMetadata(now: now)
+        expireRecordsWaitingForMetadata(drained.expiredRecords)
     }
 
     /// Fails records that waited for their topic's metadata longer than max.block.ms
     /// (capped at delivery.timeout.ms), as the Java producer's send() gives up waiting.
-    func expireRecordsWaitingForMetadata(now: ContinuousClock.Instant) {
-        let expired = accumulator.takeUnpartitioned(waitingSince: now.advanced(by: .zero - accumulator.settings.metadataWait))
+    func expireRecordsWaitingForMetadata(_ expired: [RecordAccumulator.PendingRecord]) {
         guard !expired.isEmpty else { return }
         let wait = accumulator.settings.metadataWait
         for (topic, records) in Dictionary(grouping: expired, by: \.record.topic) {

@@ -8,6 +8,8 @@ extension RecordAccumulator {
         var requests: [Int32: [ProducerBatch]] = [:]
         /// Batches past `delivery.timeout.ms`, to fail.
         var expired: [ProducerBatch] = []
+        /// Records that waited `metadataWait` for their topic's metadata, to fail.
+        var expiredRecords: [PendingRecord] = []
         /// Topics whose leaders are unknown.
         var needsMetadata: Set<String> = []
         /// When to look again even if nothing happens.
@@ -77,7 +79,14 @@ extension RecordAccumulator {
             }
             for broker in result.requests.keys { state.brokerInFlight[broker, default: 0] += 1 }
             if bumping && !anyInFlight && result.requests.isEmpty { result.readyForEpochBump = true }
-            if !state.unpartitioned.isEmpty { result.needsMetadata.formUnion(state.unpartitioned.keys) }
+            if !state.unpartitioned.isEmpty {
+                result.expiredRecords = takeUnpartitioned(&state, waitingSince: now.advanced(by: .zero - settings.metadataWait), all: false)
+                result.needsMetadata.formUnion(state.unpartitioned.keys)
+                if let oldest = state.unpartitioned.values.compactMap(\.first?.enqueuedAt).min() {
+                    let due = oldest.advanced(by: settings.metadataWait)
+                    result.nextWake = min(result.nextWake ?? due, due)
+                }
+            }
             return result
         }
     }

@@ -228,26 +228,29 @@ final class RecordAccumulator: Sendable {
         }
     }
 
-    /// Takes the records that have waited `metadataWait` or longer for their topic's
-    /// metadata, or every waiting record when `all` (the metadata cannot be had).
-    func takeUnpartitioned(waitingSince deadline: ContinuousClock.Instant, all: Bool = false) -> [PendingRecord] {
-        state.withLock { state in
-            guard !state.unpartitioned.isEmpty else { return [] }
-            var taken: [PendingRecord] = []
-            for topic in Array(state.unpartitioned.keys) {
-                let waiting = state.unpartitioned[topic] ?? []
-                // Oldest first: the expired ones are a prefix.
-                let expired = all ? waiting.count : waiting.prefix { $0.enqueuedAt <= deadline }.count
-                guard expired > 0 else { continue }
-                for pending in waiting.prefix(expired) {
-                    state.bufferedBytes -= pending.record.estimatedSize
-                    state.bufferedRecords -= 1
-                    taken.append(pending)
-                }
-                state.unpartitioned[topic] = expired == waiting.count ? nil : Array(waiting.dropFirst(expired))
+    /// Takes every record waiting for its topic's metadata (the metadata cannot be had).
+    func takeAllUnpartitioned() -> [PendingRecord] {
+        state.withLock { state in takeUnpartitioned(&state, waitingSince: .now, all: true) }
+    }
+
+    /// Takes the records waiting for metadata since `deadline` or before, or all of them
+    /// with `all`, and frees their buffer space.
+    func takeUnpartitioned(_ state: inout State, waitingSince deadline: ContinuousClock.Instant, all: Bool) -> [PendingRecord] {
+        guard !state.unpartitioned.isEmpty else { return [] }
+        var taken: [PendingRecord] = []
+        for topic in Array(state.unpartitioned.keys) {
+            let waiting = state.unpartitioned[topic] ?? []
+            // Oldest first: the expired ones are a prefix.
+            let expired = all ? waiting.count : waiting.prefix { $0.enqueuedAt <= deadline }.count
+            guard expired > 0 else { continue }
+            for pending in waiting.prefix(expired) {
+                state.bufferedBytes -= pending.record.estimatedSize
+                state.bufferedRecords -= 1
+                taken.append(pending)
             }
-            return taken
+            state.unpartitioned[topic] = expired == waiting.count ? nil : Array(waiting.dropFirst(expired))
         }
+        return taken
     }
 
     /// Takes the records waiting for `topic`'s metadata, which the cluster says does not exist.

@@ -35,16 +35,19 @@ struct ProducerUnreachableClusterTests {
         await producer.close()
     }
 
-    @Test("takeUnpartitioned takes only records past the deadline, oldest first, and frees their buffer")
-    func takeUnpartitioned() throws {
+    @Test("the drain takes only records past metadataWait, oldest first, and frees their buffer")
+    func drainExpiresWaitingRecords() throws {
         let producer = try Self.producer(idempotent: false)
         let accumulator = producer.accumulator
         _ = try accumulator.append(KafkaProducerRecord(topic: "a", value: "first"))
         let between = ContinuousClock.now
         _ = try accumulator.append(KafkaProducerRecord(topic: "a", value: "second"))
-        #expect(accumulator.takeUnpartitioned(waitingSince: between).map { String(decoding: $0.record.value ?? [], as: UTF8.self) } == ["first"])
-        #expect(accumulator.state.withLock { $0.bufferedRecords } == 1)
-        #expect(accumulator.takeUnpartitioned(waitingSince: between, all: true).count == 1)
+        let wait = accumulator.settings.metadataWait
+        let drained = accumulator.drain(now: between.advanced(by: wait), maxInFlightPerBroker: 1) { _ in nil }
+        #expect(drained.expiredRecords.map { String(decoding: $0.record.value ?? [], as: UTF8.self) } == ["first"])
+        #expect(drained.needsMetadata == ["a"])
+        #expect(accumulator.state.withLock { $0.bufferedRecords } <= 1, "the sender may have taken the second meanwhile")
+        #expect(accumulator.takeAllUnpartitioned().count <= 1)
         #expect(accumulator.state.withLock { $0.bufferedRecords == 0 && $0.unpartitioned.isEmpty })
     }
 }
