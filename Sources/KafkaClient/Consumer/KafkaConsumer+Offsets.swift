@@ -86,11 +86,25 @@ extension KafkaConsumer {
     /// Assigns `partitions` starting at the group's committed offsets, or per
     /// `auto.offset.reset` where none is committed; in place of the assignment, or
     /// added to it when `replacing` is false.
+    ///
+    /// With `auto.offset.reset=error`, a partition with no committed offset is assigned
+    /// paused, without a position, and reported as an `OFFSET_OUT_OF_RANGE` error (the
+    /// Java client's NoOffsetForPartitionException): nothing is read from it until the
+    /// application seeks it.
     public func assignFromCommitted(_ partitions: [TopicPartition], replacing: Bool = true) async throws(KafkaError) {
         let committed = try await committed(partitions)
         let fallback: KafkaConsumerStartOffset = configuration.autoOffsetReset == .earliest ? .earliest : .latest
         let starts = Dictionary(uniqueKeysWithValues: partitions.map { ($0, committed[$0].map { .offset($0) } ?? fallback) })
         if replacing { assign(starts) } else { incrementalAssign(starts) }
+        guard configuration.autoOffsetReset == .error else { return }
+        let withoutOffset = partitions.filter { committed[$0] == nil }
+        guard !withoutOffset.isEmpty else { return }
+        holdWithoutPosition(withoutOffset)
+        for partition in withoutOffset {
+            report(KafkaError.broker(.offsetOutOfRange, apiKey: .offsetFetch,
+                                     message: "\(partition) has no committed offset and auto.offset.reset is error; "
+                                         + "paused until the application seeks it"))
+        }
     }
 
     /// Auto-commit (`enable.auto.commit`) of `offsets`, or of every position when nil: a

@@ -146,6 +146,22 @@ public final class KafkaConsumer: Sendable, Service {
         shared.wakeup.signal()
     }
 
+    /// Keeps `partitions` assigned but with no start and no position, paused: nothing is
+    /// fetched for them until a seek gives them one.
+    func holdWithoutPosition(_ partitions: [TopicPartition]) {
+        shared.state.withLock { state in
+            for key in partitions where state.partitions[key] != nil {
+                state.partitions[key]!.generation = state.nextGeneration
+                state.nextGeneration += 1
+                state.partitions[key]!.isPaused = true
+                state.partitions[key]!.pendingStart = nil
+                state.partitions[key]!.fetchOffset = nil
+                state.partitions[key]!.position = nil
+            }
+            shared.invalidateCurrentChunk(ifIn: Set(partitions))
+        }
+    }
+
     /// Stops fetching `partitions` (records already fetched are still delivered).
     public func pause(_ partitions: [TopicPartition]) {
         shared.state.withLock { state in for key in partitions { state.partitions[key]?.isPaused = true } }

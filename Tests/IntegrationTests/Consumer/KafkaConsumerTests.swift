@@ -179,6 +179,36 @@ struct KafkaConsumerOffsetTests {
         await second.close()
     }
 
+    @Test("auto.offset.reset=error with nothing committed: a typed error, nothing read until a seek (not a silent start at latest)")
+    func resetError() async throws {
+        let topic = TestBroker.uniqueTopicName("reset-error")
+        try await KafkaProducerTests.createTopic(topic, partitions: 1)
+        try await KafkaConsumerTests.produce(topic, partitions: 1, count: 5)
+        let key = TopicPartition(topic: topic, partition: 0)
+        let consumer = try KafkaConsumerTests.consumer {
+            $0.groupId = TestBroker.uniqueTopicName("reset-error-g")
+            $0.autoOffsetReset = .error
+        }
+        try await consumer.assignFromCommitted([key])
+        let errors = consumer.takeErrors()
+        #expect(errors.contains { $0.brokerErrorCode == .offsetOutOfRange }, "\(errors)")
+        #expect(consumer.assignment == [key])
+        #expect(consumer.position(key) == nil)
+        // Records produced later are not read either: there is no position to read from.
+        try await KafkaConsumerTests.produce(topic, partitions: 1, count: 2)
+        let early = try? await KafkaConsumerTests.read(1, from: consumer, timeout: .seconds(2))
+        #expect(early == nil, "read \(early?.map(\.offset) ?? []) without a position")
+
+        let reading = try KafkaConsumerTests.consumer {
+            $0.groupId = TestBroker.uniqueTopicName("reset-error-g2")
+            $0.autoOffsetReset = .error
+        }
+        try await reading.assignFromCommitted([key])
+        try reading.seek(key, to: .earliest)
+        #expect(try await KafkaConsumerTests.read(7, from: reading).map(\.offset) == (0..<7).map(Int64.init))
+        await reading.close()
+    }
+
     @Test("without group.id, commits are a configuration error")
     func needsGroup() async throws {
         let consumer = try KafkaConsumerTests.consumer()
