@@ -93,6 +93,24 @@ final class ConsumerState: Sendable {
         }
     }
 
+    /// The offset up to which the application has finished with `partition`: the
+    /// position, except that the record in the application's hand (handed out by the
+    /// iterator, which has not been asked for the next one yet) is not finished.
+    /// Auto-commit and commit-on-revoke commit this, so a crash while a record is
+    /// processed delivers it again, as the Java client's auto-commit (which commits
+    /// what earlier polls returned) does.
+    func finishedPosition(_ partition: TopicPartition) -> Int64? {
+        let active = current.withLock { $0 }
+        return state.withLock { state in
+            guard let entry = state.partitions[partition] else { return nil }
+            if let active, active.partition == partition, active.generation == entry.generation {
+                let next = currentNextOffset.load(ordering: .relaxed)
+                if next >= 0 { return next - 1 }
+            }
+            return entry.position
+        }
+    }
+
     /// The iterator moves to `chunk` (nil: none); the finished chunk's end becomes its partition's position.
     func iterating(_ chunk: FetchedChunk?, finished: FetchedChunk?) {
         // Under the state lock, so an assignment change either sees the new chunk or is seen by it.

@@ -107,13 +107,13 @@ extension KafkaConsumer {
         }
     }
 
-    /// Auto-commit (`enable.auto.commit`) of `offsets`, or of every position when nil: a
-    /// failure is counted and reported as an event instead of thrown, and the next
-    /// auto-commit tries again.
+    /// Auto-commit (`enable.auto.commit`) of `offsets`, or of every finished position when
+    /// nil (never past a record the application still holds): a failure is counted and
+    /// reported as an event instead of thrown, and the next auto-commit tries again.
     func autoCommit(_ offsets: [TopicPartition: Int64]? = nil) async {
         guard configuration.enableAutoCommit else { return }
         do {
-            try await commit(offsets)
+            try await commit(offsets ?? finishedPositions(assignment))
         } catch {
             fetcher.metrics.commitFailures.increment()
             report(error)
@@ -125,6 +125,11 @@ extension KafkaConsumer {
         guard configuration.enableAutoCommit, last.duration(to: .now) >= configuration.autoCommitInterval else { return }
         last = .now
         await autoCommit()
+    }
+
+    /// What the application has finished with in `partitions` (`ConsumerState.finishedPosition`).
+    func finishedPositions(_ partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int64] {
+        Dictionary(uniqueKeysWithValues: partitions.compactMap { key in shared.finishedPosition(key).map { (key, $0) } })
     }
 
     private func requireGroupId() throws(KafkaError) -> String {

@@ -34,7 +34,7 @@ final class OwnedPartitions: Sendable {
     /// application hears of it before they go.
     func revoke(_ partitions: [TopicPartition]) async {
         guard !partitions.isEmpty else { return }
-        await consumer.autoCommit(Dictionary(uniqueKeysWithValues: partitions.compactMap { key in consumer.position(key).map { (key, $0) } }))
+        await consumer.autoCommit(consumer.finishedPositions(partitions))
         await consumer.configuration.onRebalance?(.revoked(partitions))
         consumer.emit(.partitionsRevoked(partitions))
         let gone = Set(partitions)
