@@ -5,8 +5,7 @@ import KafkaWire
 import Testing
 
 /// KIP-848's `consumer` group protocol. Tansu has no ConsumerGroupHeartbeat, so
-/// there the consumer must say so; librdkafka's mock cluster has it
-/// (`scripts/test-rdk-mock.sh` runs the group tests there).
+/// there the consumer must say so; kfake has it (`scripts/test.sh`'s second pass).
 @Suite("KIP-848 consumer group protocol")
 struct ConsumerProtocolGroupTests {
     typealias Groups = ConsumerGroupTests
@@ -46,7 +45,7 @@ struct ConsumerProtocolGroupTests {
     @Test("two members share four partitions (the mock cluster auto-creates four), broker-assigned; one leaves and the other takes all; every record read once")
     func twoMembers() async throws {
         guard try await Self.brokerOffersConsumerProtocol() else {
-            print("skipped: this broker has no ConsumerGroupHeartbeat (KIP-848); scripts/test-rdk-mock.sh runs this")
+            print("skipped: this broker has no ConsumerGroupHeartbeat (KIP-848); scripts/test.sh runs this on kfake")
             return
         }
         let topic = TestBroker.uniqueTopicName("kip848")
