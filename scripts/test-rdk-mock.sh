@@ -5,8 +5,8 @@
 #
 # KIP-848 groups run on kfake (test.sh's second pass) instead: the mock aborts on a
 # ConsumerGroupHeartbeat that carries topic names with a null SubscribedTopicRegex
-# (it asserts that both come together), which is what the Java client sends and
-# what Kafka expects (it rejects an empty regex).
+# (it asserts that both come together), which is what the Java client sends; an
+# empty regex instead makes kfake match every topic.
 #
 # Needs ../shared/peers (the librdkafka harness); skips with a message without it.
 # Builds rdk_mock into .peers-bin, starts a 3-broker cluster, runs the suites with
