@@ -109,7 +109,7 @@ struct SASLConnectionTests {
 
     @Test("a cluster behind the front: metadata, leader routing and produce all authenticate",
           .disabled(if: TestBroker.isKfake,
-                    "the front forwards to one broker and advertises itself for all; kfake has three (KfakeSASLTests covers its own SASL)"))
+                    "the front forwards to one broker and advertises itself for all; kfake has three (KfakeSecurityTests covers its own SASL)"))
     func clusterBehindFront() async throws {
         let front = SASLFront()
         // The front rewrites Metadata so brokers are reached through it too.
