@@ -82,15 +82,7 @@ final class ConsumerState: Sendable {
 
     /// The next offset the application will receive from `partition`.
     func position(_ partition: TopicPartition) -> Int64? {
-        let active = current.withLock { $0 }
-        return state.withLock { state in
-            guard let entry = state.partitions[partition] else { return nil }
-            if let active, active.partition == partition, active.generation == entry.generation {
-                let next = currentNextOffset.load(ordering: .relaxed)
-                if next >= 0 { return next }
-            }
-            return entry.position
-        }
+        position(partition, countingRecordInHand: true)
     }
 
     /// The offset up to which the application has finished with `partition`: the
@@ -100,12 +92,16 @@ final class ConsumerState: Sendable {
     /// processed delivers it again, as the Java client's auto-commit (which commits
     /// what earlier polls returned) does.
     func finishedPosition(_ partition: TopicPartition) -> Int64? {
+        position(partition, countingRecordInHand: false)
+    }
+
+    private func position(_ partition: TopicPartition, countingRecordInHand: Bool) -> Int64? {
         let active = current.withLock { $0 }
         return state.withLock { state in
             guard let entry = state.partitions[partition] else { return nil }
             if let active, active.partition == partition, active.generation == entry.generation {
                 let next = currentNextOffset.load(ordering: .relaxed)
-                if next >= 0 { return next - 1 }
+                if next >= 0 { return countingRecordInHand ? next : next - 1 }
             }
             return entry.position
         }
