@@ -108,10 +108,18 @@ public final class FakeKafkaCluster: Sendable {
         guard created else { throw FakeClusterError("topic \(name) already exists") }
     }
 
-    /// The records of a partition, decoded, in offset order.
+    /// The records of a partition, decoded, in offset order (transaction markers
+    /// included: ``batches(topic:partition:)`` tells them apart).
     public func records(topic: String, partition: Int32) throws -> [Record] {
-        let batches = state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.batches.map(\.bytes) ?? [] }
-        return try batches.flatMap { bytes in try RecordBatchDecoder.decodeAll(bytes).flatMap(\.records) }
+        try batches(topic: topic, partition: partition).flatMap(\.records)
+    }
+
+    /// The record batches of a partition, decoded, in offset order: with their producer
+    /// ids and epochs, transactional flags, and the control batches holding COMMIT and
+    /// ABORT markers.
+    public func batches(topic: String, partition: Int32) throws -> [RecordBatch] {
+        let stored = state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.batches.map(\.bytes) ?? [] }
+        return try stored.flatMap { bytes in try RecordBatchDecoder.decodeAll(bytes) }
     }
 
     /// The next offset to be written in a partition (its high watermark: every replica is in sync).
