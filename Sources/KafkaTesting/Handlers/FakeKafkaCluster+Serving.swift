@@ -59,43 +59,15 @@ extension FakeKafkaCluster {
             let apiKey = ApiKey(rawValue: rawKey)
             let clientId = Self.clientId(in: frame)
             state.withLock { $0.requests.append(FakeClusterRequest(broker: broker, apiKey: apiKey, version: version, receivedAt: .now)) }
-            var forcedError: KafkaErrorCode?
-            var cutAfterHandling = false
-            if let hook = requestHook.withLock({ $0 }) {
-                let incoming = FakeClusterIncomingRequest(broker: broker, apiKey: apiKey, version: version, correlationId: correlationId,
-                                                          clientId: clientId, frame: frame)
-                switch hook(incoming) {
-                case .proceed: break
-                case .delay(let duration): Thread.sleep(forTimeInterval: duration.inSeconds)
-                case .fail(let code): forcedError = code
-                case .disconnect: connection.cut(); return
-                case .disconnectAfterHandling: cutAfterHandling = true
-                case .respond(let response):
-                    guard type(of: response).apiKey == apiKey,
-                          let bytes = try? response.encodeFrame(version: version, correlationId: correlationId),
-                          connection.writeFrame(bytes) else { connection.cut(); return }
-                    continue
-                case .respondRaw(let bytes):
-                    guard connection.writeFrame(bytes) else { connection.cut(); return }
-                    continue
-                }
-            }
-            var injected = ClusterState.InjectedFaults()
-            if forcedError == nil {
-                injected = state.withLock { $0.takeFaults(apiKey: apiKey, broker: broker, frame: frame) }
-            }
-            var throttleMs: Int32 = 0
-            switch injected.action {
-            case .disconnectBeforeHandling: connection.cut(); return
-            case .delay(let duration): Thread.sleep(forTimeInterval: duration.inSeconds)
-            case .error(let code): forcedError = code
-            case .throttle(let milliseconds): throttleMs = milliseconds
-            case .disconnectAfterHandling: cutAfterHandling = true
-            case nil: break
+            let header = Header(broker: broker, apiKey: apiKey, version: version, correlationId: correlationId, clientId: clientId)
+            let context: RequestContext
+            let cutAfterHandling: Bool
+            switch intercept(frame, header, connection) {
+            case .handle(let planned, let cut): (context, cutAfterHandling) = (planned, cut)
+            case .answered: continue
+            case .closed: return
             }
             guard let range = Self.supportedVersions[apiKey], range.contains(version) || apiKey == .apiVersions else { break }
-            let context = RequestContext(broker: broker, version: version, forcedError: forcedError, throttleMs: throttleMs,
-                                         clientId: clientId ?? "", targetedErrors: injected.targetedErrors)
             let response: [UInt8]?
             do {
                 response = try handle(frame, apiKey: apiKey, correlationId: correlationId, context: context)
