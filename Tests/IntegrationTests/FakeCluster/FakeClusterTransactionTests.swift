@@ -10,13 +10,15 @@ import Testing
 /// stable offset.
 @Suite("Transactions on the fake cluster")
 struct FakeClusterTransactionTests {
-    static func producer(_ cluster: FakeKafkaCluster, transactionalId: String) throws -> KafkaProducer {
+    static func producer(_ cluster: FakeKafkaCluster, transactionalId: String,
+                         _ configure: (inout KafkaProducer.Configuration) -> Void = { _ in }) throws -> KafkaProducer {
         var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
         configuration.transactionalId = transactionalId
         configuration.maxBlock = .seconds(15)
         configuration.retryBackoff = .milliseconds(10)
         configuration.retryBackoffMax = .milliseconds(100)
         configuration.cluster.reconnectBackoff = ReconnectBackoff(base: .milliseconds(10), maximum: .milliseconds(100))
+        configure(&configuration)
         return try KafkaProducer(configuration: configuration)
     }
 
@@ -233,5 +235,25 @@ struct FakeClusterTransactionTests {
         #expect(cluster.receivedRequests.filter { $0.apiKey == .offsetFetch }.count >= 2, "the first answer was not UNSTABLE_OFFSET_COMMIT")
         await member.close()
         await producer.close()
+    }
+
+    @Test("a transaction open past transaction.timeout.ms is aborted by the coordinator, and its producer is fenced (transactions v1)",
+          .timeLimit(.minutes(1)))
+    func transactionTimeout() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try cluster.createTopic("slow", partitions: 1)
+        let producer = try Self.producer(cluster, transactionalId: "slow-txn") { $0.transactionTimeout = .seconds(1) }
+        try await producer.initTransactions()
+        try producer.beginTransaction()
+        try producer.send(KafkaProducerRecord(topic: "slow", partition: 0, value: "late"))
+        await producer.flush()
+        #expect(cluster.lastStableOffset(topic: "slow", partition: 0) == 0)
+        #expect(try await ConsumerGroupTests.waitUntil(.seconds(10)) { cluster.transactionState(transactionalId: "slow-txn") == "CompleteAbort" })
+        #expect(cluster.lastStableOffset(topic: "slow", partition: 0) == cluster.endOffset(topic: "slow", partition: 0))
+        await #expect { try await producer.commitTransaction() } throws: { ($0 as? KafkaError)?.code == .producerFenced }
+        await producer.close()
+        let markers = try cluster.batches(topic: "slow", partition: 0).filter(\.attributes.isControl)
+        #expect(try markers.map { try $0.controlRecords().first?.type } == [.abort])
     }
 }
