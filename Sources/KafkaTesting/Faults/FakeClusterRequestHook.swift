@@ -4,8 +4,11 @@ import KafkaWire
 public struct FakeClusterIncomingRequest: Sendable {
     /// The broker the request was sent to.
     public let broker: Int32
+    /// The API, from the request header.
     public let apiKey: ApiKey
+    /// The API version the client chose; a `.respond` answer is encoded at it.
     public let version: Int16
+    /// The correlation id the answer must carry (needed for `.respondRaw`).
     public let correlationId: Int32
     /// The client id from the request header.
     public let clientId: String?
