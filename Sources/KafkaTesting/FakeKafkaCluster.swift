@@ -5,14 +5,17 @@ import Synchronization
 
 /// An in-process Kafka cluster for tests: several brokers on loopback ports,
 /// speaking the real protocol, with topics, produce and fetch, classic consumer
-/// groups, committed offsets and idempotent producers.
+/// groups (with DescribeGroups and ListGroups), committed offsets, idempotent
+/// producers and transactions (v1: markers, last stable offset, read_committed).
 ///
 /// It is a **test double, not a broker**: logs live in memory, replication is
-/// perfect and instant, there are no transactions, ACLs, configs, fetch sessions
-/// or KIP-848 groups. What it adds over a real broker is control: inject errors,
-/// throttling, delays and disconnects per request (``inject(_:)``), move
-/// partition leaders (``moveLeader(topic:partition:to:)``) and group
-/// coordinators, stop and restart brokers, truncate logs.
+/// perfect and instant, there are no ACLs, configs, fetch sessions, KIP-848
+/// groups or transactions v2. What it adds over a real broker is control: inject
+/// errors, throttling, delays and disconnects per request, for a whole API or one
+/// topic or partition inside it (``inject(_:)``), see and answer each request
+/// yourself (``setRequestHook(_:)``), move partition leaders
+/// (``moveLeader(topic:partition:to:)``) and coordinators, stop and restart
+/// brokers, truncate logs.
 ///
 /// ```swift
 /// let cluster = try FakeKafkaCluster(brokers: 3)
@@ -33,6 +36,9 @@ public final class FakeKafkaCluster: Sendable {
         public var initialRebalanceDelay = Duration.milliseconds(100)
         /// The id in metadata responses.
         public var clusterId = "fake-kafka-cluster"
+        /// The longest transaction.timeout.ms a transactional producer may ask for
+        /// (transaction.max.timeout.ms); longer gets INVALID_TRANSACTION_TIMEOUT.
+        public var maxTransactionTimeout = Duration.seconds(900)
 
         public init() {}
     }
@@ -40,6 +46,7 @@ public final class FakeKafkaCluster: Sendable {
     let configuration: Configuration
     let state: Mutex<ClusterState>
     private let servers = Mutex<[Int32: LoopbackServer]>([:])
+    let requestHook = Mutex<FakeClusterRequestHook?>(nil)
     private let closed = Atomic<Bool>(false)
 
     /// Starts `configuration.brokerCount` brokers on free loopback ports.
@@ -47,12 +54,14 @@ public final class FakeKafkaCluster: Sendable {
         guard configuration.brokerCount > 0 else { throw FakeClusterError("a cluster needs at least one broker") }
         self.configuration = configuration
         let ids = (1 ... configuration.brokerCount).map { Int32($0) }
-        state = Mutex(ClusterState(brokers: ids.map { ClusterState.Broker(id: $0, port: 0, isRunning: true) }))
+        var initial = ClusterState(brokers: ids.map { ClusterState.Broker(id: $0, port: 0, isRunning: true) })
+        initial.transactions = TransactionCoordinator(maxTimeout: configuration.maxTransactionTimeout.inSeconds)
+        state = Mutex(initial)
         for id in ids { try startServer(broker: id, port: 0) }
         // Weakly held, so a cluster nobody closes still goes away with its last reference.
         Thread.detachNewThread { [weak self] in
             while let cluster = self, !cluster.closed.load(ordering: .relaxed) {
-                cluster.tickGroups()
+                cluster.tick()
                 Thread.sleep(forTimeInterval: 0.01)
             }
         }
@@ -99,15 +108,29 @@ public final class FakeKafkaCluster: Sendable {
         guard created else { throw FakeClusterError("topic \(name) already exists") }
     }
 
-    /// The records of a partition, decoded, in offset order.
+    /// The records of a partition, decoded, in offset order (transaction markers
+    /// included: ``batches(topic:partition:)`` tells them apart).
     public func records(topic: String, partition: Int32) throws -> [Record] {
-        let batches = state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.batches.map(\.bytes) ?? [] }
-        return try batches.flatMap { bytes in try RecordBatchDecoder.decodeAll(bytes).flatMap(\.records) }
+        try batches(topic: topic, partition: partition).flatMap(\.records)
+    }
+
+    /// The record batches of a partition, decoded, in offset order: with their producer
+    /// ids and epochs, transactional flags, and the control batches holding COMMIT and
+    /// ABORT markers.
+    public func batches(topic: String, partition: Int32) throws -> [RecordBatch] {
+        let stored = state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.batches.map(\.bytes) ?? [] }
+        return try stored.flatMap { bytes in try RecordBatchDecoder.decodeAll(bytes) }
     }
 
     /// The next offset to be written in a partition (its high watermark: every replica is in sync).
     public func endOffset(topic: String, partition: Int32) -> Int64? {
         state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.endOffset }
+    }
+
+    /// A partition's last stable offset: where its oldest open transaction begins, or
+    /// the end offset when none is open. read_committed consumers read up to it.
+    public func lastStableOffset(topic: String, partition: Int32) -> Int64? {
+        state.withLock { $0.topics[topic]?.partitions[safe: Int(partition)]?.log.lastStableOffset }
     }
 
     /// Drops a partition's records from `offset` on and starts a new leader epoch, as an
@@ -147,7 +170,32 @@ public final class FakeKafkaCluster: Sendable {
     /// Makes `broker` the group's coordinator; the old one answers NOT_COORDINATOR.
     /// The group's members and offsets move with it, as Kafka loads them from its log.
     public func moveCoordinator(group: String, to broker: Int32) {
-        state.withLock { $0.coordinatorOverrides[group] = broker }
+        state.withLock { $0.coordinatorOverrides[.group(group)] = broker }
+    }
+
+    /// The broker coordinating a transactional id's transactions.
+    public func transactionCoordinator(transactionalId: String) -> Int32? {
+        state.withLock { $0.coordinator(for: .transaction(transactionalId)) }
+    }
+
+    /// Makes `broker` the transactional id's coordinator; the old one answers
+    /// NOT_COORDINATOR. The transaction's state moves with it.
+    public func moveTransactionCoordinator(transactionalId: String, to broker: Int32) {
+        state.withLock { $0.coordinatorOverrides[.transaction(transactionalId)] = broker }
+    }
+
+    // MARK: Transactions
+
+    /// The producer id and epoch a transactional id holds now (the epoch grows with
+    /// every InitProducerId, and when the coordinator fences a producer).
+    public func producerIdentity(transactionalId: String) -> (producerId: Int64, epoch: Int16)? {
+        state.withLock { state in state.transactions.transactions[transactionalId].map { ($0.producerId, $0.epoch) } }
+    }
+
+    /// The transactional id's state as Kafka names it: "Empty", "Ongoing",
+    /// "CompleteCommit" or "CompleteAbort"; nil for an id never initialized.
+    public func transactionState(transactionalId: String) -> String? {
+        state.withLock { $0.transactions.transactions[transactionalId]?.phase.rawValue }
     }
 
     // MARK: Brokers
@@ -189,6 +237,13 @@ public final class FakeKafkaCluster: Sendable {
     /// Every request received so far, in arrival order.
     public var receivedRequests: [FakeClusterRequest] { state.withLock { $0.requests } }
 
+    /// Sets the closure that sees every request from now on and decides what happens
+    /// to it (see ``FakeClusterRequestHook``); nil removes it. It runs before injected
+    /// faults, which apply only when it lets the request through (`.proceed`, `.delay`).
+    public func setRequestHook(_ hook: FakeClusterRequestHook?) {
+        requestHook.withLock { $0 = hook }
+    }
+
     /// The offset a group committed for a partition.
     public func committedOffset(group: String, topic: String, partition: Int32) -> Int64? {
         state.withLock { $0.committed[group]?[PartitionKey(topic: topic, partition: partition)]?.offset }
@@ -213,13 +268,22 @@ public final class FakeKafkaCluster: Sendable {
         servers.withLock { $0[id] = server }
     }
 
-    /// Completes joins whose time is up and expires silent members, as the coordinator's timers do.
-    private func tickGroups() {
+    /// Completes joins whose time is up, expires silent members and aborts transactions
+    /// open past their timeout, as the coordinators' timers do.
+    private func tick() {
         let now = Self.now()
         state.withLock { state in
             for name in state.groups.keys { state.groups[name]!.tick(now: now) }
+            for expired in state.transactions.abortExpired(now: now) {
+                // Encoding a one-record marker batch does not fail; were it to, the
+                // transaction's partitions would stay unstable, which tests would see.
+                try? state.complete(expired, timestamp: Self.timestamp())
+            }
         }
     }
+
+    /// Milliseconds since the Unix epoch, for the markers' timestamps.
+    static func timestamp() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     static func now() -> Double { ProcessInfo.processInfo.systemUptime }
 

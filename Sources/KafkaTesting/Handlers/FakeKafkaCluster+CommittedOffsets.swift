@@ -24,7 +24,8 @@ extension FakeKafkaCluster {
                     var result = OffsetCommitResponse.OffsetCommitResponseTopic.OffsetCommitResponsePartition()
                     result.partitionIndex = partition.partitionIndex
                     let known = state.topics[topic.name].map { Int(partition.partitionIndex) < $0.partitions.count } ?? false
-                    if let error = groupError ?? (known ? nil : .unknownTopicOrPartition) {
+                    if let error = groupError ?? context.injectedError(topic: topic.name, partition: partition.partitionIndex)
+                        ?? (known ? nil : .unknownTopicOrPartition) {
                         result.errorCode = error.rawValue
                     } else {
                         let key = PartitionKey(topic: topic.name, partition: partition.partitionIndex)
@@ -41,7 +42,9 @@ extension FakeKafkaCluster {
     }
 
     /// OffsetFetch: the committed offsets asked for, or all of a group's; one group
-    /// at the top level before v8, a list of groups from v8.
+    /// at the top level before v8, a list of groups from v8. With `requireStable`
+    /// (v7+, KIP-447) a partition whose offset waits in an open transaction answers
+    /// UNSTABLE_OFFSET_COMMIT, so the reader does not start from an offset that may abort.
     func offsetFetch(_ request: OffsetFetchRequest, _ context: RequestContext) -> OffsetFetchResponse {
         state.withLock { state in
             var response = OffsetFetchResponse()
@@ -49,6 +52,7 @@ extension FakeKafkaCluster {
             if context.version < 8 {
                 let asked = request.topics.map { topics in topics.map { ($0.name, $0.partitionIndexes) } }
                 let (error, topics) = committedOffsets(group: request.groupId, asked: asked, context, state)
+                let stable = context.version >= 7 && request.requireStable
                 if context.version >= 2 { response.errorCode = error?.rawValue ?? 0 }
                 response.topics = topics.map { name, partitions in
                     var topic = OffsetFetchResponse.OffsetFetchResponseTopic()
@@ -60,6 +64,10 @@ extension FakeKafkaCluster {
                         if context.version >= 5 { answer.committedLeaderEpoch = committed?.leaderEpoch ?? -1 }
                         answer.metadata = committed?.metadata ?? ""
                         answer.errorCode = context.version < 2 ? error?.rawValue ?? 0 : 0
+                        if stable, state.hasPendingOffset(group: request.groupId, partition: PartitionKey(topic: name, partition: index)) {
+                            answer.committedOffset = -1
+                            answer.errorCode = KafkaErrorCode.unstableOffsetCommit.rawValue
+                        }
                         return answer
                     }
                     return topic
@@ -81,6 +89,10 @@ extension FakeKafkaCluster {
                         answer.committedOffset = committed?.offset ?? -1
                         answer.committedLeaderEpoch = committed?.leaderEpoch ?? -1
                         answer.metadata = committed?.metadata ?? ""
+                        if request.requireStable, state.hasPendingOffset(group: asked.groupId, partition: PartitionKey(topic: name, partition: index)) {
+                            answer.committedOffset = -1
+                            answer.errorCode = KafkaErrorCode.unstableOffsetCommit.rawValue
+                        }
                         return answer
                     }
                     return topic

@@ -3,7 +3,10 @@ import KafkaWire
 extension FakeKafkaCluster {
     /// Fetch: whole batches from each partition's fetch offset, waiting up to
     /// max.wait for min.bytes. Sessions are not granted (session id 0), so every
-    /// fetch is a full one; topics are named by id from v13.
+    /// fetch is a full one; topics are named by id from v13. Under read_committed
+    /// nothing at or past the last stable offset is returned, and the answer lists
+    /// the aborted transactions the returned batches overlap: the client drops
+    /// their records itself, as with Kafka.
     func fetch(_ request: FetchRequest, _ context: RequestContext) -> FetchResponse {
         let maxWait = Double(min(max(request.maxWaitMs, 0), 30_000)) / 1000
         let response = wait(timeout: maxWait) { state, now -> FetchResponse? in
@@ -38,16 +41,25 @@ extension FakeKafkaCluster {
                 case .success(let partition):
                     let log = partition.log
                     data.highWatermark = log.endOffset
-                    data.lastStableOffset = log.endOffset
+                    data.lastStableOffset = log.lastStableOffset
                     data.logStartOffset = log.logStartOffset
                     guard fetched.fetchOffset >= log.logStartOffset, fetched.fetchOffset <= log.endOffset else {
                         error = .offsetOutOfRange
                         break
                     }
-                    let records = budget > 0 ? log.read(from: fetched.fetchOffset, maxBytes: min(Int(fetched.partitionMaxBytes), budget)) : []
+                    let readCommitted = request.isolationLevel == 1
+                    let limit = readCommitted ? log.lastStableOffset : nil
+                    let (records, end) = budget > 0
+                        ? log.readBatches(from: fetched.fetchOffset, maxBytes: min(Int(fetched.partitionMaxBytes), budget), limit: limit)
+                        : ([], fetched.fetchOffset)
                     budget -= records.count
                     total += records.count
                     data.records = records
+                    data.abortedTransactions = readCommitted
+                        ? log.abortedTransactions(from: fetched.fetchOffset, upTo: end).map {
+                            FetchResponse.FetchableTopicResponse.PartitionData.AbortedTransaction(producerId: $0.producerId, firstOffset: $0.firstOffset)
+                        }
+                        : nil
                     return data
                 }
                 failed = true

@@ -29,7 +29,8 @@ extension FakeKafkaCluster {
             } else if group.members[memberId] == nil, state.pendingMemberIds.remove(memberId) == nil {
                 return .failure(.unknownMemberId)
             }
-            group.join(memberId, request, now: Self.now())
+            // Kafka reports the host as the peer address with a leading slash; every client here is on loopback.
+            group.join(memberId, request, now: Self.now(), clientId: context.clientId, clientHost: "/127.0.0.1")
             state.groups[request.groupId] = group
             return .success(memberId)
         }

@@ -33,10 +33,12 @@ extension FakeKafkaCluster {
                     return entry
                 }
                 if context.version >= 10 { entry.topicId = topic.id }
-                entry.errorCode = context.forcedError?.rawValue ?? 0
+                entry.errorCode = context.injectedError(topic: name)?.rawValue ?? 0
                 entry.partitions = topic.partitions.enumerated().map { index, partition in
                     var described = MetadataResponse.MetadataResponseTopic.MetadataResponsePartition()
                     described.partitionIndex = Int32(index)
+                    // An error aimed at this partition (e.g. LEADER_NOT_AVAILABLE) goes with its entry.
+                    described.errorCode = context.targetedErrors[FaultTarget(topic: name, partition: Int32(index))]?.rawValue ?? 0
                     described.leaderId = partition.leader
                     described.leaderEpoch = partition.leaderEpoch
                     described.replicaNodes = partition.replicas
@@ -98,6 +100,7 @@ extension FakeKafkaCluster {
                     result.errorCode = forced.rawValue
                 } else if let name, state.topics.removeValue(forKey: name) != nil {
                     for group in state.committed.keys { state.committed[group] = state.committed[group]?.filter { $0.key.topic != name } }
+                    state.pendingOffsets.remove(topic: name)
                 } else {
                     result.errorCode = (name == nil ? KafkaErrorCode.unknownTopicId : .unknownTopicOrPartition).rawValue
                 }

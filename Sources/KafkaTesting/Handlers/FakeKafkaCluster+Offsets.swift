@@ -1,7 +1,8 @@
 import KafkaWire
 
 extension FakeKafkaCluster {
-    /// ListOffsets: earliest (-2), latest (-1), max timestamp (-3) or by timestamp, from the leader.
+    /// ListOffsets: earliest (-2), latest (-1), max timestamp (-3) or by timestamp, from
+    /// the leader; under read_committed the latest is the last stable offset.
     func listOffsets(_ request: ListOffsetsRequest, _ context: RequestContext) -> ListOffsetsResponse {
         state.withLock { state in
             var response = ListOffsetsResponse()
@@ -20,6 +21,7 @@ extension FakeKafkaCluster {
                         answer.errorCode = error.rawValue
                     case .success(let partition):
                         (answer.offset, answer.timestamp) = partition.log.offset(forTimestamp: asked.timestamp)
+                        if asked.timestamp == -1, request.isolationLevel == 1 { answer.offset = partition.log.lastStableOffset }
                         if context.version >= 4 { answer.leaderEpoch = partition.leaderEpoch }
                     }
                     return answer
@@ -55,34 +57,6 @@ extension FakeKafkaCluster {
                     return answer
                 }
                 return result
-            }
-            return response
-        }
-    }
-
-    /// InitProducerId: a new producer id at epoch 0; the same id at the next epoch when
-    /// the request names its current one (KIP-360) or a known transactional id.
-    func initProducerId(_ request: InitProducerIdRequest, _ context: RequestContext) -> InitProducerIdResponse {
-        state.withLock { state in
-            var response = InitProducerIdResponse()
-            response.throttleTimeMs = context.throttleMs
-            response.producerId = -1
-            response.producerEpoch = -1
-            if let forced = context.forcedError {
-                response.errorCode = forced.rawValue
-                return response
-            }
-            if let transactionalId = request.transactionalId, let known = state.transactionalProducers[transactionalId] {
-                (response.producerId, response.producerEpoch) = (known.id, known.epoch &+ 1)
-            } else if request.producerId >= 0 {
-                (response.producerId, response.producerEpoch) = (request.producerId, request.producerEpoch &+ 1)
-            } else {
-                response.producerId = state.nextProducerId
-                response.producerEpoch = 0
-                state.nextProducerId += 1
-            }
-            if let transactionalId = request.transactionalId {
-                state.transactionalProducers[transactionalId] = (response.producerId, response.producerEpoch)
             }
             return response
         }

@@ -2,7 +2,10 @@ import KafkaWire
 
 extension FakeKafkaCluster {
     /// Produce: appends to partitions this broker leads, with idempotent producers'
-    /// duplicates answered from the log and sequence gaps refused. No answer for acks=0.
+    /// duplicates answered from the log and sequence gaps refused. A transactional
+    /// batch is verified with the transaction coordinator first, as Kafka's leaders
+    /// do (KIP-890 part 1): its partition must be in the producer's open transaction,
+    /// at the current epoch. No answer for acks=0.
     func produce(_ request: ProduceRequest, _ context: RequestContext) -> ProduceResponse? {
         var response = ProduceResponse()
         response.throttleTimeMs = context.throttleMs
@@ -15,7 +18,7 @@ extension FakeKafkaCluster {
                     result.index = data.index
                     result.baseOffset = -1
                     let key = PartitionKey(topic: topicData.name, partition: data.index)
-                    switch append(data.records ?? [], to: key, context, in: &state) {
+                    switch append(data.records ?? [], to: key, transactionalId: request.transactionalId, context, in: &state) {
                     case .success(let baseOffset):
                         result.baseOffset = baseOffset
                         result.logStartOffset = state.topics[key.topic]!.partitions[Int(key.partition)].log.logStartOffset
@@ -30,7 +33,7 @@ extension FakeKafkaCluster {
         return request.acks == 0 ? nil : response
     }
 
-    private func append(_ records: [UInt8], to key: PartitionKey, _ context: RequestContext,
+    private func append(_ records: [UInt8], to key: PartitionKey, transactionalId: String?, _ context: RequestContext,
                         in state: inout ClusterState) -> Result<Int64, KafkaErrorCode> {
         let partition: ClusterState.Partition
         switch state.serving(key, context) {
@@ -41,6 +44,12 @@ extension FakeKafkaCluster {
         switch StoredBatch.split(records) {
         case .success(let split): batches = split
         case .failure(let error): return .failure(error)
+        }
+        for batch in batches where batch.isTransactional {
+            if let error = state.transactions.verify(transactionalId: transactionalId, producerId: batch.producerId,
+                                                     epoch: batch.producerEpoch, partition: key) {
+                return .failure(error)
+            }
         }
         switch state.topics[key.topic]!.partitions[Int(key.partition)].log.append(batches, leaderEpoch: partition.leaderEpoch) {
         case .appended(let baseOffset), .duplicate(let baseOffset): return .success(baseOffset)

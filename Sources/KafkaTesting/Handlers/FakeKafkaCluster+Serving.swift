@@ -10,13 +10,27 @@ struct RequestContext {
     let forcedError: KafkaErrorCode?
     /// An injected throttle time for the response.
     let throttleMs: Int32
+    /// The client id from the request header.
+    var clientId: String = ""
+    /// Injected errors aimed at a topic (partition nil) or a partition inside the request.
+    var targetedErrors: [FaultTarget: KafkaErrorCode] = [:]
+
+    /// The injected error for one partition's entry: one for the whole request, or one aimed at it or its topic.
+    func injectedError(topic: String, partition: Int32) -> KafkaErrorCode? {
+        forcedError ?? targetedErrors[FaultTarget(topic: topic, partition: partition)] ?? targetedErrors[FaultTarget(topic: topic, partition: nil)]
+    }
+
+    /// The injected error for a topic's entry (where an API answers per topic).
+    func injectedError(topic: String) -> KafkaErrorCode? {
+        forcedError ?? targetedErrors[FaultTarget(topic: topic, partition: nil)]
+    }
 }
 
 extension ClusterState {
     /// The partition a data request may use on this broker: an injected error first,
     /// then the leadership and leader-epoch checks a broker makes.
     func serving(_ key: PartitionKey, _ context: RequestContext, currentLeaderEpoch: Int32 = -1) -> Result<Partition, KafkaErrorCode> {
-        if let forced = context.forcedError { return .failure(forced) }
+        if let injected = context.injectedError(topic: key.topic, partition: key.partition) { return .failure(injected) }
         return ledPartition(key, on: context.broker, currentLeaderEpoch: currentLeaderEpoch)
     }
 }
@@ -29,7 +43,10 @@ extension FakeKafkaCluster {
         .offsetCommit: 2 ... 9, .offsetFetch: 1 ... 9, .findCoordinator: 4 ... 6, .joinGroup: 4 ... 9,
         .heartbeat: 0 ... 4, .leaveGroup: 3 ... 5, .syncGroup: 0 ... 5, .apiVersions: 0 ... 4,
         .createTopics: 2 ... 7, .deleteTopics: 1 ... 6, .deleteRecords: 0 ... 2, .initProducerId: 0 ... 5,
-        .offsetForLeaderEpoch: 2 ... 4,
+        .offsetForLeaderEpoch: 2 ... 4, .describeGroups: 0 ... 5, .listGroups: 0 ... 5,
+        // Transactions v1. AddPartitionsToTxn v4+ is the broker-to-broker batch form and
+        // EndTxn v5 is transactions v2 (KIP-890), neither of which the fake implements.
+        .addPartitionsToTxn: 0 ... 3, .addOffsetsToTxn: 0 ... 4, .endTxn: 0 ... 4, .txnOffsetCommit: 0 ... 4,
     ]
 
     /// Answers requests on one connection in order until the peer closes, a fault
@@ -40,31 +57,35 @@ extension FakeKafkaCluster {
             guard let rawKey = reader.getInteger(at: 0, as: Int16.self), let version = reader.getInteger(at: 2, as: Int16.self),
                   let correlationId = reader.getInteger(at: 4, as: Int32.self) else { break }
             let apiKey = ApiKey(rawValue: rawKey)
-            let action = state.withLock { state in
-                state.requests.append(FakeClusterRequest(broker: broker, apiKey: apiKey, version: version, receivedAt: .now))
-                return state.takeFault(apiKey: apiKey, broker: broker)
-            }
-            var forcedError: KafkaErrorCode?
-            var throttleMs: Int32 = 0
-            switch action {
-            case .disconnectBeforeHandling: connection.cut(); return
-            case .delay(let duration): Thread.sleep(forTimeInterval: duration.inSeconds)
-            case .error(let code): forcedError = code
-            case .throttle(let milliseconds): throttleMs = milliseconds
-            case .disconnectAfterHandling, nil: break
+            let clientId = Self.clientId(in: frame)
+            state.withLock { $0.requests.append(FakeClusterRequest(broker: broker, apiKey: apiKey, version: version, receivedAt: .now)) }
+            let header = Header(broker: broker, apiKey: apiKey, version: version, correlationId: correlationId, clientId: clientId)
+            let context: RequestContext
+            let cutAfterHandling: Bool
+            switch intercept(frame, header, connection) {
+            case .handle(let planned, let cut): (context, cutAfterHandling) = (planned, cut)
+            case .answered: continue
+            case .closed: return
             }
             guard let range = Self.supportedVersions[apiKey], range.contains(version) || apiKey == .apiVersions else { break }
-            let context = RequestContext(broker: broker, version: version, forcedError: forcedError, throttleMs: throttleMs)
             let response: [UInt8]?
             do {
                 response = try handle(frame, apiKey: apiKey, correlationId: correlationId, context: context)
             } catch {
                 break
             }
-            if action == .disconnectAfterHandling { connection.cut(); return }
+            if cutAfterHandling { connection.cut(); return }
             if let response, !connection.writeFrame(response) { break }
         }
         connection.cut()
+    }
+
+    /// The client id of a request header (v1 and v2 carry it the same way, right after
+    /// the correlation id, as a nullable int16-length string).
+    static func clientId(in frame: [UInt8]) -> String? {
+        let reader = WireReader(frame)
+        guard let length = reader.getInteger(at: 8, as: Int16.self), length >= 0, frame.count >= 10 + Int(length) else { return nil }
+        return String(decoding: frame[10 ..< 10 + Int(length)], as: UTF8.self)
     }
 
     private func handle(_ frame: [UInt8], apiKey: ApiKey, correlationId: Int32, context: RequestContext) throws(KafkaWireError) -> [UInt8]? {
@@ -79,11 +100,17 @@ extension FakeKafkaCluster {
         case .listOffsets: return try answer(frame, context, listOffsets)
         case .offsetForLeaderEpoch: return try answer(frame, context, offsetForLeaderEpoch)
         case .initProducerId: return try answer(frame, context, initProducerId)
+        case .addPartitionsToTxn: return try answer(frame, context, addPartitionsToTxn)
+        case .addOffsetsToTxn: return try answer(frame, context, addOffsetsToTxn)
+        case .endTxn: return try answer(frame, context, endTxn)
+        case .txnOffsetCommit: return try answer(frame, context, txnOffsetCommit)
         case .findCoordinator: return try answer(frame, context, findCoordinator)
         case .joinGroup: return try answer(frame, context, joinGroup)
         case .syncGroup: return try answer(frame, context, syncGroup)
         case .heartbeat: return try answer(frame, context, heartbeat)
         case .leaveGroup: return try answer(frame, context, leaveGroup)
+        case .describeGroups: return try answer(frame, context, describeGroups)
+        case .listGroups: return try answer(frame, context, listGroups)
         case .offsetCommit: return try answer(frame, context, offsetCommit)
         case .offsetFetch: return try answer(frame, context, offsetFetch)
         default: return nil

@@ -16,6 +16,9 @@ struct ClassicGroup: Sendable {
 
     struct Member: Sendable {
         var instanceId: String?
+        /// The client id and host of the member's last JoinGroup, for DescribeGroups.
+        var clientId = ""
+        var clientHost = ""
         var protocols: [(name: String, metadata: [UInt8])]
         var sessionTimeout: Double
         var rebalanceTimeout: Double
@@ -44,7 +47,7 @@ struct ClassicGroup: Sendable {
 
     /// Adds or updates `memberId` for the next generation and starts a rebalance if
     /// none is under way.
-    mutating func join(_ memberId: String, _ request: JoinGroupRequest, now: Double) {
+    mutating func join(_ memberId: String, _ request: JoinGroupRequest, now: Double, clientId: String = "", clientHost: String = "") {
         if let instanceId = request.groupInstanceId,
            let previous = members.first(where: { $0.value.instanceId == instanceId && $0.key != memberId })?.key {
             remove(previous)
@@ -53,6 +56,8 @@ struct ClassicGroup: Sendable {
         var member = members[memberId] ?? Member(instanceId: request.groupInstanceId, protocols: [], sessionTimeout: 0,
                                                  rebalanceTimeout: 0, lastHeartbeat: now)
         member.protocols = request.protocols.map { ($0.name, $0.metadata) }
+        member.clientId = clientId
+        member.clientHost = clientHost
         member.sessionTimeout = Double(request.sessionTimeoutMs) / 1000
         member.rebalanceTimeout = Double(max(request.rebalanceTimeoutMs, request.sessionTimeoutMs)) / 1000
         member.lastHeartbeat = now
@@ -173,6 +178,21 @@ struct ClassicGroup: Sendable {
         } else {
             completeJoinIfReady(now: now)
         }
+    }
+
+    /// The state as DescribeGroups and ListGroups name it.
+    var stateName: String {
+        switch phase {
+        case .empty: "Empty"
+        case .preparingRebalance: "PreparingRebalance"
+        case .completingRebalance: "CompletingRebalance"
+        case .stable: "Stable"
+        }
+    }
+
+    /// Members in join order, for DescribeGroups.
+    var membersInJoinOrder: [(id: String, member: Member)] {
+        order.compactMap { id in members[id].map { (id, $0) } }
     }
 
     func memberId(forInstance instanceId: String) -> String? {

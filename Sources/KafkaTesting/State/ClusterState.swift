@@ -6,9 +6,22 @@ struct PartitionKey: Hashable, Sendable {
     let partition: Int32
 }
 
+/// A coordinator's key: groups and transactional ids are found (and moved) apart,
+/// as Kafka keeps them in different internal topics.
+enum CoordinatorKey: Hashable, Sendable {
+    case group(String)
+    case transaction(String)
+
+    var name: String {
+        switch self {
+        case .group(let name), .transaction(let name): name
+        }
+    }
+}
+
 /// Everything the fake cluster knows, changed only under its lock: brokers,
-/// topics and their logs, groups, committed offsets, producer ids, faults to
-/// inject and the requests seen.
+/// topics and their logs, groups, committed offsets, transactions and producer
+/// ids, faults to inject and the requests seen.
 struct ClusterState: Sendable {
     struct Broker: Sendable {
         let id: Int32
@@ -40,9 +53,11 @@ struct ClusterState: Sendable {
     var groups: [String: ClassicGroup] = [:]
     var pendingMemberIds: Set<String> = []
     var committed: [String: [PartitionKey: CommittedOffset]] = [:]
-    var coordinatorOverrides: [String: Int32] = [:]
-    var nextProducerId: Int64 = 1000
-    var transactionalProducers: [String: (id: Int64, epoch: Int16)] = [:]
+    /// Transactional offsets (TxnOffsetCommit) waiting for their transaction to end.
+    var pendingOffsets = PendingTransactionalOffsets()
+    var coordinatorOverrides: [CoordinatorKey: Int32] = [:]
+    /// Transactional ids and producer ids.
+    var transactions = TransactionCoordinator()
     var faults: [FakeClusterFault] = []
     var requests: [FakeClusterRequest] = []
 
@@ -104,12 +119,15 @@ struct ClusterState: Sendable {
 
     // MARK: Coordinators
 
-    /// The group's (or transactional id's) coordinator: a moved one, else a stable hash
+    /// A group's coordinator.
+    func coordinator(for group: String) -> Int32? { coordinator(for: .group(group)) }
+
+    /// The group's or transactional id's coordinator: a moved one, else a stable hash
     /// over all brokers, passing to the next running broker while that one is down.
-    func coordinator(for key: String) -> Int32? {
+    func coordinator(for key: CoordinatorKey) -> Int32? {
         if let moved = coordinatorOverrides[key], broker(moved)?.isRunning == true { return moved }
         guard !brokers.isEmpty else { return nil }
-        let start = StableHash.of(key) % brokers.count
+        let start = StableHash.of(key.name) % brokers.count
         for step in 0 ..< brokers.count where brokers[(start + step) % brokers.count].isRunning {
             return brokers[(start + step) % brokers.count].id
         }
@@ -118,13 +136,43 @@ struct ClusterState: Sendable {
 
     // MARK: Faults
 
-    /// The first fault that matches, used up by one.
-    mutating func takeFault(apiKey: ApiKey, broker: Int32) -> FakeClusterFault.Action? {
-        guard let index = faults.firstIndex(where: { $0.apiKey == apiKey && ($0.broker == nil || $0.broker == broker) }) else { return nil }
-        let action = faults[index].action
-        faults[index].times -= 1
-        if faults[index].times <= 0 { faults.remove(at: index) }
-        return action
+    /// What injected faults do to one request.
+    struct InjectedFaults: Sendable, Equatable {
+        /// For the whole request.
+        var action: FakeClusterFault.Action?
+        /// Errors aimed at topics or partitions inside it.
+        var targetedErrors: [FaultTarget: KafkaErrorCode] = [:]
+    }
+
+    /// Takes the faults for the request in `frame`, each used up by one: the first one
+    /// that matches, or, when that is an error aimed at a topic or partition, every such
+    /// error fault that matches. The request is decoded only when a topic-aimed fault
+    /// is pending for its API.
+    mutating func takeFaults(apiKey: ApiKey, broker: Int32, frame: [UInt8]) -> InjectedFaults {
+        let candidates = faults.indices.filter { faults[$0].apiKey == apiKey && (faults[$0].broker == nil || faults[$0].broker == broker) }
+        guard !candidates.isEmpty else { return InjectedFaults() }
+        let named = candidates.contains { faults[$0].isTargeted }
+            ? RequestTargets.of(frame, apiKey: apiKey, topicName: { topicName(for: $0) }) : nil
+        let matching = candidates.filter { index in
+            guard let topic = faults[index].topic else { return true }
+            return named?.names(topic: topic, partition: faults[index].partition) ?? false
+        }
+        guard let first = matching.first else { return InjectedFaults() }
+        var result = InjectedFaults()
+        var used = [first]
+        if faults[first].targetedError != nil {
+            used = matching.filter { faults[$0].targetedError != nil }
+            for index in used {
+                guard let code = faults[index].targetedError, let topic = faults[index].topic else { continue }
+                let target = FaultTarget(topic: topic, partition: faults[index].partition)
+                if result.targetedErrors[target] == nil { result.targetedErrors[target] = code }
+            }
+        } else {
+            result.action = faults[first].action
+        }
+        for index in used { faults[index].times -= 1 }
+        faults.removeAll { $0.times <= 0 }
+        return result
     }
 }
 

@@ -34,4 +34,13 @@ struct ProducerSequenceState: Sendable {
         recent.append((batch.baseSequence, batch.lastSequence, batch.baseOffset))
         if recent.count > Self.remembered { recent.removeFirst() }
     }
+
+    /// A transaction marker for this producer: a marker under a newer epoch (the
+    /// coordinator fenced the producer) makes that epoch current, so batches of older
+    /// epochs are refused and the next producer starts its sequence at 0.
+    mutating func recordMarker(epoch markerEpoch: Int16) {
+        guard epoch.map({ markerEpoch > $0 }) ?? true else { return }
+        epoch = markerEpoch
+        recent = []
+    }
 }

@@ -13,6 +13,10 @@ struct StoredBatch: Sendable {
     var lastOffset: Int64 { baseOffset + Int64(lastOffsetDelta) }
     var leaderEpoch: Int32 { read(Int32.self, at: 12) }
     var maxTimestamp: Int64 { read(Int64.self, at: 35) }
+    /// Part of a transaction (attributes bit 4).
+    var isTransactional: Bool { read(Int16.self, at: 21) & 0x10 != 0 }
+    /// A control batch: a transaction marker, never user data (attributes bit 5).
+    var isControl: Bool { read(Int16.self, at: 21) & 0x20 != 0 }
     /// Sequences wrap from Int32.max to 0.
     var lastSequence: Int32 { Int32((Int64(baseSequence) + Int64(lastOffsetDelta)) % (Int64(Int32.max) + 1)) }
     private var lastOffsetDelta: Int32 { read(Int32.self, at: 23) }
@@ -38,6 +42,17 @@ struct StoredBatch: Sendable {
             offset += size
         }
         return batches.isEmpty ? .failure(.corruptMessage) : .success(batches)
+    }
+
+    /// The control batch a transaction coordinator has written to a partition when
+    /// the transaction ends: one record, key = version 0 + type (0 abort, 1 commit),
+    /// value = version 0 + the coordinator epoch (the 6-byte EndTransactionMarker).
+    static func marker(commit: Bool, producerId: Int64, producerEpoch: Int16, coordinatorEpoch: Int32,
+                       timestamp: Int64) throws(KafkaWireError) -> StoredBatch {
+        let record = ControlRecord(type: commit ? .commit : .abort, coordinatorEpoch: coordinatorEpoch)
+        let bytes = try RecordBatchEncoder.controlBatch(record, producerId: producerId, producerEpoch: producerEpoch,
+                                                        timestamp: timestamp)
+        return StoredBatch(bytes)
     }
 
     private init(_ bytes: [UInt8]) {
