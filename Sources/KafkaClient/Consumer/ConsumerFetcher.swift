@@ -30,24 +30,40 @@ final class ConsumerFetcher: Sendable {
     func run() async {
         var random = SystemRandomNumberGenerator()
         var failures = 0
+        var retryAt = ContinuousClock.now
         while !stopping.load(ordering: .acquiring) {
-            do throws(KafkaError) {
-                if metadataDirty.exchange(false, ordering: .acquiringAndReleasing) { try await refreshLeaders() }
-                try await resolveStartOffsets()
-                try await validatePositions()
-                failures = 0
-            } catch {
-                failures += 1
-                metadataDirty.store(true, ordering: .releasing)
-                shared.report(error)
-                logger.debug("consumer fetcher setback", metadata: ["error": "\(error)"])
-                let delay = ReconnectBackoff(base: .milliseconds(100), maximum: .seconds(2)).delay(afterFailures: failures, using: &random)
-                try? await Task.sleep(for: delay)
-                continue
+            if ContinuousClock.now >= retryAt {
+                if let setback = await prepareFetching() {
+                    failures += 1
+                    metadataDirty.store(true, ordering: .releasing)
+                    shared.report(setback)
+                    logger.debug("consumer fetcher setback", metadata: ["error": "\(setback)"])
+                    retryAt = .now + ReconnectBackoff(base: .milliseconds(100), maximum: .seconds(2)).delay(afterFailures: failures, using: &random)
+                } else {
+                    failures = 0
+                }
             }
+            // Partitions that are ready are fetched whatever went wrong for others: one
+            // partition's failing offset lookup must not stop every partition (Java's
+            // fetcher, too, fetches what it can while others reset or validate).
             await sendFetches()
-            await shared.wakeup.wait(until: .now.advanced(by: .milliseconds(200)))
+            var deadline = ContinuousClock.now.advanced(by: .milliseconds(200))
+            if retryAt > .now { deadline = min(deadline, retryAt) }
+            await shared.wakeup.wait(until: deadline)
         }
+    }
+
+    /// Refreshes leaders when needed, then resolves start offsets and validates
+    /// positions for every partition it can; returns the first setback, if any.
+    func prepareFetching() async -> KafkaError? {
+        var setback: KafkaError?
+        if metadataDirty.exchange(false, ordering: .acquiringAndReleasing) {
+            do throws(KafkaError) { try await refreshLeaders() } catch { setback = error }
+        }
+        if let error = await resolveCommittedStarts() { setback = setback ?? error }
+        if let error = await resolveStartOffsets() { setback = setback ?? error }
+        if let error = await validatePositions() { setback = setback ?? error }
+        return setback
     }
 
     // MARK: Metadata and start offsets
@@ -87,12 +103,17 @@ final class ConsumerFetcher: Sendable {
         }
     }
 
-    /// ListOffsets for partitions assigned at earliest, latest or a timestamp.
-    func resolveStartOffsets() async throws(KafkaError) {
+    /// ListOffsets for partitions assigned at earliest, latest or a timestamp. A
+    /// partition's error leaves that partition pending and the others resolved;
+    /// returns the first error.
+    func resolveStartOffsets() async -> KafkaError? {
         let pending = shared.state.withLock { state in
-            state.partitions.compactMap { key, value in value.pendingStart.map { (key, $0, value.generation) } }
+            state.partitions.compactMap { key, value in
+                value.pendingStart.flatMap { $0 == .committed ? nil : (key, $0, value.generation) }
+            }
         }
-        guard !pending.isEmpty else { return }
+        guard !pending.isEmpty else { return nil }
+        var setback: KafkaError?
         let leaderMap = leaders.withLock { $0 }
         var byBroker: [Int32: [(TopicPartition, KafkaConsumerStartOffset, UInt64)]] = [:]
         for entry in pending {
@@ -115,11 +136,18 @@ final class ConsumerFetcher: Sendable {
                     case .latest: partition.timestamp = -1
                     case .timestamp(let milliseconds): partition.timestamp = milliseconds
                     case .offset(let offset): partition.timestamp = offset  // not reached: exact offsets need no lookup
+                    case .committed: partition.timestamp = -1  // not reached: resolved by OffsetFetch
                     }
                     return partition
                 })
             }
-            let response = try await cluster.send(request, to: .broker(broker))
+            let response: ListOffsetsResponse
+            do throws(KafkaError) {
+                response = try await cluster.send(request, to: .broker(broker))
+            } catch {
+                setback = setback ?? error
+                continue
+            }
             var resolved: [TopicPartition: Int64] = [:]
             for topic in response.topics {
                 for partition in topic.partitions {
@@ -127,7 +155,8 @@ final class ConsumerFetcher: Sendable {
                     let code = KafkaErrorCode(partition.errorCode)
                     guard !code.isError else {
                         if code.isRetriable { metadataDirty.store(true, ordering: .releasing) }
-                        throw KafkaError.broker(code, apiKey: .listOffsets, message: "\(key): \(code.message)", brokerId: broker)
+                        setback = setback ?? KafkaError.broker(code, apiKey: .listOffsets, message: "\(key): \(code.message)", brokerId: broker)
+                        continue
                     }
                     // -1 for a timestamp past the last record: start at the end.
                     resolved[key] = partition.offset
@@ -146,6 +175,7 @@ final class ConsumerFetcher: Sendable {
                 }
             }
         }
+        return setback
     }
 
     // MARK: Fetching

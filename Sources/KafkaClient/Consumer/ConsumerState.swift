@@ -18,10 +18,10 @@ final class ConsumerState: Sendable {
     }
 
     let state = Mutex(State())
-    /// The partition (and generation) whose chunk the iterator is going through, and
-    /// the offset after its last delivered record: positions move per message for
-    /// the cost of one relaxed store.
-    let current = Mutex<(partition: TopicPartition, generation: UInt64)?>(nil)
+    /// The chunk the iterator is going through, and the offset after its last
+    /// delivered record: positions move per message for the cost of one relaxed
+    /// store. The chunk itself is kept so a new loop after `break` can go on with it.
+    let current = Mutex<FetchedChunk?>(nil)
     let currentNextOffset = Atomic<Int64>(-1)
     /// False once the current chunk's partition was seeked or unassigned: checked per message.
     let currentChunkIsValid = Atomic<Bool>(false)
@@ -96,15 +96,21 @@ final class ConsumerState: Sendable {
     }
 
     private func position(_ partition: TopicPartition, countingRecordInHand: Bool) -> Int64? {
-        let active = current.withLock { $0 }
-        return state.withLock { state in
-            guard let entry = state.partitions[partition] else { return nil }
-            if let active, active.partition == partition, active.generation == entry.generation {
-                let next = currentNextOffset.load(ordering: .relaxed)
-                if next >= 0 { return countingRecordInHand ? next : next - 1 }
-            }
-            return entry.position
+        state.withLock { state in position(partition, countingRecordInHand: countingRecordInHand, in: state) }
+    }
+
+    private func finishedPosition(_ partition: TopicPartition, in state: State) -> Int64? {
+        position(partition, countingRecordInHand: false, in: state)
+    }
+
+    private func position(_ partition: TopicPartition, countingRecordInHand: Bool, in state: State) -> Int64? {
+        guard let entry = state.partitions[partition] else { return nil }
+        if let active = current.withLock({ $0.map { (partition: $0.topicPartition, generation: $0.generation) } }),
+           active.partition == partition, active.generation == entry.generation {
+            let next = currentNextOffset.load(ordering: .relaxed)
+            if next >= 0 { return countingRecordInHand ? next : next - 1 }
         }
+        return entry.position
     }
 
     /// The iterator moves to `chunk` (nil: none); the finished chunk's end becomes its partition's position.
@@ -114,7 +120,7 @@ final class ConsumerState: Sendable {
             if let finished, state.partitions[finished.topicPartition]?.generation == finished.generation {
                 state.partitions[finished.topicPartition]?.position = finished.nextOffset
             }
-            current.withLock { $0 = chunk.map { ($0.topicPartition, $0.generation) } }
+            current.withLock { $0 = chunk }
             currentNextOffset.store(-1, ordering: .relaxed)
             let isValid = chunk.map { state.partitions[$0.topicPartition]?.generation == $0.generation } ?? false
             currentChunkIsValid.store(isValid, ordering: .relaxed)
@@ -125,8 +131,46 @@ final class ConsumerState: Sendable {
     /// Stops the iterator's current chunk when its partition is among `partitions`.
     /// Called with `state` locked, so no newer chunk can have started.
     func invalidateCurrentChunk(ifIn partitions: Set<TopicPartition>) {
-        guard let active = current.withLock({ $0 }), partitions.contains(active.partition) else { return }
+        guard let active = current.withLock({ $0?.topicPartition }), partitions.contains(active) else { return }
         currentChunkIsValid.store(false, ordering: .relaxed)
+    }
+
+    /// The chunk an earlier iterator was in the middle of when it was dropped (a
+    /// `break` out of a `for await` loop), with the offset after the last record it
+    /// handed out (-1: none yet). Nil when there is none, or when its partition was
+    /// seeked or unassigned since. A new iterator goes on from there, so leaving a
+    /// loop loses no fetched records.
+    func unfinishedChunk() -> (chunk: FetchedChunk, nextOffset: Int64)? {
+        state.withLock { state in
+            guard let chunk = current.withLock({ $0 }), currentChunkIsValid.load(ordering: .relaxed),
+                  state.partitions[chunk.topicPartition]?.generation == chunk.generation else { return nil }
+            return (chunk, currentNextOffset.load(ordering: .relaxed))
+        }
+    }
+
+    /// Stops handing out records of `partitions` (about to be revoked) and returns
+    /// what the application has finished with in each: the chunk in hand stops after
+    /// the record being processed, and chunks fetched but not started are dropped.
+    /// Committing the result afterwards then covers every record handed out but the
+    /// one in hand, and no record is handed out after it (which the partitions' next
+    /// owner would read again).
+    func stopDelivering(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
+        var finished: [TopicPartition: Int64] = [:]
+        for key in partitions {
+            if let offset = finishedPosition(key) { finished[key] = offset }
+        }
+        state.withLock { state in
+            invalidateCurrentChunk(ifIn: Set(partitions))
+            for key in partitions where state.partitions[key] != nil {
+                // A record handed out between the lookup above and the invalidation moves the position on.
+                if let offset = finishedPosition(key, in: state) { finished[key] = offset }
+                state.partitions[key]!.generation = state.nextGeneration
+                state.nextGeneration += 1
+                state.partitions[key]!.position = finished[key]
+                state.partitions[key]!.isPaused = true
+            }
+        }
+        return finished
     }
 
     /// Ends iteration: a waiting iterator gets nil.

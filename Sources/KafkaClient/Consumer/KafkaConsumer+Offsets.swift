@@ -40,7 +40,12 @@ extension KafkaConsumer {
     /// and the call waits for it to end (up to `request.timeout.ms`), so a consumer never
     /// starts from offsets whose transaction may still abort.
     public func committed(_ partitions: [TopicPartition]) async throws(KafkaError) -> [TopicPartition: Int64] {
-        let groupId = try requireGroupId()
+        try await Self.committed(partitions, group: try requireGroupId(), cluster: cluster, configuration: configuration)
+    }
+
+    /// OffsetFetch for `partitions` in `group`, waiting out unstable offsets (see `committed(_:)`).
+    static func committed(_ partitions: [TopicPartition], group groupId: String, cluster: KafkaCluster,
+                          configuration: Configuration) async throws(KafkaError) -> [TopicPartition: Int64] {
         var request = OffsetFetchRequest()
         request.groupId = groupId
         request.requireStable = configuration.isolationLevel == .readCommitted

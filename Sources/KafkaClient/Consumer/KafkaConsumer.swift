@@ -237,6 +237,9 @@ public final class KafkaConsumer: Sendable, Service {
 }
 
 /// The consumer's records as an `AsyncSequence`.
+///
+/// Use one loop at a time. A loop left with `break` (or a throw) keeps the rest
+/// of the records it had fetched: the next loop starts with them.
 public struct KafkaConsumerMessages: AsyncSequence, Sendable {
     public typealias Element = KafkaConsumerMessage
     let shared: ConsumerState
@@ -248,10 +251,15 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         var chunk: FetchedChunk?
         var selection = 0
         var index: Int = 0
+        var checkedUnfinished = false
 
         init(shared: ConsumerState) { self.shared = shared }
 
         public mutating func next() async throws -> KafkaConsumerMessage? {
+            if !checkedUnfinished {
+                checkedUnfinished = true
+                if let unfinished = shared.unfinishedChunk() { resume(unfinished.chunk, after: unfinished.nextOffset) }
+            }
             while true {
                 if let message = nextInChunk() {
                     shared.currentNextOffset.store(message.offset + 1, ordering: .relaxed)
@@ -265,6 +273,23 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 chunk = fresh
                 selection = 0
                 index = fresh.selections.first?.records.startIndex ?? 0
+            }
+        }
+
+        /// Goes on with a chunk an earlier iterator left, at the first record after `nextOffset` handed out.
+        private mutating func resume(_ unfinished: FetchedChunk, after nextOffset: Int64) {
+            chunk = unfinished
+            selection = 0
+            index = unfinished.selections.first?.records.startIndex ?? 0
+            guard nextOffset >= 0 else { return }
+            while selection < unfinished.selections.count {
+                let records = unfinished.selections[selection].records
+                if let found = records.firstIndex(where: { $0.offset >= nextOffset }) {
+                    index = found
+                    return
+                }
+                selection += 1
+                if selection < unfinished.selections.count { index = unfinished.selections[selection].records.startIndex }
             }
         }
 

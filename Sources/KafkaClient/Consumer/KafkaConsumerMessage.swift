@@ -46,6 +46,10 @@ public enum KafkaConsumerStartOffset: Sendable, Hashable {
     case offset(Int64)
     /// The first record with a timestamp at or after this many milliseconds since the epoch (ListOffsets).
     case timestamp(Int64)
+    /// The group's committed offset, looked up (and retried) in the background; where
+    /// none is committed, or without `groupId`, `auto.offset.reset` decides. A group
+    /// member starts the partitions it is given this way, as the Java client does.
+    case committed
 }
 
 /// What happens when the position is out of the log's range (`auto.offset.reset`).

@@ -34,8 +34,10 @@ enum LeaderEpochValidation {
 
 extension ConsumerFetcher {
     /// Sends OffsetForLeaderEpoch for partitions whose leader changed, per leader,
-    /// and applies the outcomes. A broker without the API leaves positions as they are.
-    func validatePositions() async throws(KafkaError) {
+    /// and applies the outcomes. A broker without the API leaves positions as they
+    /// are; a broker that cannot be reached leaves its partitions waiting, and the
+    /// first such error is returned.
+    func validatePositions() async -> KafkaError? {
         let leaderMap = leaders.withLock { $0 }
         let epochs = leaderEpochs.withLock { $0 }
         let waiting = shared.state.withLock { state in
@@ -44,7 +46,8 @@ extension ConsumerFetcher {
                 return (key, offset, value.lastFetchedEpoch, value.generation)
             }
         }
-        guard !waiting.isEmpty else { return }
+        guard !waiting.isEmpty else { return nil }
+        var setback: KafkaError?
         for (broker, entries) in Dictionary(grouping: waiting, by: { leaderMap[$0.0] ?? -1 }) where broker >= 0 {
             var request = OffsetForLeaderEpochRequest()
             request.replicaId = -1
@@ -61,6 +64,9 @@ extension ConsumerFetcher {
                 logger.debug("broker cannot validate positions (no OffsetForLeaderEpoch)", metadata: ["broker": "\(broker)"])
                 finishValidation(entries.map { ($0.0, $0.3) })
                 continue
+            } catch {
+                setback = setback ?? error
+                continue
             }
             let asked = Dictionary(entries.map { ($0.0, $0) }, uniquingKeysWith: { first, _ in first })
             for topic in response.topics {
@@ -71,6 +77,7 @@ extension ConsumerFetcher {
                 }
             }
         }
+        return setback
     }
 
     private func apply(_ outcome: LeaderEpochValidation.Outcome, to key: TopicPartition, generation: UInt64, broker: Int32) {

@@ -64,7 +64,7 @@ final class ConsumerGroupMember: GroupMembership {
                 failures = 0
                 lastContact = .now
                 // A cooperative member that gave partitions up rejoins at once, so they reach their new owners.
-                let (revoked, _) = try await owned.adopt(partitions)
+                let (revoked, _) = await owned.adopt(partitions)
                 if rebalanceProtocol == .cooperative, !revoked.isEmpty { continue }
                 try await heartbeatUntilRejoin(lastContact: &lastContact)
             } catch let reason as RejoinReason {

@@ -176,7 +176,7 @@ final class ConsumerProtocolMember: GroupMembership {
         let target = assignment.topicPartitions.flatMap { topic in
             names[topic.topicId].map { name in topic.partitions.map { TopicPartition(topic: name, partition: $0) } } ?? []
         }
-        let (revoked, added) = try await owned.adopt(target)
+        let (revoked, added) = await owned.adopt(target)
         consumer.fetcher.metrics.rebalances.increment()
         logger.debug("reconciled assignment", metadata: ["group": "\(groupId)", "revoked": "\(revoked.count)", "added": "\(added.count)"])
         return !revoked.isEmpty || !added.isEmpty

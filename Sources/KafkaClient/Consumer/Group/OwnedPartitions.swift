@@ -15,8 +15,12 @@ final class OwnedPartitions: Sendable {
 
     /// Takes on `target`: revokes what it no longer holds, then adds what is new,
     /// each from its committed offset. Returns what was revoked and added.
+    ///
+    /// The committed offsets are looked up by the fetcher, not here: a failing
+    /// OffsetFetch is retried there with backoff while the member keeps
+    /// heartbeating, instead of leaving partitions owned but never fetched.
     @discardableResult
-    func adopt(_ target: [TopicPartition]) async throws -> (revoked: [TopicPartition], added: [TopicPartition]) {
+    func adopt(_ target: [TopicPartition]) async -> (revoked: [TopicPartition], added: [TopicPartition]) {
         let wanted = Set(target)
         let before = current
         let revoked = before.filter { !wanted.contains($0) }
@@ -24,17 +28,18 @@ final class OwnedPartitions: Sendable {
         let kept = Set(before)
         let added = target.filter { !kept.contains($0) }
         owned.withLock { $0 = target }
-        if !added.isEmpty { try await consumer.assignFromCommitted(added, replacing: false) }
+        if !added.isEmpty { consumer.incrementalAssign(Dictionary(uniqueKeysWithValues: added.map { ($0, .committed) })) }
         await consumer.configuration.onRebalance?(.assigned(added))
         consumer.emit(.partitionsAssigned(added))
         return (revoked, added)
     }
 
-    /// Gives `partitions` up: auto-commit commits what was consumed, and the
-    /// application hears of it before they go.
+    /// Gives `partitions` up: delivery of their records stops, auto-commit commits
+    /// what was consumed, and the application hears of it before they go. Records
+    /// handed out after the commit would be read again by the next owner, so none are.
     func revoke(_ partitions: [TopicPartition]) async {
         guard !partitions.isEmpty else { return }
-        await consumer.autoCommit(consumer.finishedPositions(partitions))
+        await consumer.autoCommit(consumer.shared.stopDelivering(partitions))
         await consumer.configuration.onRebalance?(.revoked(partitions))
         consumer.emit(.partitionsRevoked(partitions))
         let gone = Set(partitions)
