@@ -61,7 +61,10 @@ extension KafkaProducer {
     /// Sends every record of the transaction, then commits it.
     ///
     /// - Throws: `.transactionAbortable` when a record or the commit failed
-    ///   (call `abortTransaction()`), `.producerFenced` or `.transactionFatal`.
+    ///   (call `abortTransaction()`), `.producerFenced` or `.transactionFatal`;
+    ///   `.requestTimedOut` when the coordinator did not answer within `max.block.ms`:
+    ///   the transaction may have committed, so call `commitTransaction()` again
+    ///   (aborting is refused until the outcome is known), as with the Java client.
     public func commitTransaction() async throws(KafkaError) {
         let transactions = try requireTransactions()
         try transactions.update { (state) throws(KafkaError) in try state.commitStarted() }
@@ -71,7 +74,11 @@ extension KafkaProducer {
             do {
                 try await transactions.endTransaction(commit: true)
             } catch {
-                transactions.state.withLock { $0.failed(error.code == .requestTimedOut ? Self.abortable(error) : error) }
+                if error.code == .requestTimedOut {
+                    transactions.state.withLock { $0.commitOutcomeUnknown() }
+                } else {
+                    transactions.state.withLock { $0.failed(error) }
+                }
                 throw error
             }
         }
@@ -93,7 +100,7 @@ extension KafkaProducer {
             }
             if accumulator.needsEpochBump {
                 // A failed batch left a sequence gap: a new epoch restarts the sequences.
-                try await transactions.initializeProducerId()
+                try await transactions.initializeProducerId(bumpingCurrent: true)
             }
         } catch {
             transactions.state.withLock { $0.failed(error) }
@@ -107,7 +114,8 @@ extension KafkaProducer {
     }
 
     /// Runs `body` in a transaction: commits when it returns, aborts when it or the
-    /// commit throws (unless the producer is fenced or fatally failed), and rethrows.
+    /// commit throws (unless the producer is fenced or fatally failed, or the commit
+    /// timed out with its outcome unknown: then call `commitTransaction()` again), and rethrows.
     @discardableResult
     public func withTransaction<T>(_ body: () async throws -> T) async throws -> T {
         try beginTransaction()
@@ -119,6 +127,7 @@ extension KafkaProducer {
             if let kafkaError = error as? KafkaError, kafkaError.code == .producerFenced || kafkaError.code == .transactionFatal {
                 throw error
             }
+            if transactions?.state.withLock({ $0.isCommitOutcomeUnknown }) == true { throw error }
             try await abortTransaction()
             throw error
         }

@@ -75,17 +75,30 @@ extension ProducerSender {
         }
     }
 
-    /// Errors a transactional producer does not retry: a fenced epoch is fatal, a lost
-    /// sequence makes the transaction abortable (the epoch is bumped on abort).
-    /// Returns false when the ordinary handling applies.
+    /// Errors a transactional producer does not retry, classed as the Java client does
+    /// (KIP-588): PRODUCER_FENCED, authorization of the cluster or the transactional
+    /// id, an unsupported version and a lost producer id mapping are fatal; an
+    /// INVALID_PRODUCER_EPOCH from a partition leader, or a lost sequence, only makes
+    /// the transaction abortable: the abort bumps the epoch, and the coordinator
+    /// decides whether this producer is still the current one. Returns false when the
+    /// ordinary handling applies.
     private func handledAsTransactional(_ batch: ProducerBatch, code: KafkaErrorCode, error: KafkaError) -> Bool {
         switch code {
-        case .invalidProducerEpoch, .producerFenced:
+        case .producerFenced:
             let fenced = KafkaError(.producerFenced, detail: "a newer producer with transactional.id \(configuration.transactionalId ?? "") "
                                     + "fenced this one: \(error.detail)", apiKey: .produce, brokerId: error.brokerId, brokerErrorCode: code)
             fail(batch, wasInFlight: true, error: fenced)
             return true
-        case .outOfOrderSequenceNumber where !accumulator.isAwaitingEarlierBatch(batch), .unknownProducerId:
+        case .clusterAuthorizationFailed, .transactionalIdAuthorizationFailed, .unsupportedVersion, .unsupportedForMessageFormat,
+             .invalidProducerIdMapping:
+            let fatal = KafkaError(.transactionFatal, detail: "transactional.id \(configuration.transactionalId ?? ""): \(error.detail)",
+                                   apiKey: .produce, brokerId: error.brokerId, brokerErrorCode: code)
+            fail(batch, wasInFlight: true, error: fatal)
+            return true
+        case .outOfOrderSequenceNumber where !accumulator.isAwaitingEarlierBatch(batch):
+            fail(batch, wasInFlight: true, error: error)
+            return true
+        case .invalidProducerEpoch, .unknownProducerId:
             fail(batch, wasInFlight: true, error: error)
             return true
         default:

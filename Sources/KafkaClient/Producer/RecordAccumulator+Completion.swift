@@ -40,7 +40,10 @@ extension RecordAccumulator {
                     if batch.identity?.generation != generation, batch.identity != nil { queue.staleInFlight -= 1 }
                 }
             }
-            if settings.idempotent && batch.identity != nil { state.needsEpochBump = true }
+            if settings.idempotent && batch.identity != nil {
+                state.needsEpochBump = true
+                state.partitionsToRestamp.insert(batch.topicPartition)
+            }
             return release(batch, report: report, state: &state)
         }
     }
@@ -60,7 +63,10 @@ extension RecordAccumulator {
                 let index = queue.sealed.firstIndex { $0.baseSequence < 0 || $0.baseSequence > batch.baseSequence } ?? queue.sealed.endIndex
                 queue.sealed.insert(batch, at: idempotent ? index : 0)
             }
-            if bumpEpoch { state.needsEpochBump = true }
+            if bumpEpoch {
+                state.needsEpochBump = true
+                state.partitionsToRestamp.insert(batch.topicPartition)
+            }
         }
     }
 
@@ -74,16 +80,25 @@ extension RecordAccumulator {
         }
     }
 
-    /// The new producer id and epoch arrived: every partition's sequence restarts
-    /// at 0, and batches stamped before are stamped again when next drained.
+    /// The new producer id and epoch arrived: new batches of every partition start
+    /// at sequence 0. Waiting batches of the partitions whose sequence broke are
+    /// stamped again; other partitions' stamped batches (retries) go out as they
+    /// were, and that partition's new batches wait until they are answered.
     func installIdentity(producerId: Int64, epoch: Int16) {
         state.withLock { state in
             state.identity = ProducerIdentity(producerId: producerId, epoch: epoch, generation: state.identity.generation + 1)
             state.needsEpochBump = false
-            state.table.forEachQueue { _, queue in
+            let restamp = state.partitionsToRestamp
+            state.partitionsToRestamp = []
+            state.table.forEachQueue { key, queue in
                 queue.nextSequence = 0
                 queue.lastAckedSequence = -1
                 queue.staleInFlight = queue.inFlight
+                guard restamp.contains(key) else { return }
+                for index in queue.sealed.indices {
+                    queue.sealed[index].identity = nil
+                    queue.sealed[index].baseSequence = -1
+                }
             }
         }
     }

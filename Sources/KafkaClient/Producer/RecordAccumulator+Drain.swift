@@ -61,8 +61,10 @@ extension RecordAccumulator {
                 let size = queue.sealed[0].sizeInBytes
                 let used = requestBytes[broker, default: 0]
                 guard used == 0 || used + size <= settings.maxRequestSize else { return }
-                let restamp = settings.idempotent && queue.sealed[0].identity?.generation != state.identity.generation
-                // Batches stamped before an epoch bump wait for the older ones in flight.
+                // Only unstamped batches get a sequence: a retry keeps the identity and
+                // sequence it was first sent with, so the broker can tell it is a duplicate.
+                let restamp = settings.idempotent && queue.sealed[0].identity == nil
+                // New batches wait for those stamped before an epoch bump to be answered.
                 if restamp && queue.staleInFlight > 0 { return }
                 // Moved out, so the batch's buffers stay uniquely referenced and finish in place.
                 var batch = queue.sealed.removeFirst()
@@ -72,6 +74,7 @@ extension RecordAccumulator {
                     queue.nextSequence = queue.nextSequence &+ Int32(batch.recordCount)
                     if queue.nextSequence < 0 { queue.nextSequence = 0 }  // sequences wrap at Int32.max (KIP-98)
                 }
+                if let stamped = batch.identity, stamped.generation != state.identity.generation { queue.staleInFlight += 1 }
                 queue.inFlight += 1
                 batch.attempts += 1
                 requestBytes[broker] = used + size
@@ -97,7 +100,10 @@ extension RecordAccumulator {
         let timeout = settings.deliveryTimeout
         while let first = queue.sealed.first, first.createdAt.advanced(by: timeout) <= now {
             queue.sealed.removeFirst()
-            if first.identity != nil { state.needsEpochBump = true }
+            if first.identity != nil {
+                state.needsEpochBump = true
+                state.partitionsToRestamp.insert(first.topicPartition)
+            }
             expired.append(first)
         }
         if let createdAt = queue.openCreatedAt, createdAt.advanced(by: timeout) <= now {

@@ -63,6 +63,12 @@ final class RecordAccumulator: Sendable {
         var nextId: UInt64 = 1
         var identity = ProducerIdentity.none
         var needsEpochBump = false
+        /// Partitions whose sequence broke (a stamped batch failed, expired or was
+        /// refused out of order): the epoch bump re-stamps their waiting batches. The
+        /// other partitions' stamped batches keep their producer id, epoch and
+        /// sequence, so the broker still recognises a retry of a batch it has
+        /// written (KIP-360, as the Java client's `partitionsToRewriteSequences`).
+        var partitionsToRestamp: Set<TopicPartition> = []
         /// A transactional producer's partitions registered with AddPartitionsToTxn
         /// in the current transaction; nil without transactions. Others wait.
         var transactionPartitions: Set<TopicPartition>?

@@ -149,4 +149,22 @@ struct TransactionStateTests {
         #expect(TransactionManager.firstError([notAttempted, denied, notAttempted]).0 == denied)
         #expect(TransactionManager.firstError([0, notAttempted]).0 == notAttempted)
     }
+
+    @Test("a commit that timed out stays committing: abort is refused, a second commit goes on (the outcome may be committed)")
+    func commitTimeoutKeepsCommitting() throws {
+        var state = try Self.ready()
+        try state.begin()
+        state.added([TopicPartition(topic: "t", partition: 0)])
+        try state.commitStarted()
+        state.commitOutcomeUnknown()
+        #expect(state.phase == .committing && state.isCommitOutcomeUnknown)
+        #expect(Self.code { try state.abortStarted() } == .illegalState, "aborting could undo a commit that happened")
+        #expect(Self.code { try state.checkCanSend() } == .illegalState)
+        #expect(Self.code { try state.begin() } == .illegalState)
+        try state.commitStarted()
+        #expect(!state.isCommitOutcomeUnknown)
+        state.completed()
+        #expect(state.phase == .ready)
+        try state.begin()
+    }
 }

@@ -53,14 +53,36 @@ final class TransactionManager: Sendable {
 
     /// Finds the coordinator and gets this transactional id's producer id and a new
     /// epoch, which fences any older producer with the same id and aborts its open transaction.
-    func initializeProducerId() async throws(KafkaError) {
-        let request = Self.initProducerIdRequest(transactionalId: transactionalId, timeout: transactionTimeout)
+    ///
+    /// With `bumpingCurrent` (after an abort that left a sequence gap) the request
+    /// names the producer id and epoch in use (KIP-360, InitProducerId v3+), so the
+    /// coordinator bumps the epoch only if this producer is still the current one and
+    /// answers PRODUCER_FENCED if another took over; an anonymous request would
+    /// instead fence that newer producer.
+    func initializeProducerId(bumpingCurrent: Bool = false) async throws(KafkaError) {
+        var request = Self.initProducerIdRequest(transactionalId: transactionalId, timeout: transactionTimeout)
+        let current = accumulator.identity
+        if bumpingCurrent, current.producerId >= 0, await coordinatorSupportsEpochBump() {
+            request.producerId = current.producerId
+            request.producerEpoch = current.epoch
+        }
         let response = try await coordinatorRequest(request, api: .initProducerId, route: .transactionCoordinator(transactionalId)) {
             ($0.errorCode, nil)
         }
         accumulator.installIdentity(producerId: response.producerId, epoch: response.producerEpoch)
         logger.debug("transactional producer id", metadata: ["transactional.id": "\(transactionalId)",
                                                              "id": "\(response.producerId)", "epoch": "\(response.producerEpoch)"])
+    }
+
+    /// Whether the transaction coordinator takes InitProducerId v3+ (KIP-360);
+    /// assumed not when it cannot be reached (the request then finds out anyway).
+    private func coordinatorSupportsEpochBump() async -> Bool {
+        do throws(KafkaError) {
+            let connection = try await cluster.connection(for: .transactionCoordinator(transactionalId))
+            return try await connection.apiVersions().version(for: InitProducerIdRequest.self) >= 3
+        } catch {
+            return false
+        }
     }
 
     /// InitProducerId for `transactionalId`, carrying `transaction.timeout.ms`: the

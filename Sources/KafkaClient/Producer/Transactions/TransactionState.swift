@@ -23,6 +23,9 @@ struct TransactionState: Sendable {
     private(set) var partitions: Set<TopicPartition> = []
     /// Groups AddOffsetsToTxn registered in the current transaction.
     private(set) var offsetGroups: Set<String> = []
+    /// The last commit ran out of time: it may or may not have committed, so the
+    /// only way on is to call `commitTransaction()` again (as in the Java client).
+    private(set) var isCommitOutcomeUnknown = false
 
     /// True once the coordinator knows of the transaction, so it must be ended with EndTxn.
     var hasStartedOnCoordinator: Bool { !partitions.isEmpty || !offsetGroups.isEmpty }
@@ -90,6 +93,10 @@ struct TransactionState: Sendable {
 
     mutating func commitStarted() throws(KafkaError) {
         if let error = blocked(doing: "commit") { throw error }
+        if phase == .committing, isCommitOutcomeUnknown {
+            isCommitOutcomeUnknown = false  // the retry of a commit that timed out
+            return
+        }
         guard phase == .inTransaction else { throw Self.illegal("commitTransaction() needs a transaction in progress") }
         phase = .committing
     }
@@ -98,14 +105,25 @@ struct TransactionState: Sendable {
         if let error = blocked(doing: "abort") { throw error }
         switch phase {
         case .inTransaction, .abortable: phase = .aborting
+        case .committing where isCommitOutcomeUnknown:
+            throw Self.illegal("commitTransaction() timed out and the transaction may have committed: "
+                               + "call commitTransaction() again to complete it")
         case .committing: throw Self.illegal("the transaction is committing")
         default: throw Self.illegal("abortTransaction() needs a transaction in progress")
         }
     }
 
+    /// The commit's EndTxn did not get an answer within `max.block.ms`. The
+    /// transaction stays committing: aborting it could undo a commit that happened.
+    mutating func commitOutcomeUnknown() {
+        guard phase == .committing else { return }
+        isCommitOutcomeUnknown = true
+    }
+
     /// EndTxn succeeded (or the coordinator never knew of the transaction).
     mutating func completed() {
         guard phase == .committing || phase == .aborting else { return }
+        isCommitOutcomeUnknown = false
         phase = .ready
         partitions = []
         offsetGroups = []
@@ -133,6 +151,7 @@ struct TransactionState: Sendable {
         case _ where error.code == .producerFenced || error.code == .transactionFatal:
             phase = .fatal(error)
         case .inTransaction, .committing:
+            isCommitOutcomeUnknown = false
             phase = .abortable(error)
         case .abortable, .aborting, .ready, .uninitialized, .initializing:
             return
