@@ -11,8 +11,15 @@ final class ConsumerState: Sendable {
         var chunks: [FetchedChunk?] = []
         var chunkHead = 0
         var bufferedBytes = 0
-        var messageWaiter: CheckedContinuation<FetchedChunk?, Never>?
+        var messageWaiter: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>?
+        /// The newest errors, for `takeErrors()`; at most `ConsumerErrorPolicy.recentErrorLimit`.
         var errors: [KafkaError] = []
+        /// The error that ended consumption: every `next()` throws it.
+        var failure: KafkaError?
+        /// Errors of single partitions (offset out of range or no committed offset under
+        /// `auto.offset.reset=error`, a truncated log): `next()` throws each once, and the
+        /// partition waits for a `seek`.
+        var partitionFailures: [KafkaError] = []
         var isClosed = false
         var nextGeneration: UInt64 = 1
     }
@@ -31,14 +38,18 @@ final class ConsumerState: Sendable {
     /// Signalled when the fetcher may have work: responses, assignment changes, space in the buffer.
     let wakeup = SenderWakeup()
 
-    init(maxPrefetchBytes: Int) {
+    /// Where reported errors go as events (the consumer's events sequence).
+    let events: AsyncStream<KafkaConsumerEvent>.Continuation?
+
+    init(maxPrefetchBytes: Int, events: AsyncStream<KafkaConsumerEvent>.Continuation? = nil) {
         self.maxPrefetchBytes = maxPrefetchBytes
+        self.events = events
     }
 
     /// Adds a fetched chunk, or hands it straight to a waiting iterator.
     /// Dropped when the partition was seeked or unassigned since the fetch.
     func deliver(_ chunk: FetchedChunk) {
-        let waiter: CheckedContinuation<FetchedChunk?, Never>? = state.withLock { state in
+        let waiter: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>? = state.withLock { state in
             guard let partition = state.partitions[chunk.topicPartition], partition.generation == chunk.generation else { return nil }
             if let waiter = state.messageWaiter {
                 state.messageWaiter = nil
@@ -48,13 +59,16 @@ final class ConsumerState: Sendable {
             state.bufferedBytes += chunk.bytes
             return nil
         }
-        waiter?.resume(returning: chunk)
+        waiter?.resume(returning: .success(chunk))
     }
 
     /// The next chunk for the application, waiting for one; nil once closed.
-    func nextChunk() async -> FetchedChunk? {
-        await withCheckedContinuation { (continuation: CheckedContinuation<FetchedChunk?, Never>) in
-            let (ready, wakeFetcher): (FetchedChunk??, Bool) = state.withLock { state in
+    /// - Throws: the error that ended consumption (every call), or a partition's error (once).
+    func nextChunk() async throws(KafkaError) -> FetchedChunk? {
+        try await withCheckedContinuation { (continuation: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>) in
+            let (ready, wakeFetcher): (Result<FetchedChunk?, KafkaError>?, Bool) = state.withLock { state in
+                if let failure = state.failure { return (.failure(failure), false) }
+                if !state.partitionFailures.isEmpty { return (.failure(state.partitionFailures.removeFirst()), false) }
                 while state.chunkHead < state.chunks.count {
                     guard let chunk = state.chunks[state.chunkHead].take() else { preconditionFailure("a taken chunk slot at the head") }
                     state.chunkHead += 1
@@ -69,15 +83,15 @@ final class ConsumerState: Sendable {
                     }
                     // A chunk from before a seek is stale.
                     guard state.partitions[chunk.topicPartition]?.generation == chunk.generation else { continue }
-                    return (.some(chunk), wasFull && state.bufferedBytes < maxPrefetchBytes)
+                    return (.success(chunk), wasFull && state.bufferedBytes < maxPrefetchBytes)
                 }
-                if state.isClosed { return (.some(nil), false) }
+                if state.isClosed { return (.success(nil), false) }
                 state.messageWaiter = continuation
                 return (nil, true)
             }
             if wakeFetcher { wakeup.signal() }
             if let ready { continuation.resume(returning: ready) }
-        }
+        }.get()
     }
 
     /// The next offset the application will receive from `partition`.
@@ -180,13 +194,54 @@ final class ConsumerState: Sendable {
             defer { state.messageWaiter = nil }
             return state.messageWaiter
         }
-        waiter?.resume(returning: nil)
+        waiter?.resume(returning: .success(nil))
         wakeup.signal()
     }
 
-    /// Records `error` for the events sequence (the consumer keeps going).
+    /// Reports `error` as an event and to `takeErrors()`; an error that ends
+    /// consumption (`ConsumerErrorPolicy`) also ends the messages sequence with it.
     func report(_ error: KafkaError) {
-        state.withLock { $0.errors.append(error) }
+        if ConsumerErrorPolicy.endsConsumption(error) {
+            fail(error)
+        } else {
+            remember(error)
+        }
+    }
+
+    /// Ends the messages sequence with `error` (the first such error stays): the
+    /// waiting `next()` and every later one throw it.
+    func fail(_ error: KafkaError) {
+        remember(error)
+        let (waiter, failure) = state.withLock { state -> (CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>?, KafkaError) in
+            if state.failure == nil { state.failure = error }
+            defer { state.messageWaiter = nil }
+            return (state.messageWaiter, state.failure ?? error)
+        }
+        waiter?.resume(returning: .failure(failure))
+    }
+
+    /// A partition's error for the application: `next()` throws it once, and the
+    /// partition (paused by the caller) fetches nothing until the application seeks.
+    func failPartition(_ error: KafkaError) {
+        remember(error)
+        let waiter = state.withLock { state -> CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>? in
+            guard let waiter = state.messageWaiter else {
+                state.partitionFailures.append(error)
+                return nil
+            }
+            state.messageWaiter = nil
+            return waiter
+        }
+        waiter?.resume(returning: .failure(error))
+    }
+
+    /// Keeps `error` for `takeErrors()` (the newest ones) and sends it as an event.
+    private func remember(_ error: KafkaError) {
+        state.withLock { state in
+            if state.errors.count >= ConsumerErrorPolicy.recentErrorLimit { state.errors.removeFirst() }
+            state.errors.append(error)
+        }
+        events?.yield(.error(error))
     }
 
     /// How far the application has got with the messages, and whether it is waiting for more.

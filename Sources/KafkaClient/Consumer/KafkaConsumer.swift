@@ -32,7 +32,7 @@ public final class KafkaConsumer: Sendable, Service {
         // Rebalances are rare; the newest are kept if nobody reads them.
         (eventStream, eventContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1000))
         cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)
-        shared = ConsumerState(maxPrefetchBytes: max(1, configuration.maxPrefetchBytes))
+        shared = ConsumerState(maxPrefetchBytes: max(1, configuration.maxPrefetchBytes), events: eventContinuation)
         fetcher = ConsumerFetcher(configuration: configuration, cluster: cluster, shared: shared, logger: logger)
         let fetcher = self.fetcher
         fetcherTask.withLock { $0 = Task { await fetcher.run() } }
@@ -40,17 +40,30 @@ public final class KafkaConsumer: Sendable, Service {
 
     /// The records of the assigned partitions, in offset order per partition.
     /// Iterate from one task; the sequence ends after `close()`.
+    ///
+    /// Errors the consumer cannot work through end the sequence with a `KafkaError`:
+    /// authentication or authorization failed (`.authenticationFailed`, or a
+    /// `brokerErrorCode` such as `TOPIC_AUTHORIZATION_FAILED`), an invalid
+    /// configuration, another member holding this one's `group.instance.id`. Every
+    /// later iteration throws the same error: close the consumer. A partition's error
+    /// under `auto.offset.reset=error` (`OFFSET_OUT_OF_RANGE`, also when the group has
+    /// no committed offset, or `.logTruncated`) ends one loop with that error: the
+    /// partition waits for `seek` while a new loop reads the others, as the Java
+    /// consumer's `poll()` throws and goes on. Errors the consumer works through (a
+    /// broker down, a leader moving, a commit failing) go to `events` and
+    /// `takeErrors()` instead.
     public var messages: KafkaConsumerMessages { KafkaConsumerMessages(shared: shared) }
 
-    /// Rebalances (partitions assigned and revoked) of a group subscription.
+    /// Rebalances (partitions assigned and revoked) of a group subscription, and
+    /// the errors the consumer reports (the newest 1,000 when nobody reads them).
     public var events: AsyncStream<KafkaConsumerEvent> { eventStream }
 
     func emit(_ event: KafkaConsumerEvent) { eventContinuation.yield(event) }
 
-    /// A group membership or commit error: for `takeErrors()` and the events sequence.
+    /// A group membership or commit error: for `takeErrors()` and the events
+    /// sequence; one that ends consumption ends the messages sequence too.
     func report(_ error: KafkaError) {
         shared.report(error)
-        emit(.error(error))
     }
 
     /// Joins the consumer group (`groupId`) subscribed to `topics`; the group's
@@ -191,7 +204,8 @@ public final class KafkaConsumer: Sendable, Service {
         }
     }
 
-    /// Errors since the last call (fetch failures, corrupt batches, out-of-range resets).
+    /// Errors since the last call (fetch failures, corrupt batches, out-of-range
+    /// resets), the newest 100 when more came.
     public func takeErrors() -> [KafkaError] {
         shared.state.withLock { state in
             defer { state.errors = [] }
@@ -268,7 +282,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 let finished = chunk
                 chunk = nil
                 if let finished { shared.iterating(nil, finished: finished) }
-                guard let fresh = await shared.nextChunk() else { return nil }
+                guard let fresh = try await shared.nextChunk() else { return nil }
                 shared.iterating(fresh, finished: nil)
                 chunk = fresh
                 selection = 0

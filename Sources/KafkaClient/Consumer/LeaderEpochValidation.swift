@@ -101,9 +101,10 @@ extension ConsumerFetcher {
                     state.partitions[key]?.isPaused = true
                 }
             }
-            shared.report(KafkaError(.logTruncated, detail: "\(key): the new leader's log ends at \(endOffset), before the position; "
+            let truncated = KafkaError(.logTruncated, detail: "\(key): the new leader's log ends at \(endOffset), before the position; "
                                      + (resets ? "restarting there" : "partition paused (auto.offset.reset=error)"),
-                                     apiKey: .offsetForLeaderEpoch, brokerId: broker))
+                                     apiKey: .offsetForLeaderEpoch, brokerId: broker)
+            if resets { shared.report(truncated) } else { shared.failPartition(truncated) }
         }
     }
 

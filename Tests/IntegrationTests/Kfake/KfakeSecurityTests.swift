@@ -71,6 +71,40 @@ struct KfakeSecurityTests {
         }
         await producer.close()
         #expect(started.duration(to: .now) < .seconds(12), "no waiting for a timeout")
+
+        // A consumer's messages loop ends with the same error, assigned or in a group.
+        for subscribing in [false, true] {
+            var configuration = KafkaConsumer.Configuration(bootstrapServers: kfake.bootstrapServers)
+            configuration.cluster.connection.sasl = wrong
+            configuration.groupId = "kf-intruders"
+            let consumer = try KafkaConsumer(configuration: configuration)
+            if subscribing {
+                try consumer.subscribe(topics: ["kf-denied"])
+            } else {
+                consumer.assign([TopicPartition(topic: "kf-denied", partition: 0): .earliest])
+            }
+            let began = ContinuousClock.now
+            let error = await Self.loopOutcome(consumer, within: .seconds(20))
+            #expect(error?.code == .authenticationFailed, "subscribing: \(subscribing): \(String(describing: error))")
+            #expect(began.duration(to: .now) < .seconds(10), "subscribing: \(subscribing): no waiting for a timeout")
+            await consumer.close()
+        }
+    }
+
+    /// How a loop over `consumer.messages` ended: the error it threw, or nil when it
+    /// ended without one (the consumer is closed after `limit`, so a hang ends too).
+    static func loopOutcome(_ consumer: KafkaConsumer, within limit: Duration) async -> KafkaError? {
+        let closer = Task {
+            try await Task.sleep(for: limit)
+            await consumer.close()
+        }
+        defer { closer.cancel() }
+        do {
+            for try await message in consumer.messages { Issue.record("a record was handed out: \(message.topic)@\(message.offset)") }
+            return nil
+        } catch {
+            return error as? KafkaError
+        }
     }
 
     @Test("with ACLs on, a user without grants gets typed authorization errors on produce, fetch and admin calls; a grant lets it produce")
@@ -93,20 +127,14 @@ struct KfakeSecurityTests {
         }
         await producer.close()
 
-        // Fetch: the consumer reports the denial as a typed error and hands out nothing.
+        // Fetch: the denial ends the consumer's messages loop with a typed error, and nothing is handed out.
         var consumerConfiguration = KafkaConsumer.Configuration(bootstrapServers: kfake.bootstrapServers)
         consumerConfiguration.cluster.connection.sasl = eve
         let consumer = try KafkaConsumer(configuration: consumerConfiguration)
         consumer.assign([TopicPartition(topic: topic, partition: 0): .earliest])
-        let reader = Task { for try await _ in consumer.messages { Issue.record("a record was fetched without a READ grant") } }
-        var fetchErrors: [KafkaError] = []
-        let deadline = ContinuousClock.now + .seconds(15)
-        while ContinuousClock.now < deadline, !fetchErrors.contains(where: { $0.brokerErrorCode == .topicAuthorizationFailed }) {
-            fetchErrors += consumer.takeErrors()
-            try await Task.sleep(for: .milliseconds(100))
-        }
-        #expect(fetchErrors.contains { $0.brokerErrorCode == .topicAuthorizationFailed }, "\(fetchErrors.prefix(3))")
-        reader.cancel()
+        let fetchError = await Self.loopOutcome(consumer, within: .seconds(15))
+        #expect(fetchError?.brokerErrorCode == .topicAuthorizationFailed, "\(String(describing: fetchError))")
+        #expect(consumer.takeErrors().contains { $0.brokerErrorCode == .topicAuthorizationFailed })
         await consumer.close()
 
         let eveAdmin = try Self.admin(kfake, eve)

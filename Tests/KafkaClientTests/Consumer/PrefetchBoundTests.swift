@@ -25,26 +25,26 @@ struct PrefetchBoundTests {
     }
 
     @Test("no room once buffered chunks reach the limit; room again once the application takes enough")
-    func pausesAndResumes() async {
+    func pausesAndResumes() async throws {
         let shared = Self.state(limit: 1_000)
         #expect(shared.hasRoom)
         shared.deliver(Self.chunk(bytes: 600, next: 10))
         #expect(shared.hasRoom)
         shared.deliver(Self.chunk(bytes: 600, next: 20))
         #expect(!shared.hasRoom, "1,200 bytes buffered against a 1,000-byte limit")
-        let first = await shared.nextChunk()
+        let first = try await shared.nextChunk()
         #expect(first?.nextOffset == 10)
         #expect(shared.hasRoom, "600 bytes left")
-        _ = await shared.nextChunk()
+        _ = try await shared.nextChunk()
         #expect(shared.state.withLock { $0.bufferedBytes } == 0)
     }
 
     @Test("a chunk taken by the application is no longer held by the buffer while later ones wait")
-    func takenChunksAreReleased() async {
+    func takenChunksAreReleased() async throws {
         let shared = Self.state(limit: 1 << 20)
         for index in 1...3 { shared.deliver(Self.chunk(bytes: 100, next: Int64(index * 10))) }
-        _ = await shared.nextChunk()
-        _ = await shared.nextChunk()
+        _ = try await shared.nextChunk()
+        _ = try await shared.nextChunk()
         // Before, taken chunks (and every record in them) stayed in the array until 1,024
         // had been taken: with a slow application that was the whole topic.
         #expect(shared.state.withLock { $0.chunks.compactMap { $0 }.map(\.nextOffset) } == [30])
@@ -52,7 +52,7 @@ struct PrefetchBoundTests {
     }
 
     @Test("stale chunks (from before a seek) are dropped on arrival and release their bytes when skipped")
-    func staleChunksReleaseBytes() async {
+    func staleChunksReleaseBytes() async throws {
         let shared = Self.state(limit: 1_000)
         shared.deliver(Self.chunk(bytes: 900, next: 10))
         shared.deliver(Self.chunk(bytes: 900, generation: 0, next: 99))
@@ -62,7 +62,7 @@ struct PrefetchBoundTests {
         // A seek makes both buffered chunks stale; the next one delivered is current.
         shared.state.withLock { $0.partitions[Self.key]?.generation = 2 }
         shared.deliver(Self.chunk(bytes: 100, generation: 2, next: 5))
-        let next = await shared.nextChunk()
+        let next = try await shared.nextChunk()
         #expect(next?.generation == 2 && next?.nextOffset == 5)
         #expect(shared.state.withLock { $0.bufferedBytes } == 0)
         #expect(shared.hasRoom)
@@ -79,7 +79,7 @@ struct PrefetchBoundTests {
         shared.deliver(Self.chunk(bytes: 100, next: 10))
         await fetcher.sendFetches()
         #expect(fetcher.sessions.withLock { $0.isEmpty }, "no fetch was planned")
-        _ = await shared.nextChunk()
+        _ = try await shared.nextChunk()
         await fetcher.sendFetches()
         #expect(!fetcher.sessions.withLock { $0.isEmpty }, "with room again, a fetch to the leader was planned")
         await cluster.close()
