@@ -146,8 +146,7 @@ extension ConnectionLoop {
                 throw KafkaError(.tlsFailed, detail: "the TLS handshake did not finish within \(configuration.setupTimeout)")
             }
             var entry = pollfd(fd: socket.pollDescriptor, events: events, revents: 0)
-            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
-            if poll(&entry, 1, milliseconds) > 0 { return }
+            if poll(&entry, 1, left.int32MillisecondsRoundedUp) > 0 { return }
         }
     }
 }
