@@ -21,7 +21,7 @@ extension RecordAccumulator {
                 if batch.identity?.generation != generation, batch.identity != nil {
                     queue.staleInFlight -= 1
                 } else if batch.baseSequence >= 0 {
-                    queue.lastAckedSequence = batch.baseSequence &+ Int32(batch.recordCount - 1)
+                    queue.lastAckedSequence = ProducerSequence.increment(batch.baseSequence, by: batch.recordCount - 1)
                 }
             }
             return release(batch, report: report, state: &state)
@@ -57,7 +57,12 @@ extension RecordAccumulator {
             state.table.withQueue(batch.topicPartition) { queue in
                 queue.inFlight -= 1
                 if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
-                let index = queue.sealed.firstIndex { $0.baseSequence < 0 || $0.baseSequence > batch.baseSequence } ?? queue.sealed.endIndex
+                // Ordered by distance from the next expected sequence, so order holds across the wrap.
+                let next = ProducerSequence.increment(queue.lastAckedSequence, by: 1)
+                let place = ProducerSequence.distance(from: next, to: batch.baseSequence)
+                let index = queue.sealed.firstIndex {
+                    $0.baseSequence < 0 || ProducerSequence.distance(from: next, to: $0.baseSequence) > place
+                } ?? queue.sealed.endIndex
                 queue.sealed.insert(batch, at: idempotent ? index : 0)
             }
             if bumpEpoch { state.needsEpochBump = true }
@@ -70,7 +75,7 @@ extension RecordAccumulator {
     func isAwaitingEarlierBatch(_ batch: ProducerBatch) -> Bool {
         state.withLock { state in
             guard let queue = state.table.queue(batch.topicPartition) else { return false }
-            return batch.baseSequence != queue.lastAckedSequence &+ 1
+            return batch.baseSequence != ProducerSequence.increment(queue.lastAckedSequence, by: 1)
         }
     }
 

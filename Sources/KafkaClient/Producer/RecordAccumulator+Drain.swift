@@ -69,8 +69,7 @@ extension RecordAccumulator {
                 if restamp {
                     batch.identity = state.identity
                     batch.baseSequence = queue.nextSequence
-                    queue.nextSequence = queue.nextSequence &+ Int32(batch.recordCount)
-                    if queue.nextSequence < 0 { queue.nextSequence = 0 }  // sequences wrap at Int32.max (KIP-98)
+                    queue.nextSequence = ProducerSequence.increment(queue.nextSequence, by: batch.recordCount)
                 }
                 queue.inFlight += 1
                 batch.attempts += 1
