@@ -29,7 +29,7 @@ extension ProducerSender {
             for batch in batches { retryOrFail(batch, error: failure, bumpEpoch: false, random: &random) }
             return
         }
-        connection.holdBack(throttleTimeMs: response.throttleTimeMs)
+        connection.holdBack(throttleTimeMs: response.throttleTimeMs, apiKey: .produce, version: frame.version)
         var results: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
         for topic in response.responses {
             for partition in topic.partitionResponses {
