@@ -57,15 +57,24 @@ extension RecordAccumulator {
             state.table.withQueue(batch.topicPartition) { queue in
                 queue.inFlight -= 1
                 if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
-                // Ordered by distance from the next expected sequence, so order holds across the wrap.
-                let next = ProducerSequence.increment(queue.lastAckedSequence, by: 1)
-                let place = ProducerSequence.distance(from: next, to: batch.baseSequence)
-                let index = queue.sealed.firstIndex {
-                    $0.baseSequence < 0 || ProducerSequence.distance(from: next, to: $0.baseSequence) > place
-                } ?? queue.sealed.endIndex
-                queue.sealed.insert(batch, at: idempotent ? index : 0)
+                queue.sealed.insert(batch, at: idempotent ? queue.sequenceOrderIndex(for: batch.baseSequence) : 0)
             }
             if bumpEpoch { state.needsEpochBump = true }
+        }
+    }
+
+    /// The broker refused `batch` as too large: `halves` (``ProducerBatch/splitInHalves()``)
+    /// take its place at the front of its partition's order, to be sent without delay.
+    func replace(_ batch: ProducerBatch, bySplit halves: (ProducerBatch, ProducerBatch)) {
+        state.withLock { state in
+            let generation = state.identity.generation
+            let idempotent = settings.idempotent
+            state.table.withQueue(batch.topicPartition) { queue in
+                queue.inFlight -= 1
+                if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
+                let index = idempotent ? queue.sequenceOrderIndex(for: batch.baseSequence) : 0
+                queue.sealed.insert(contentsOf: [halves.0, halves.1], at: index)
+            }
         }
     }
 
@@ -182,5 +191,17 @@ extension RecordAccumulator {
             return state.emptyWaiters
         }
         for waiter in emptied { waiter.resume() }
+    }
+}
+
+extension RecordAccumulator.PartitionQueue {
+    /// Where a batch with `baseSequence` goes back among the sealed ones: before the
+    /// first unstamped batch or the first that comes after it. Ordered by distance
+    /// from the next expected sequence, so the order holds across the wrap at Int32.max.
+    func sequenceOrderIndex(for baseSequence: Int32) -> Int {
+        let next = ProducerSequence.increment(lastAckedSequence, by: 1)
+        let place = ProducerSequence.distance(from: next, to: baseSequence)
+        return sealed.firstIndex { $0.baseSequence < 0 || ProducerSequence.distance(from: next, to: $0.baseSequence) > place }
+            ?? sealed.endIndex
     }
 }
