@@ -43,16 +43,20 @@ extension ConnectionLoop {
                 let count = try socket.readAvailable(into: readBuffer)
                 guard count > 0 else { break }
                 let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[..<count])
+                var closedByPeer: KafkaError?
                 if let tls {
                     tls.receivedCiphertext(bytes)
                     plaintext.removeAll(keepingCapacity: true)
-                    while try tls.readPlaintext(into: &plaintext) > 0 {}
+                    closedByPeer = tls.decryptAvailable(into: &plaintext)
                     plaintext.withUnsafeBytes { inbound.append($0) }
                 } else {
                     inbound.append(bytes)
                 }
+                // Responses decrypted before a close_notify are answers like any other:
+                // delivered first, then the close is reported.
                 try deliverFrames()
                 if machine.isClosed { return }
+                if let closedByPeer { throw closedByPeer }
             }
         } catch let error as TransportError {
             perform(machine.ioError("\(error)"))
