@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 import KafkaTestSupport
 #if canImport(Glibc)
 import Glibc
@@ -39,7 +40,7 @@ final class CoalescingProxy: Sendable {
             guard count > 0 else { break }
             chunk += buffer[0..<count]
             if let window {
-                Thread.sleep(forTimeInterval: window.inSecondsForTests)
+                Thread.sleep(forTimeInterval: window.inSeconds)
                 while true {
                     let more = buffer.withUnsafeMutableBytes { recv(source, $0.baseAddress, $0.count, Int32(MSG_DONTWAIT)) }
                     if more > 0 { chunk += buffer[0..<more]; continue }
@@ -56,8 +57,4 @@ final class CoalescingProxy: Sendable {
         }
         _ = shutdown(destination, Int32(SHUT_WR))
     }
-}
-
-extension Duration {
-    fileprivate var inSecondsForTests: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
 }
