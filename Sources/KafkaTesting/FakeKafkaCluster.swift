@@ -39,6 +39,9 @@ public final class FakeKafkaCluster: Sendable {
         /// The longest transaction.timeout.ms a transactional producer may ask for
         /// (transaction.max.timeout.ms); longer gets INVALID_TRANSACTION_TIMEOUT.
         public var maxTransactionTimeout = Duration.seconds(900)
+        /// The largest record batch a partition accepts, in bytes with its log overhead
+        /// (message.max.bytes, Kafka's default); a larger one is refused with MESSAGE_TOO_LARGE.
+        public var maxMessageBytes = 1_048_588
 
         public init() {}
     }

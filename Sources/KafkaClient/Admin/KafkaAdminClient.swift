@@ -44,7 +44,7 @@ public final class KafkaAdminClient: Sendable {
     }
 
     var operationTimeoutMs: Int32 {
-        Int32(clamping: configuration.operationTimeout.components.seconds * 1000)
+        configuration.operationTimeout.int32MillisecondsRoundedUp
     }
 
     /// The error for a per-item broker error code, or nil for success.

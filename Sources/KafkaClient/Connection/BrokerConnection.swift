@@ -72,15 +72,20 @@ public final class BrokerConnection: Sendable {
             throw KafkaError(.protocolViolation, detail: "undecodable response: \(error)", apiKey: R.apiKey, brokerId: brokerId,
                              address: address)
         }
-        if let throttled = response as? any KafkaThrottledResponse { holdBack(throttleTimeMs: throttled.throttleTimeMs) }
+        if let throttled = response as? any KafkaThrottledResponse {
+            holdBack(throttleTimeMs: throttled.throttleTimeMs, apiKey: R.apiKey, version: frame.version)
+        }
         return response
     }
 
     /// Holds requests not yet written for `throttleTimeMs` (a throttled response's
-    /// field: the broker enforces a quota, KIP-219). `send` does this itself; callers
-    /// that decode frames from `submit` call it with the response they decoded.
-    public func holdBack(throttleTimeMs: Int32) {
-        guard throttleTimeMs > 0 else { return }
+    /// field: the broker enforces a quota, KIP-219), when the response's API and
+    /// `version` leave the waiting to the client; on older versions the broker has
+    /// already delayed the answer, and waiting again would throttle twice. `send`
+    /// does this itself; callers that decode frames from `submit` call it with the
+    /// response they decoded and the frame's version.
+    public func holdBack(throttleTimeMs: Int32, apiKey: ApiKey, version: Int16) {
+        guard throttleTimeMs > 0, apiKey.clientEnforcesThrottle(version: version) else { return }
         _ = mailbox.post(.throttle(.milliseconds(throttleTimeMs)))
     }
 

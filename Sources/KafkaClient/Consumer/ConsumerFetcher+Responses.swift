@@ -10,11 +10,13 @@ extension ConsumerFetcher {
             shared.wakeup.signal()
         }
         let response: FetchResponse
+        let version: Int16
         do throws(KafkaError) {
             guard let frame = try result.get() else {
                 sessions.withLock { $0[broker]?.reset() }
                 return
             }
+            version = frame.version
             do {
                 response = try FetchResponse.decodeFrame(frame.bytes, version: frame.version, allowingTrailingBytes: true).body
             } catch {
@@ -26,7 +28,7 @@ extension ConsumerFetcher {
             shared.report(error)
             return
         }
-        connection?.holdBack(throttleTimeMs: response.throttleTimeMs)
+        connection?.holdBack(throttleTimeMs: response.throttleTimeMs, apiKey: .fetch, version: version)
         let requested = Dictionary(entries.map { ($0.0, (offset: $0.1, generation: $0.2)) }, uniquingKeysWith: { first, _ in first })
         let topLevel = KafkaErrorCode(response.errorCode)
         sessions.withLock { $0[broker]?.received(errorCode: topLevel, sessionId: response.sessionId) }

@@ -227,8 +227,7 @@ final class ConsumerFetcher: Sendable {
     func fetchRequest(for plan: FetchSession.Plan) -> FetchRequest {
         var request = FetchRequest()
         request.replicaId = -1
-        request.maxWaitMs = Int32(clamping: configuration.fetchMaxWait.components.seconds * 1000
-            + configuration.fetchMaxWait.components.attoseconds / 1_000_000_000_000_000)
+        request.maxWaitMs = configuration.fetchMaxWait.int32MillisecondsRoundedUp
         request.minBytes = configuration.fetchMinBytes
         request.maxBytes = configuration.fetchMaxBytes
         request.isolationLevel = configuration.isolationLevel.rawValue

@@ -29,7 +29,7 @@ extension ProducerSender {
             for batch in batches { retryOrFail(batch, error: failure, bumpEpoch: false, random: &random) }
             return
         }
-        connection.holdBack(throttleTimeMs: response.throttleTimeMs)
+        connection.holdBack(throttleTimeMs: response.throttleTimeMs, apiKey: .produce, version: frame.version)
         var results: [TopicPartition: ProduceResponse.TopicProduceResponse.PartitionProduceResponse] = [:]
         for topic in response.responses {
             for partition in topic.partitionResponses {
@@ -60,6 +60,8 @@ extension ProducerSender {
     private func handleBatchError(_ batch: ProducerBatch, code: KafkaErrorCode, error: KafkaError, random: inout some RandomNumberGenerator) {
         if transactions != nil, handledAsTransactional(batch, code: code, error: error) { return }
         switch code {
+        case .messageTooLarge:
+            splitOrFail(batch, error: error)
         case .outOfOrderSequenceNumber:
             // Expected while an earlier batch is being re-sent; otherwise the
             // broker lost our sequence state and a new epoch restarts it.
@@ -73,6 +75,19 @@ extension ProducerSender {
         default:
             retryOrFail(batch, error: error, bumpEpoch: false, random: &random)
         }
+    }
+
+    /// A batch over the broker's `message.max.bytes`: several records are split in
+    /// two and sent again (the Java producer splits too); one record alone fails.
+    private func splitOrFail(_ batch: ProducerBatch, error: KafkaError) {
+        if let halves = batch.splitInHalves() {
+            logger.debug("batch too large for the broker; sending it in two", metadata: [
+                "partition": "\(batch.topicPartition)", "records": "\(batch.recordCount)", "bytes": "\(batch.bytes?.count ?? 0)"])
+            accumulator.replace(batch, bySplit: halves)
+            return
+        }
+        fail(batch, wasInFlight: true, error: KafkaError(.messageTooLarge, detail: "the record is larger than the broker accepts: \(error.detail)",
+                                                          apiKey: .produce, brokerId: error.brokerId, brokerErrorCode: .messageTooLarge))
     }
 
     /// Errors a transactional producer does not retry, classed as the Java client does

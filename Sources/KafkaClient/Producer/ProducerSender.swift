@@ -247,7 +247,7 @@ final class ProducerSender: Sendable {
             for batch in ready { retryOrFail(batch, error: error, bumpEpoch: false, random: &random) }
             return
         }
-        let request = produceRequest(for: ready)
+        let request = Self.produceRequest(for: ready, configuration: configuration)
         let expectsResponse = configuration.acks != .none
         let sent = BatchHandoff(ready)
         connection.submit(request, timeout: configuration.requestTimeout, expectsResponse: expectsResponse) { [self] result in
@@ -255,7 +255,8 @@ final class ProducerSender: Sendable {
         }
     }
 
-    func produceRequest(for batches: [ProducerBatch]) -> ProduceRequest {
+    /// One Produce request carrying `batches` (each already encoded), grouped by topic.
+    static func produceRequest(for batches: [ProducerBatch], configuration: KafkaProducer.Configuration) -> ProduceRequest {
         var byTopic: [String: [ProduceRequest.TopicProduceData.PartitionProduceData]] = [:]
         for batch in batches {
             byTopic[batch.topicPartition.topic, default: []].append(.init(index: batch.topicPartition.partition, records: batch.bytes))
@@ -263,7 +264,7 @@ final class ProducerSender: Sendable {
         var request = ProduceRequest()
         request.transactionalId = configuration.transactionalId
         request.acks = configuration.acks.rawValue
-        request.timeoutMs = Int32(clamping: configuration.requestTimeout.components.seconds * 1000)
+        request.timeoutMs = configuration.requestTimeout.int32MillisecondsRoundedUp
         request.topicData = byTopic.map { .init(name: $0.key, partitionData: $0.value) }
         return request
     }

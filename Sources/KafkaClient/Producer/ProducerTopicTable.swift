@@ -2,6 +2,14 @@
 /// costs at most one string hash, and none when it has the previous record's
 /// topic (the common case of a loop producing to one topic).
 struct ProducerTopicTable {
+    /// Where a partition's queue sits: topics keep their slot for the table's
+    /// life, so positions give every partition a fixed place in one order.
+    struct Position: Hashable, Comparable {
+        let slot: Int
+        let partition: Int32
+        static func < (lhs: Self, rhs: Self) -> Bool { (lhs.slot, lhs.partition) < (rhs.slot, rhs.partition) }
+    }
+
     struct Topic {
         let name: String
         var partitionCount: Int32?
@@ -66,11 +74,22 @@ struct ProducerTopicTable {
 
     /// Runs `body` on every queue, in place.
     mutating func forEachQueue(_ body: (TopicPartition, inout RecordAccumulator.PartitionQueue) -> Void) {
+        forEachQueue { _, key, queue in body(key, &queue) }
+    }
+
+    /// Runs `body` on every queue, in place and in position order.
+    mutating func forEachQueue(_ body: (Position, TopicPartition, inout RecordAccumulator.PartitionQueue) -> Void) {
         for slot in topics.indices {
             let name = topics[slot].name
             for index in topics[slot].partitions.indices {
-                body(TopicPartition(topic: name, partition: Int32(index)), &topics[slot].partitions[index])
+                body(Position(slot: slot, partition: Int32(index)), TopicPartition(topic: name, partition: Int32(index)),
+                     &topics[slot].partitions[index])
             }
         }
+    }
+
+    /// Runs `body` on the queue at `position`, in place.
+    mutating func withQueue<R>(at position: Position, _ body: (inout RecordAccumulator.PartitionQueue) -> R) -> R {
+        withQueue(slot: position.slot, partition: position.partition, body)
     }
 }

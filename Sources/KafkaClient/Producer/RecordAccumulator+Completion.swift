@@ -21,7 +21,7 @@ extension RecordAccumulator {
                 if batch.identity?.generation != generation, batch.identity != nil {
                     queue.staleInFlight -= 1
                 } else if batch.baseSequence >= 0 {
-                    queue.lastAckedSequence = batch.baseSequence &+ Int32(batch.recordCount - 1)
+                    queue.lastAckedSequence = ProducerSequence.increment(batch.baseSequence, by: batch.recordCount - 1)
                 }
             }
             return release(batch, report: report, state: &state)
@@ -60,12 +60,26 @@ extension RecordAccumulator {
             state.table.withQueue(batch.topicPartition) { queue in
                 queue.inFlight -= 1
                 if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
-                let index = queue.sealed.firstIndex { $0.baseSequence < 0 || $0.baseSequence > batch.baseSequence } ?? queue.sealed.endIndex
-                queue.sealed.insert(batch, at: idempotent ? index : 0)
+                queue.sealed.insert(batch, at: idempotent ? queue.sequenceOrderIndex(for: batch.baseSequence) : 0)
             }
             if bumpEpoch {
                 state.needsEpochBump = true
                 state.partitionsToRestamp.insert(batch.topicPartition)
+            }
+        }
+    }
+
+    /// The broker refused `batch` as too large: `halves` (``ProducerBatch/splitInHalves()``)
+    /// take its place at the front of its partition's order, to be sent without delay.
+    func replace(_ batch: ProducerBatch, bySplit halves: (ProducerBatch, ProducerBatch)) {
+        state.withLock { state in
+            let generation = state.identity.generation
+            let idempotent = settings.idempotent
+            state.table.withQueue(batch.topicPartition) { queue in
+                queue.inFlight -= 1
+                if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
+                let index = idempotent ? queue.sequenceOrderIndex(for: batch.baseSequence) : 0
+                queue.sealed.insert(contentsOf: [halves.0, halves.1], at: index)
             }
         }
     }
@@ -76,7 +90,7 @@ extension RecordAccumulator {
     func isAwaitingEarlierBatch(_ batch: ProducerBatch) -> Bool {
         state.withLock { state in
             guard let queue = state.table.queue(batch.topicPartition) else { return false }
-            return batch.baseSequence != queue.lastAckedSequence &+ 1
+            return batch.baseSequence != ProducerSequence.increment(queue.lastAckedSequence, by: 1)
         }
     }
 
@@ -192,5 +206,17 @@ extension RecordAccumulator {
             return state.emptyWaiters
         }
         for waiter in emptied { waiter.resume() }
+    }
+}
+
+extension RecordAccumulator.PartitionQueue {
+    /// Where a batch with `baseSequence` goes back among the sealed ones: before the
+    /// first unstamped batch or the first that comes after it. Ordered by distance
+    /// from the next expected sequence, so the order holds across the wrap at Int32.max.
+    func sequenceOrderIndex(for baseSequence: Int32) -> Int {
+        let next = ProducerSequence.increment(lastAckedSequence, by: 1)
+        let place = ProducerSequence.distance(from: next, to: baseSequence)
+        return sealed.firstIndex { $0.baseSequence < 0 || ProducerSequence.distance(from: next, to: $0.baseSequence) > place }
+            ?? sealed.endIndex
     }
 }

@@ -25,14 +25,15 @@ extension RecordAccumulator {
         state.withLock { state in
             var result = DrainResult()
             let flushing = state.flushRequested || state.isClosed
-            var requestBytes: [Int32: Int] = [:]
             let bumping = state.needsEpochBump
             var anyInFlight = false
+            // Partitions with a batch that may go now, by leader, in position order.
+            var candidates: [Int32: [ProducerTopicTable.Position]] = [:]
 
             var table = state.table
             state.table = ProducerTopicTable()
             defer { state.table = table }
-            table.forEachQueue { key, queue in
+            table.forEachQueue { position, key, queue in
                 if queue.inFlight > 0 { anyInFlight = true }
                 expire(&queue, now: now, into: &result.expired, state: &state)
                 if let createdAt = queue.openCreatedAt {
@@ -58,29 +59,15 @@ extension RecordAccumulator {
                     return
                 }
                 guard state.brokerInFlight[broker, default: 0] < maxInFlightPerBroker else { return }
-                let size = queue.sealed[0].sizeInBytes
-                let used = requestBytes[broker, default: 0]
-                guard used == 0 || used + size <= settings.maxRequestSize else { return }
-                // Only unstamped batches get a sequence: a retry keeps the identity and
-                // sequence it was first sent with, so the broker can tell it is a duplicate.
-                let restamp = settings.idempotent && queue.sealed[0].identity == nil
                 // New batches wait for those stamped before an epoch bump to be answered.
-                if restamp && queue.staleInFlight > 0 { return }
-                // Moved out, so the batch's buffers stay uniquely referenced and finish in place.
-                var batch = queue.sealed.removeFirst()
-                if restamp {
-                    batch.identity = state.identity
-                    batch.baseSequence = queue.nextSequence
-                    queue.nextSequence = queue.nextSequence &+ Int32(batch.recordCount)
-                    if queue.nextSequence < 0 { queue.nextSequence = 0 }  // sequences wrap at Int32.max (KIP-98)
-                }
-                if let stamped = batch.identity, stamped.generation != state.identity.generation { queue.staleInFlight += 1 }
-                queue.inFlight += 1
-                batch.attempts += 1
-                requestBytes[broker] = used + size
-                result.requests[broker, default: []].append(batch)
+                if needsStamp(queue.sealed[0]) && queue.staleInFlight > 0 { return }
+                candidates[broker, default: []].append(position)
             }
-            for broker in result.requests.keys { state.brokerInFlight[broker, default: 0] += 1 }
+            for (broker, positions) in candidates {
+                let batches = takeRequest(for: broker, from: positions, table: &table, state: &state)
+                result.requests[broker] = batches
+                state.brokerInFlight[broker, default: 0] += 1
+            }
             if bumping && !anyInFlight && result.requests.isEmpty { result.readyForEpochBump = true }
             if !state.unpartitioned.isEmpty {
                 result.expiredRecords = takeUnpartitioned(&state, waitingSince: now.advanced(by: .zero - settings.metadataWait), all: false)
@@ -92,6 +79,56 @@ extension RecordAccumulator {
             }
             return result
         }
+    }
+
+    /// True when `batch` gets the current producer id, epoch and a new sequence when
+    /// sent. Only unstamped batches do: a retry keeps the identity and sequence it was
+    /// first sent with, so the broker can tell it is a duplicate; an epoch bump unstamps
+    /// the batches of the partitions whose sequence broke (`installIdentity`).
+    private func needsStamp(_ batch: ProducerBatch) -> Bool {
+        settings.idempotent && batch.identity == nil
+    }
+
+    /// One request's batches for `broker`, at most one per partition and within
+    /// `max.request.size`, taken from the partitions at `positions` (never empty)
+    /// starting where the broker's last request ran out of room, as Java's
+    /// `drainIndex` does; else the first partitions would take every request and
+    /// the others wait until their records expire.
+    private func takeRequest(for broker: Int32, from positions: [ProducerTopicTable.Position], table: inout ProducerTopicTable,
+                             state: inout State) -> [ProducerBatch] {
+        let first = state.drainStart[broker].flatMap { start in positions.firstIndex { $0 >= start } } ?? 0
+        var batches: [ProducerBatch] = []
+        var used = 0
+        var leftOut: ProducerTopicTable.Position?
+        for offset in positions.indices {
+            let position = positions[(first + offset) % positions.count]
+            let batch: ProducerBatch? = table.withQueue(at: position) { queue in
+                let size = queue.sealed[0].sizeInBytes
+                guard used == 0 || used + size <= settings.maxRequestSize else { return nil }
+                // Moved out, so the batch's buffers stay uniquely referenced and finish in place.
+                var batch = queue.sealed.removeFirst()
+                if needsStamp(batch) {
+                    batch.identity = state.identity
+                    batch.baseSequence = queue.nextSequence
+                    queue.nextSequence = ProducerSequence.increment(queue.nextSequence, by: batch.recordCount)
+                } else if let stamped = batch.identity, stamped.generation != state.identity.generation {
+                    queue.staleInFlight += 1  // a retry from before an epoch bump
+                }
+                queue.inFlight += 1
+                batch.attempts += 1
+                used += size
+                return batch
+            }
+            if let batch {
+                batches.append(batch)
+            } else if leftOut == nil {
+                leftOut = position
+            }
+        }
+        // The first partition left out goes first next time; with room for all, the
+        // rotation still moves on by one.
+        state.drainStart[broker] = leftOut ?? positions[(first + 1) % positions.count]
+        return batches
     }
 
     /// Moves batches past `delivery.timeout.ms` that are not in flight into `expired`.

@@ -76,6 +76,9 @@ final class RecordAccumulator: Sendable {
         var isClosed = false
         /// Produce requests in flight per broker.
         var brokerInFlight: [Int32: Int] = [:]
+        /// Per broker, the partition its next drain starts at (Java's `drainIndex`):
+        /// where the last request ran out of room, so every partition gets its turn.
+        var drainStart: [Int32: ProducerTopicTable.Position] = [:]
         var waiters: [UInt64: DeliveryWaiter] = [:]
         var spaceWaiters: [CheckedContinuation<Void, Never>] = []
         var emptyWaiters: [CheckedContinuation<Void, Never>] = []

@@ -47,6 +47,21 @@ extension TLSEngine {
         }
     }
 
+    /// Appends all plaintext the ciphertext received so far decrypts to, even when a
+    /// close_notify or a failure follows it in the same read.
+    ///
+    /// - Returns: nil while the session is open; else why it ended (`.connectionClosed`
+    ///   for the broker's close_notify, `.tlsFailed` for anything else), to report once
+    ///   the plaintext before it has been handled.
+    package func decryptAvailable(into buffer: inout [UInt8]) -> KafkaError? {
+        do {
+            while try readPlaintext(into: &buffer) > 0 {}
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// Encrypts all of `bytes` into outgoing ciphertext (drain `takeCiphertext` to send it).
     ///
     /// - Throws: `.tlsFailed` if the session failed or the handshake is not complete.

@@ -10,10 +10,6 @@ struct IODeadline: Sendable {
     /// The `poll(2)` timeout in milliseconds: -1 for none, otherwise the time left rounded up.
     var pollMilliseconds: Int32 {
         guard let instant else { return -1 }
-        let left = ContinuousClock.now.duration(to: instant)
-        guard left > .zero else { return 0 }
-        let (seconds, attoseconds) = left.components
-        let milliseconds = seconds * 1000 + (attoseconds + 999_999_999_999_999) / 1_000_000_000_000_000
-        return Int32(clamping: milliseconds)
+        return ContinuousClock.now.duration(to: instant).int32MillisecondsRoundedUp
     }
 }

@@ -45,6 +45,8 @@ extension FakeKafkaCluster {
         case .success(let split): batches = split
         case .failure(let error): return .failure(error)
         }
+        // As Kafka's log validation: the whole request's records for the partition are refused.
+        if batches.contains(where: { $0.bytes.count > configuration.maxMessageBytes }) { return .failure(.messageTooLarge) }
         for batch in batches where batch.isTransactional {
             if let error = state.transactions.verify(transactionalId: transactionalId, producerId: batch.producerId,
                                                      epoch: batch.producerEpoch, partition: key) {

@@ -43,16 +43,20 @@ extension ConnectionLoop {
                 let count = try socket.readAvailable(into: readBuffer)
                 guard count > 0 else { break }
                 let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[..<count])
+                var closedByPeer: KafkaError?
                 if let tls {
                     tls.receivedCiphertext(bytes)
                     plaintext.removeAll(keepingCapacity: true)
-                    while try tls.readPlaintext(into: &plaintext) > 0 {}
+                    closedByPeer = tls.decryptAvailable(into: &plaintext)
                     plaintext.withUnsafeBytes { inbound.append($0) }
                 } else {
                     inbound.append(bytes)
                 }
+                // Responses decrypted before a close_notify are answers like any other:
+                // delivered first, then the close is reported.
                 try deliverFrames()
                 if machine.isClosed { return }
+                if let closedByPeer { throw closedByPeer }
             }
         } catch let error as TransportError {
             perform(machine.ioError("\(error)"))
@@ -146,8 +150,7 @@ extension ConnectionLoop {
                 throw KafkaError(.tlsFailed, detail: "the TLS handshake did not finish within \(configuration.setupTimeout)")
             }
             var entry = pollfd(fd: socket.pollDescriptor, events: events, revents: 0)
-            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
-            if poll(&entry, 1, milliseconds) > 0 { return }
+            if poll(&entry, 1, left.int32MillisecondsRoundedUp) > 0 { return }
         }
     }
 }

@@ -76,9 +76,7 @@ final class ConnectionLoop {
         var timeout: Int32 = busy ? 50 : 500
         // Wake for the re-authentication deadline (KIP-368) and the end of throttling rather than up to a period late.
         for deadline in [machine.reauthenticationDeadline, machine.throttledUntil].compactMap({ $0 }) {
-            let left = ContinuousClock.now.duration(to: deadline)
-            let milliseconds = max(0, left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
-            timeout = min(timeout, Int32(clamping: milliseconds))
+            timeout = min(timeout, ContinuousClock.now.duration(to: deadline).int32MillisecondsRoundedUp)
         }
         let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
         if ready < 0 && errno != EINTR {

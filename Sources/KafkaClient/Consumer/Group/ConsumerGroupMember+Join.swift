@@ -62,8 +62,8 @@ extension ConsumerGroupMember {
     func joinRequest(version: Int16) throws -> JoinGroupRequest {
         var request = JoinGroupRequest()
         request.groupId = groupId
-        request.sessionTimeoutMs = Int32(clamping: configuration.sessionTimeout.components.seconds * 1000)
-        if version >= 1 { request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000) }
+        request.sessionTimeoutMs = configuration.sessionTimeout.int32MillisecondsRoundedUp
+        if version >= 1 { request.rebalanceTimeoutMs = configuration.rebalanceTimeout.int32MillisecondsRoundedUp }
         request.memberId = memberId.withLock { $0 }
         if version >= 5 { request.groupInstanceId = configuration.groupInstanceId }
         request.protocolType = "consumer"

@@ -116,7 +116,7 @@ final class ConsumerProtocolMember: GroupMembership {
         request.memberId = version == 0 && state.epoch == 0 ? "" : state.memberId
         request.memberEpoch = leavingEpoch ?? state.epoch
         request.instanceId = configuration.groupInstanceId
-        if full { request.rebalanceTimeoutMs = Int32(clamping: configuration.rebalanceTimeout.components.seconds * 1000) }
+        if full { request.rebalanceTimeoutMs = configuration.rebalanceTimeout.int32MillisecondsRoundedUp }
         if full || state.reportedTopics != topics.names {
             // Names, or (v1) a regex with no names. The regex stays null for a list of
             // names, as the Java client sends it: a broker reads an empty regex as one that

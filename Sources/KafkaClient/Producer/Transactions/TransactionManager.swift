@@ -90,8 +90,7 @@ final class TransactionManager: Sendable {
     static func initProducerIdRequest(transactionalId: String, timeout: Duration) -> InitProducerIdRequest {
         var request = InitProducerIdRequest()
         request.transactionalId = transactionalId
-        request.transactionTimeoutMs = Int32(clamping: timeout.components.seconds * 1000
-                                             + timeout.components.attoseconds / 1_000_000_000_000_000)
+        request.transactionTimeoutMs = timeout.int32MillisecondsRoundedUp
         return request
     }
 
