@@ -55,7 +55,8 @@ extension ConsumerGroupMember {
         switch KafkaErrorCode(errorCode) {
         case .noError: return
         case .rebalanceInProgress: throw RejoinReason.rebalance
-        case .unknownMemberId, .illegalGeneration: throw RejoinReason.unknownMember
+        case .unknownMemberId: throw RejoinReason.unknownMember
+        case .illegalGeneration: throw RejoinReason.illegalGeneration
         case .notCoordinator, .coordinatorNotAvailable: throw RejoinReason.coordinatorMoved
         case let code: throw KafkaError.broker(code, apiKey: apiKey, message: "group \(group): \(code.message)")
         }

@@ -17,7 +17,10 @@ final class ConsumerGroupMember: GroupMembership {
 
     enum RejoinReason: Error {
         case rebalance
+        /// UNKNOWN_MEMBER_ID: the coordinator no longer knows this member.
         case unknownMember
+        /// ILLEGAL_GENERATION: the member is known, its generation is over.
+        case illegalGeneration
         case coordinatorMoved
         /// The application stopped taking messages for longer than `rebalanceTimeout`.
         case pollTimeout
@@ -71,6 +74,9 @@ final class ConsumerGroupMember: GroupMembership {
                 if reason == .unknownMember {
                     await loseMembership()
                 }
+                if reason == .illegalGeneration {
+                    await loseGeneration()
+                }
                 if reason == .coordinatorMoved { await cluster.invalidateCoordinator(group: groupId) }
                 if reason == .pollTimeout { await leaveUntilPollingResumes() }
             } catch let error as KafkaError where error.brokerErrorCode == .fencedInstanceId {
@@ -112,6 +118,14 @@ extension ConsumerGroupMember {
     /// The coordinator no longer counts this member: its partitions are lost, and it joins afresh.
     func loseMembership() async {
         memberId.withLock { $0 = "" }
+        await loseGeneration()
+    }
+
+    /// The member's generation is over (ILLEGAL_GENERATION): its partitions are lost
+    /// (others may own them by now, so nothing is committed), but it rejoins under the
+    /// same member id, as the Java client does. A new id would leave the old one in
+    /// the group, holding the next rebalance up until its session times out.
+    func loseGeneration() async {
         generation.withLock { $0 = nil }
         await owned.loseAll()
     }
