@@ -1,0 +1,48 @@
+import KafkaClient
+import KafkaTesting
+import KafkaWire
+import Synchronization
+import Testing
+
+/// How a classic group member recovers from the coordinator's answers, as the
+/// Java client's `AbstractCoordinator` does.
+@Suite("Consumer groups on the fake cluster: recovering membership")
+struct FakeClusterGroupRecoveryTests {
+    @Test("ILLEGAL_GENERATION on a heartbeat: the member rejoins under the same member id and reads on (issue: it took a new id)",
+          .timeLimit(.minutes(1)))
+    func illegalGenerationKeepsMemberId() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try await FakeClusterPartitionIsolationTests.fill(cluster, topic: "generations", partitions: 2, each: 5)
+        let joinedAs = Mutex<[String]>([])
+        cluster.setRequestHook { request in
+            if request.apiKey == .joinGroup, let join = try? request.decode(JoinGroupRequest.self), !join.memberId.isEmpty {
+                joinedAs.withLock { $0.append(join.memberId) }
+            }
+            return .proceed
+        }
+        let consumer = try FakeClusterConsumerTests.consumer(cluster, group: "generations")
+        try consumer.subscribe(topics: ["generations"])
+        var read = 0
+        for try await _ in consumer.messages {
+            read += 1
+            if read == 10 { break }
+        }
+        let firstId = try #require(joinedAs.withLock { $0.last })
+        cluster.inject(FakeClusterFault(.error(.illegalGeneration), on: .heartbeat))
+        _ = try await ConsumerGroupTests.waitUntil(.seconds(10)) { (cluster.groupState("generations")?.generation ?? 0) >= 2 }
+        let producer = try FakeClusterAimedFaultTests.producer(cluster)
+        for partition in Int32(0)..<2 {
+            _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "generations", partition: partition, value: "after"))
+        }
+        await producer.close()
+        for try await _ in consumer.messages {
+            read += 1
+            if read == 12 { break }
+        }
+        await consumer.close()
+        #expect(cluster.pendingFaults == 0)
+        #expect(joinedAs.withLock { $0 }.allSatisfy { $0 == firstId }, "rejoined as \(joinedAs.withLock { $0 }), first as \(firstId)")
+        #expect(joinedAs.withLock { $0.count } >= 2, "the member rejoined")
+    }
+}
