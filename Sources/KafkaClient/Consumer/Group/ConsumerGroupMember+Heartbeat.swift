@@ -5,7 +5,7 @@ extension ConsumerGroupMember {
     /// Returns when the member must rejoin (by throwing a `RejoinReason`) or is stopping.
     func heartbeatUntilRejoin(lastContact: inout ContinuousClock.Instant) async throws {
         var lastAutoCommit = ContinuousClock.now
-        var lastPatternCheck = ContinuousClock.now
+        var lastMetadataCheck = ContinuousClock.now
         var pollWatch = PollWatch(now: .now)
         while !stopping.load(ordering: .acquiring) {
             try? await Task.sleep(for: configuration.heartbeatInterval)
@@ -30,9 +30,10 @@ extension ConsumerGroupMember {
             if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
                 throw RejoinReason.pollTimeout
             }
-            if case .pattern = subscription, lastPatternCheck.duration(to: .now) >= configuration.cluster.metadataMaxAge {
-                lastPatternCheck = .now
-                if try await refreshSubscribedTopics() { throw RejoinReason.rebalance }
+            if lastMetadataCheck.duration(to: .now) >= configuration.cluster.metadataMaxAge {
+                lastMetadataCheck = .now
+                // A failed metadata refresh is no reason to rebalance: the next check tries again.
+                if (try? await subscribedTopicsChanged()) == true { throw RejoinReason.rebalance }
             }
         }
     }

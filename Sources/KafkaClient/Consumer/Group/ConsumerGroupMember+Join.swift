@@ -26,6 +26,8 @@ extension ConsumerGroupMember {
         // KIP-814: a static leader rejoining a stable group keeps the assignment it had.
         if joined.leader == joined.memberId, !joined.skipAssignment {
             assignments = try await leaderAssignments(joined.members, protocolName: protocolName)
+        } else {
+            assignedPartitionCounts.withLock { $0 = nil }
         }
 
         let syncVersion = try await connection.apiVersions().version(for: SyncGroupRequest.self)
@@ -80,6 +82,29 @@ extension ConsumerGroupMember {
         return request
     }
 
+    /// The partition count of each of `topics` that exists in `metadata`.
+    static func partitionCounts(_ topics: [String], in metadata: ClusterMetadata) -> [String: Int32] {
+        var counts: [String: Int32] = [:]
+        for topic in topics {
+            if let described = metadata.topics[topic], !described.error.isError, !described.partitions.isEmpty {
+                counts[topic] = Int32(described.partitions.count)
+            }
+        }
+        return counts
+    }
+
+    /// Whether the group must rebalance because the topics it reads changed: a
+    /// pattern now matches other topics, or (checked by the leader, which made the
+    /// assignment, as in the Java client) a subscribed topic's partition count
+    /// changed, so new partitions would otherwise go unread.
+    func subscribedTopicsChanged() async throws -> Bool {
+        if try await refreshSubscribedTopics() { return true }
+        guard let assigned = assignedPartitionCounts.withLock({ $0 }) else { return false }
+        let names = Array(assigned.keys)
+        guard !names.isEmpty else { return false }
+        return Self.partitionCounts(names, in: try await cluster.refreshMetadata(topics: names)) != assigned
+    }
+
     /// As the leader: decodes every member's subscription and runs the agreed assignor.
     func leaderAssignments(_ members: [JoinGroupResponse.JoinGroupResponseMember],
                            protocolName: String) async throws -> [SyncGroupRequest.SyncGroupRequestAssignment] {
@@ -97,13 +122,8 @@ extension ConsumerGroupMember {
                 generation: subscription.generationId))
         }
         let allTopics = Array(Set(subscriptions.flatMap(\.topics)))
-        let metadata = try await cluster.refreshMetadata(topics: allTopics)
-        var counts: [String: Int32] = [:]
-        for topic in allTopics {
-            if let described = metadata.topics[topic], !described.error.isError, !described.partitions.isEmpty {
-                counts[topic] = Int32(described.partitions.count)
-            }
-        }
+        let counts = Self.partitionCounts(allTopics, in: try await cluster.refreshMetadata(topics: allTopics))
+        assignedPartitionCounts.withLock { $0 = counts }
         let plan = assignor.assign(subscriptions, partitionCounts: counts)
         return try subscriptions.map { member in
             let partitions = plan[member.memberId] ?? []

@@ -39,6 +39,9 @@ final class ConsumerGroupMember: GroupMembership {
     let owned: OwnedPartitions
     /// The topics subscribed now (for a pattern, the matching topics last seen).
     let topics = Mutex<[String]>([])
+    /// As the leader: each subscribed topic's partition count the assignment was made
+    /// for; nil when another member assigned. A change means a new assignment.
+    let assignedPartitionCounts = Mutex<[String: Int32]?>(nil)
 
     init(groupId: String, subscription: GroupSubscription, consumer: KafkaConsumer, logger: Logger) {
         self.groupId = groupId
