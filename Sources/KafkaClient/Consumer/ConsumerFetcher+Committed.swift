@@ -45,7 +45,7 @@ extension ConsumerFetcher {
             }
         }
         for key in withoutOffset {
-            shared.failPartition(KafkaError.broker(.offsetOutOfRange, apiKey: .offsetFetch,
+            shared.failPartition(key, KafkaError.broker(.offsetOutOfRange, apiKey: .offsetFetch,
                                             message: "\(key) has no committed offset and auto.offset.reset is error; "
                                                 + "paused until the application seeks it"))
         }

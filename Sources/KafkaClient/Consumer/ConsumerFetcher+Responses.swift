@@ -113,7 +113,7 @@ extension ConsumerFetcher {
         }
         let error = KafkaError.broker(.offsetOutOfRange, apiKey: .fetch, message: "\(key): offset \(offset) is out of range; "
                                       + (policy == .error ? "partition paused (auto.offset.reset=error)" : "resetting to \(policy)"))
-        if policy == .error { shared.failPartition(error) } else { shared.report(error) }
+        if policy == .error { shared.failPartition(key, error) } else { shared.report(error) }
         logger.debug("offset out of range", metadata: ["partition": "\(key)", "offset": "\(offset)"])
     }
 }

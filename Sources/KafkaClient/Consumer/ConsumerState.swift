@@ -18,8 +18,8 @@ final class ConsumerState: Sendable {
         var failure: KafkaError?
         /// Errors of single partitions (offset out of range or no committed offset under
         /// `auto.offset.reset=error`, a truncated log): `next()` throws each once, and the
-        /// partition waits for a `seek`.
-        var partitionFailures: [KafkaError] = []
+        /// partition waits for a `seek` (which drops its error if not thrown yet).
+        var partitionFailures: [(partition: TopicPartition, error: KafkaError)] = []
         var isClosed = false
         var nextGeneration: UInt64 = 1
     }
@@ -68,7 +68,7 @@ final class ConsumerState: Sendable {
         try await withCheckedContinuation { (continuation: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>) in
             let (ready, wakeFetcher): (Result<FetchedChunk?, KafkaError>?, Bool) = state.withLock { state in
                 if let failure = state.failure { return (.failure(failure), false) }
-                if !state.partitionFailures.isEmpty { return (.failure(state.partitionFailures.removeFirst()), false) }
+                if !state.partitionFailures.isEmpty { return (.failure(state.partitionFailures.removeFirst().error), false) }
                 while state.chunkHead < state.chunks.count {
                     guard let chunk = state.chunks[state.chunkHead].take() else { preconditionFailure("a taken chunk slot at the head") }
                     state.chunkHead += 1
@@ -222,17 +222,23 @@ final class ConsumerState: Sendable {
 
     /// A partition's error for the application: `next()` throws it once, and the
     /// partition (paused by the caller) fetches nothing until the application seeks.
-    func failPartition(_ error: KafkaError) {
+    func failPartition(_ partition: TopicPartition, _ error: KafkaError) {
         remember(error)
         let waiter = state.withLock { state -> CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>? in
             guard let waiter = state.messageWaiter else {
-                state.partitionFailures.append(error)
+                state.partitionFailures.append((partition, error))
                 return nil
             }
             state.messageWaiter = nil
             return waiter
         }
         waiter?.resume(returning: .failure(error))
+    }
+
+    /// Drops errors of `partitions` not thrown yet: the application seeked or
+    /// reassigned them, so the error no longer describes them. Called with `state` locked.
+    func dropPartitionFailures(_ partitions: Set<TopicPartition>, in state: inout State) {
+        state.partitionFailures.removeAll { partitions.contains($0.partition) }
     }
 
     /// Keeps `error` for `takeErrors()` (the newest ones) and sends it as an event.

@@ -106,7 +106,7 @@ extension KafkaConsumer {
         guard !withoutOffset.isEmpty else { return }
         holdWithoutPosition(withoutOffset)
         for partition in withoutOffset {
-            shared.failPartition(KafkaError.broker(.offsetOutOfRange, apiKey: .offsetFetch,
+            shared.failPartition(partition, KafkaError.broker(.offsetOutOfRange, apiKey: .offsetFetch,
                                      message: "\(partition) has no committed offset and auto.offset.reset is error; "
                                          + "paused until the application seeks it"))
         }

@@ -139,6 +139,7 @@ public final class KafkaConsumer: Sendable, Service {
                 state.partitions[key] = partition
             }
             shared.invalidateCurrentChunk(ifIn: removed.union(partitions.keys))
+            shared.dropPartitionFailures(removed.union(partitions.keys), in: &state)
         }
         fetcher.metadataDirty.store(true, ordering: .releasing)
         shared.wakeup.signal()
@@ -155,6 +156,7 @@ public final class KafkaConsumer: Sendable, Service {
             state.partitions[partition]!.isPaused = false
             Self.apply(start, to: &state.partitions[partition]!)
             shared.invalidateCurrentChunk(ifIn: [partition])
+            shared.dropPartitionFailures([partition], in: &state)
         }
         shared.wakeup.signal()
     }

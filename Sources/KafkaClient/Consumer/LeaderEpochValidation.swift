@@ -104,7 +104,7 @@ extension ConsumerFetcher {
             let truncated = KafkaError(.logTruncated, detail: "\(key): the new leader's log ends at \(endOffset), before the position; "
                                      + (resets ? "restarting there" : "partition paused (auto.offset.reset=error)"),
                                      apiKey: .offsetForLeaderEpoch, brokerId: broker)
-            if resets { shared.report(truncated) } else { shared.failPartition(truncated) }
+            if resets { shared.report(truncated) } else { shared.failPartition(key, truncated) }
         }
     }
 

@@ -63,7 +63,7 @@ struct ConsumerErrorPolicyTests {
     @Test("a partition's error ends one loop: a new loop reads on")
     func partitionErrorOnce() async throws {
         let (shared, _) = Self.state()
-        shared.failPartition(KafkaError.broker(.offsetOutOfRange, apiKey: .fetch))
+        shared.failPartition(Self.orders, KafkaError.broker(.offsetOutOfRange, apiKey: .fetch))
         shared.deliver(try FinishedPositionTests.chunk(Self.orders, generation: 1, from: 0, count: 1))
         let messages = KafkaConsumerMessages(shared: shared)
         do {
