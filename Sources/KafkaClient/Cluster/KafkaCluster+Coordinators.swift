@@ -30,8 +30,10 @@ extension KafkaCluster {
         var attempt = 0
         while true {
             attempt += 1
-            let connection = try await connection(for: .groupCoordinator(group))
-            do {
+            do throws(KafkaError) {
+                // Finding the coordinator (FindCoordinator, then a connection) can fail
+                // like the request itself: both are retried.
+                let connection = try await connection(for: .groupCoordinator(group))
                 return try await connection.send(request, versionCeiling: versionCeiling)
             } catch {
                 guard attempt < 3, error.isRetriable else { throw error }

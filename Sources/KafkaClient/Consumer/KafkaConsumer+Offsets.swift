@@ -20,7 +20,14 @@ extension KafkaConsumer {
         let deadline = ContinuousClock.now.advanced(by: configuration.cluster.connection.requestTimeout)
         while true {
             let request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: groupGeneration)
-            let response = try await cluster.sendToGroupCoordinator(request, group: groupId)
+            let response: OffsetCommitResponse
+            do throws(KafkaError) {
+                response = try await cluster.sendToGroupCoordinator(request, group: groupId)
+            } catch where error.isRetriable && ContinuousClock.now < deadline {
+                // The connection dropped or the coordinator moved: the commit is retried, as commitSync does.
+                try? await Task.sleep(for: .milliseconds(100))
+                continue
+            }
             let failed = response.topics.lazy.flatMap { topic in
                 topic.partitions.lazy.map { (topic.name, $0.partitionIndex, KafkaErrorCode($0.errorCode)) }
             }.first { $0.2.isError }

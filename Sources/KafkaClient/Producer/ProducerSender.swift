@@ -40,6 +40,7 @@ final class ProducerSender: Sendable {
     func run() async {
         var random = SystemRandomNumberGenerator()
         var metadataFailures = 0
+        var missingLeaders = MissingLeaderBackoff()
         while true {
             if stopping.load(ordering: .acquiring), accumulator.state.withLock({ $0.bufferedRecords == 0 }) { break }
             if producerIdNeeded {
@@ -70,9 +71,14 @@ final class ProducerSender: Sendable {
                 guard let batches = requests.removeValue(forKey: broker) else { continue }
                 await send(batches, to: broker, random: &random)
             }
-            if !drained.needsMetadata.isEmpty {
+            if drained.needsMetadata.isEmpty {
+                missingLeaders.reset()
+            } else if missingLeaders.isDue(now: now) {
                 await refreshMetadata(topics: Array(drained.needsMetadata), failures: &metadataFailures, random: &random)
+                missingLeaders.refreshed(now: .now, delay: { accumulator.retryDelay(attempts: $0, random: &random) })
                 continue
+            } else if let due = missingLeaders.nextRefresh {
+                drained.nextWake = min(drained.nextWake ?? due, due)
             }
             if let transactions, !drained.partitionsToAdd.isEmpty {
                 await transactions.addPartitions(drained.partitionsToAdd) { self.failUnsent(error: $0) }
@@ -116,7 +122,9 @@ final class ProducerSender: Sendable {
             return
         }
         var map: [TopicPartition: Int32] = [:]
-        for (name, topic) in metadata.topics {
+        // A topic answered with an error (LEADER_NOT_AVAILABLE while it is created or
+        // moves) has no usable partitions: the Java client skips it too.
+        for (name, topic) in metadata.topics where !topic.error.isError {
             for partition in topic.partitions where partition.leaderId >= 0 && metadata.brokers[partition.leaderId] != nil {
                 map[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderId
             }
@@ -127,7 +135,7 @@ final class ProducerSender: Sendable {
             if topic.error == .unknownTopicOrPartition || topic.error == .invalidTopicException || topic.error == .topicAuthorizationFailed {
                 let error = KafkaError.broker(topic.error, apiKey: .metadata, message: "topic \(name): \(topic.error.message)")
                 failRecords(accumulator.rejectTopic(name), error: error)
-            } else if !topic.partitions.isEmpty {
+            } else if !topic.error.isError, !topic.partitions.isEmpty {
                 let rejected = accumulator.updatePartitionCount(topic: name, count: Int32(topic.partitions.count))
                 let error = KafkaError(.unknownTopicOrPartition, detail: "topic \(name) has \(topic.partitions.count) partitions",
                                        brokerErrorCode: .unknownTopicOrPartition)

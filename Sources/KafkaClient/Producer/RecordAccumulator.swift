@@ -140,12 +140,11 @@ final class RecordAccumulator: Sendable {
 
             let slot = state.table.slot(for: record.topic)
             let count = state.table.partitionCount(slot: slot)
-            var partition = record.partition
-            if partition == nil, let count {
-                partition = state.partitioner.partition(for: record.topic, key: record.key, partitionCount: count,
-                                                        using: settings.partitioner)
-            }
-            guard let partition else {
+            // A record for a chosen partition waits for the topic's metadata too, as in the
+            // Java client: its partition is checked against the count, and a topic without
+            // metadata (missing, or answered with an error) fails it after max.block.ms
+            // rather than after delivery.timeout.ms.
+            guard let count else {
                 // It waits in its own copy, with the borrowed header copied into its headers.
                 var waiting = record
                 if let trailingHeader { waiting.headers.append(trailingHeader.owned) }
@@ -155,14 +154,12 @@ final class RecordAccumulator: Sendable {
                 state.bufferedRecords += 1
                 return Appended(id: id, wakeSender: true)
             }
-            if let count, partition < 0 || partition >= count {
+            let partition = record.partition
+                ?? state.partitioner.partition(for: record.topic, key: record.key, partitionCount: count, using: settings.partitioner)
+            if partition < 0 || partition >= count {
                 state.waiters[id] = nil
                 throw KafkaError(.unknownTopicOrPartition, detail: "topic \(record.topic) has no partition \(partition) (it has \(count))",
                                  brokerErrorCode: .unknownTopicOrPartition)
-            }
-            guard partition >= 0 else {
-                state.waiters[id] = nil
-                throw KafkaError(.unknownTopicOrPartition, detail: "partition \(partition) is negative", brokerErrorCode: .unknownTopicOrPartition)
             }
             let wake = appendLocked(&state, record: record, trailingHeader: trailingHeader, slot: slot, partition: partition, id: id,
                                     timestamp: timestamp, size: size)

@@ -13,7 +13,9 @@ enum AccumulatorTestSupport {
     }
 
     /// Appends `count` records of `valueSize` bytes to `topic`-`partition`.
+    /// The topic is known with 64 partitions: records wait for metadata otherwise.
     static func append(_ accumulator: RecordAccumulator, topic: String, partition: Int32, count: Int, valueSize: Int = 10) throws {
+        _ = accumulator.updatePartitionCount(topic: topic, count: 64)
         for index in 0..<count {
             let value = [UInt8](repeating: UInt8(truncatingIfNeeded: index), count: valueSize)
             _ = try accumulator.append(KafkaProducerRecord(topic: topic, partition: partition, key: nil as [UInt8]?, value: value))
