@@ -59,6 +59,10 @@ extension KafkaClientProperties {
             let disabled = try value.bool()
             properties.clusters { $0.connection.socket.noDelay = disabled }
         },
+        KafkaPropertyDefinition("socket.keepalive.enable", scope: .both) { value, properties in
+            let enabled = try value.bool()
+            properties.clusters { $0.connection.socket.keepAlive = enabled }
+        },
         // 0 means never close an idle connection, as in librdkafka.
         KafkaPropertyDefinition("connections.max.idle.ms", scope: .both) { value, properties in
             let idle = try value.int(in: 0...Int(Int32.max))

@@ -87,6 +87,7 @@ public final class TCPSocket: Sendable {
 
     private func applyOptions() throws(TransportError) {
         if options.noDelay { try setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1, name: "TCP_NODELAY") }
+        if options.keepAlive { try setOption(SOL_SOCKET, SO_KEEPALIVE, 1, name: "SO_KEEPALIVE") }
         if let size = options.sendBufferSize { try setOption(SOL_SOCKET, SO_SNDBUF, size, name: "SO_SNDBUF") }
         if let size = options.receiveBufferSize { try setOption(SOL_SOCKET, SO_RCVBUF, size, name: "SO_RCVBUF") }
     }

@@ -41,7 +41,7 @@ struct ConfigurationPropertiesTests {
             "compression.level": "3", "batch.size": "65536", "batch.num.messages": "500",
             "queue.buffering.max.kbytes": "2048", "queue.buffering.max.messages": "1000", "message.timeout.ms": "30000",
             "request.timeout.ms": "5000", "retries": "7", "retry.backoff.max.ms": "2000", "transactional.id": "tx-1",
-            "transaction.timeout.ms": "20000", "max.in.flight": "3", "socket.nagle.disable": "false",
+            "transaction.timeout.ms": "20000", "max.in.flight": "3", "socket.nagle.disable": "false", "socket.keepalive.enable": "true",
             "socket.send.buffer.bytes": "0", "socket.receive.buffer.bytes": "131072", "connections.max.idle.ms": "0",
             "reconnect.backoff.ms": "20", "reconnect.backoff.max.ms": "500", "metadata.max.age.ms": "60000",
             "socket.connection.setup.timeout.ms": "3000", "receive.message.max.bytes": "2000000",
@@ -64,6 +64,7 @@ struct ConfigurationPropertiesTests {
         #expect(configuration.maxInFlightPerConnection == 3)
         #expect(configuration.cluster.connection.maxInFlight == 3)
         #expect(!configuration.cluster.connection.socket.noDelay)
+        #expect(configuration.cluster.connection.socket.keepAlive)
         #expect(configuration.cluster.connection.socket.sendBufferSize == nil)
         #expect(configuration.cluster.connection.socket.receiveBufferSize == 131_072)
         #expect(configuration.cluster.connection.connectionsMaxIdle == nil)
