@@ -39,6 +39,11 @@ public final class FakeKafkaCluster: Sendable {
         /// The longest transaction.timeout.ms a transactional producer may ask for
         /// (transaction.max.timeout.ms); longer gets INVALID_TRANSACTION_TIMEOUT.
         public var maxTransactionTimeout = Duration.seconds(900)
+        /// Each broker's rack (broker.rack), by id, for Metadata and for fetching from the
+        /// nearest replica (KIP-392): a Fetch that names a rack is answered by the leader
+        /// with a running replica in that rack as the preferred read replica (a rack-aware
+        /// replica.selector.class), and such a Fetch is served by followers too.
+        public var brokerRacks: [Int32: String] = [:]
 
         public init() {}
     }

@@ -65,6 +65,9 @@ extension KafkaClientProperties {
         KafkaPropertyDefinition("queued.max.messages.kbytes", scope: .consumer) { value, properties in
             properties.consumer.maxPrefetchBytes = try value.int(in: 1...2_097_151) * 1024
         },
+        KafkaPropertyDefinition("client.rack", scope: .consumer) { value, properties in
+            properties.consumer.clientRack = value.text.isEmpty ? nil : value.text
+        },
         KafkaPropertyDefinition("check.crcs", scope: .consumer) { value, properties in
             properties.consumer.checkCRCs = try value.bool()
         },

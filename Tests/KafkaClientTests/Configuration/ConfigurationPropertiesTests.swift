@@ -85,7 +85,7 @@ struct ConfigurationPropertiesTests {
             "session.timeout.ms": "6000", "max.poll.interval.ms": "60000", "isolation.level": "read_committed",
             "fetch.min.bytes": "10", "fetch.wait.max.ms": "250", "fetch.max.bytes": "1000000",
             "fetch.message.max.bytes": "500000", "queued.max.messages.kbytes": "1024", "check.crcs": "false",
-            "partition.assignment.strategy": "cooperative-sticky", "allow.auto.create.topics": "true",
+            "partition.assignment.strategy": "cooperative-sticky", "allow.auto.create.topics": "true", "client.rack": "use1-az1",
         ]) { $1 })
         #expect(configuration.groupId == "billing")
         #expect(configuration.groupInstanceId == "billing-1")
@@ -105,6 +105,7 @@ struct ConfigurationPropertiesTests {
         #expect(configuration.maxPrefetchBytes == 1024 * 1024)
         #expect(!configuration.checkCRCs)
         #expect(configuration.partitionAssignors.map(\.name) == ["cooperative-sticky"])
+        #expect(configuration.clientRack == "use1-az1")
         #expect(configuration.cluster.allowAutoTopicCreation)
     }
 
