@@ -13,7 +13,7 @@ struct ClientProperties: Sendable {
     init(arguments: KcatArguments) throws(UsageError) {
         // Later -X values win, as in kcat; -b and -z win over -X.
         var values: [String: String] = [:]
-        for (key, value) in arguments.properties { values[key] = value }
+        for (key, value) in arguments.properties { values[Self.withoutTopicPrefix(key)] = value }
         if let brokers = arguments.brokers {
             values["metadata.broker.list"] = nil
             values["bootstrap.servers"] = brokers
@@ -31,6 +31,14 @@ struct ClientProperties: Sendable {
         } catch {
             throw UsageError(error.detail)
         }
+    }
+
+    /// kcat sends `-X topic.NAME=...` to librdkafka's topic configuration as NAME
+    /// (`topic.acks`, `topic.auto.offset.reset`); the topic settings are the clients' here.
+    static func withoutTopicPrefix(_ key: String) -> String {
+        guard key.hasPrefix("topic.") else { return key }
+        let name = String(key.dropFirst("topic.".count))
+        return KafkaClientProperties.supported.contains { $0.names.contains(name) } ? name : key
     }
 
     /// `-X dump`: each property given and its value (passwords and keys hidden), sorted.

@@ -19,6 +19,18 @@ struct SkcatPropertiesTests {
         }
     }
 
+    @Test("kcat's topic. prefix: -X topic.acks=1 is acks=1")
+    func topicPrefix() async throws {
+        let result = try await SkcatRunner.run(["-P", "-b", "127.0.0.1:9092", "-t", "orders", "-X", "topic.acks=1",
+                                                "-X", "topic.message.timeout.ms=5000", "-X", "dump"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.lines.contains("acks = 1"))
+        #expect(result.lines.contains("message.timeout.ms = 5000"))
+        let unknown = try await SkcatRunner.run(["-P", "-b", "127.0.0.1:9092", "-t", "orders", "-X", "topic.no.such=1", "-X", "dump"])
+        #expect(unknown.status == 2)
+        #expect(unknown.stderr.contains("topic.no.such"))
+    }
+
     @Test("consumer, security and socket properties parse; passwords stay hidden")
     func consumerAndSecurity() async throws {
         let result = try await SkcatRunner.run([
