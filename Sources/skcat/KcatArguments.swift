@@ -138,7 +138,13 @@ struct KcatArguments: Sendable {
                 return
             }
             guard let equals = value.firstIndex(of: "=") else { throw UsageError("-X needs key=value, not \"\(value)\"") }
-            properties.append((String(value[..<equals]), String(value[value.index(after: equals)...])))
+            let key = String(value[..<equals])
+            // librdkafka's debug contexts have no counterpart; skcat's debug log (-v) is the nearest.
+            if key == "debug" {
+                verbose = true
+                return
+            }
+            properties.append((key, String(value[value.index(after: equals)...])))
         case "s", "k":
             // kcat's serdes options (-s value=avro...) are not supported.
             throw UsageError("-\(option) (serdes) is not supported")

@@ -23,6 +23,7 @@ enum Usage {
                          Unknown ones are an error. sasl.aws.region for MSK mechanisms.
       -X list            List the properties taken
       -X dump            Print the properties given and exit
+      -X debug=...       Debug log, as -v
       -q                 Quiet: no informational messages on stderr
       -v                 Verbose: debug logs on stderr
       -h                 This help; -V the version

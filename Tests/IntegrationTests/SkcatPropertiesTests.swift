@@ -19,6 +19,13 @@ struct SkcatPropertiesTests {
         }
     }
 
+    @Test("-X debug=... turns on skcat's debug log, as -v does")
+    func debugContexts() async throws {
+        let result = try await SkcatRunner.run(["-P", "-b", "127.0.0.1:9092", "-t", "orders", "-X", "debug=broker,protocol", "-X", "dump"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(!result.stdout.contains("debug"))
+    }
+
     @Test("kcat's topic. prefix: -X topic.acks=1 is acks=1")
     func topicPrefix() async throws {
         let result = try await SkcatRunner.run(["-P", "-b", "127.0.0.1:9092", "-t", "orders", "-X", "topic.acks=1",
