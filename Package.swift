@@ -5,9 +5,11 @@ let strictSwift: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
 ]
 
+// Linux only: the socket layer and the connection threads use Linux calls
+// (SOCK_NONBLOCK, MSG_NOSIGNAL, poll, pthreads), imported from Glibc, or from Musl
+// for the static Linux SDK. No Apple platform is declared because none builds.
 let package = Package(
     name: "swift-kafka-native",
-    platforms: [.macOS(.v15)],
     products: [
         .library(name: "KafkaWire", targets: ["KafkaWire"]),
         .library(name: "KafkaClient", targets: ["KafkaClient"]),

@@ -12,7 +12,6 @@ let libraryIdentity = URL(fileURLWithPath: #filePath)
 
 let package = Package(
     name: "swift-kafka-native-benchmarks",
-    platforms: [.macOS(.v15)],
     dependencies: [
         .package(path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.1", traits: ["MallocInterposer"]),

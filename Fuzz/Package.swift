@@ -22,7 +22,6 @@ func fuzzTarget(_ name: String, _ products: [String]) -> Target {
 
 let package = Package(
     name: "swift-kafka-native-fuzz",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fuzz-messages", targets: ["FuzzMessages"]),
         .executable(name: "fuzz-record-batches", targets: ["FuzzRecordBatches"]),

@@ -31,6 +31,8 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             case illegalState
             case logTruncated
             case pollIntervalExceeded
+            case unknownProperty
+            case invalidProperty
         }
 
         let base: Base
@@ -88,6 +90,13 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         /// The application took no message for longer than the rebalance timeout
         /// (`max.poll.interval.ms`): the member left its group and rejoins when reading resumes.
         public static let pollIntervalExceeded = Code(.pollIntervalExceeded)
+        /// A configuration property (Java/librdkafka name) this client does not know, or
+        /// one of the other client (`group.id` for a producer); `property` names it.
+        public static let unknownProperty = Code(.unknownProperty)
+        /// A configuration property with a value this client cannot take, or one missing
+        /// or contradicted by another; `property` names it and `detail` shows the value
+        /// (never for passwords and keys).
+        public static let invalidProperty = Code(.invalidProperty)
 
         public var description: String { base.rawValue }
     }
@@ -110,11 +119,13 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     public var detail: String
     /// The description of the underlying I/O error, for `.ioError`.
     public var underlying: String?
+    /// The configuration property concerned (`.unknownProperty`, `.invalidProperty`).
+    public var property: String?
 
     public init(
         _ code: Code, detail: String, apiKey: ApiKey? = nil, brokerId: Int32? = nil, address: String? = nil,
         clientVersions: ClosedRange<Int16>? = nil, brokerVersions: ClosedRange<Int16>? = nil,
-        brokerErrorCode: KafkaErrorCode? = nil, underlying: String? = nil
+        brokerErrorCode: KafkaErrorCode? = nil, underlying: String? = nil, property: String? = nil
     ) {
         self.code = code
         self.detail = detail
@@ -125,6 +136,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         self.brokerVersions = brokerVersions
         self.brokerErrorCode = brokerErrorCode
         self.underlying = underlying
+        self.property = property
     }
 
     /// True when retrying the same operation may succeed: connection losses,
@@ -135,7 +147,8 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         case .brokerError, .unknownTopicOrPartition: brokerErrorCode?.isRetriable ?? false
         case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
              .invalidConfiguration, .messageTooLarge, .deliveryTimedOut, .producerFenced, .transactionAbortable,
-             .transactionFatal, .illegalState, .logTruncated, .pollIntervalExceeded: false
+             .transactionFatal, .illegalState, .logTruncated, .pollIntervalExceeded, .unknownProperty,
+             .invalidProperty: false
         }
     }
 

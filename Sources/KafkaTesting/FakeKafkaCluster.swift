@@ -42,6 +42,11 @@ public final class FakeKafkaCluster: Sendable {
         /// The largest record batch a partition accepts, in bytes with its log overhead
         /// (message.max.bytes, Kafka's default); a larger one is refused with MESSAGE_TOO_LARGE.
         public var maxMessageBytes = 1_048_588
+        /// Each broker's rack (broker.rack), by id, for Metadata and for fetching from the
+        /// nearest replica (KIP-392): a Fetch that names a rack is answered by the leader
+        /// with a running replica in that rack as the preferred read replica (a rack-aware
+        /// replica.selector.class), and such a Fetch is served by followers too.
+        public var brokerRacks: [Int32: String] = [:]
 
         public init() {}
     }

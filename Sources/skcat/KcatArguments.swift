@@ -24,6 +24,9 @@ struct KcatArguments: Sendable {
     var format: String?
     var json = false
     var properties: [(key: String, value: String)] = []
+    /// `-X list` (print the properties taken) or `-X dump` (print those given), as kcat's.
+    var propertyCommand: PropertyCommand?
+    enum PropertyCommand: Sendable { case list, dump }
     var quiet = false
     var verbose = false
     var lineMode = false
@@ -130,8 +133,18 @@ struct KcatArguments: Sendable {
             try setMode(.consume)
         case "f": format = value
         case "X":
+            if value == "list" || value == "dump" {
+                propertyCommand = value == "list" ? .list : .dump
+                return
+            }
             guard let equals = value.firstIndex(of: "=") else { throw UsageError("-X needs key=value, not \"\(value)\"") }
-            properties.append((String(value[..<equals]), String(value[value.index(after: equals)...])))
+            let key = String(value[..<equals])
+            // librdkafka's debug contexts have no counterpart; skcat's debug log (-v) is the nearest.
+            if key == "debug" {
+                verbose = true
+                return
+            }
+            properties.append((key, String(value[value.index(after: equals)...])))
         case "s", "k":
             // kcat's serdes options (-s value=avro...) are not supported.
             throw UsageError("-\(option) (serdes) is not supported")
@@ -141,7 +154,7 @@ struct KcatArguments: Sendable {
     }
 
     private func validate() throws(UsageError) {
-        if help || version { return }
+        if help || version || propertyCommand != nil { return }
         guard let mode else { throw UsageError("one of -P, -C, -L or -Q is required") }
         switch mode {
         case .produce:

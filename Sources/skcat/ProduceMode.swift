@@ -50,6 +50,19 @@ struct ProduceMode {
             throw .kafka(error)
         }
 
+        // kcat's transactional produce: the whole run is one transaction.
+        let transactional = properties.producer.transactionalId != nil
+        if transactional {
+            do throws(KafkaError) {
+                try await producer.initTransactions()
+                try producer.beginTransaction()
+            } catch {
+                await producer.close()
+                _ = await reports.value
+                throw .kafka(error)
+            }
+        }
+
         let began = ContinuousClock.now
         var lastReport = began
         var sent = 0
@@ -86,9 +99,13 @@ struct ProduceMode {
                 return true
             }
         } catch {
+            if transactional { try? await producer.abortTransaction() }
             await producer.close()
             _ = await reports.value
             throw error
+        }
+        if transactional, let failure = await Self.endTransaction(producer, commit: sendError == nil) {
+            sendError = sendError ?? failure
         }
         await producer.close()
         _ = await reports.value
@@ -99,6 +116,17 @@ struct ProduceMode {
         }
         Console.info("Produced \(sent) messages (\(bytes) bytes) in \(ConsumeMode.seconds(began.duration(to: .now)))",
                      quiet: arguments.quiet)
+    }
+
+    /// Commits (or aborts) the run's transaction; a failed commit is aborted. Returns the failure.
+    private static func endTransaction(_ producer: KafkaProducer, commit: Bool) async -> KafkaError? {
+        do throws(KafkaError) {
+            if commit { try await producer.commitTransaction() } else { try await producer.abortTransaction() }
+            return nil
+        } catch {
+            if commit { try? await producer.abortTransaction() }
+            return error
+        }
     }
 
     /// Calls `body` with each record's bytes; stops when it returns false.

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 import KafkaClient
 import Logging
@@ -42,6 +42,21 @@ enum Skcat {
         if arguments.version {
             OutputStream.print("skcat (swift-kafka-native \(KafkaClientVersion.current))", descriptor: 1)
             return 0
+        }
+        switch arguments.propertyCommand {
+        case .list:
+            OutputStream.print(ClientProperties.list, descriptor: 1)
+            return 0
+        case .dump:
+            do throws(UsageError) {
+                OutputStream.print(try ClientProperties(arguments: arguments).dump, descriptor: 1)
+                return 0
+            } catch {
+                Console.error(error.description)
+                return 2
+            }
+        case nil:
+            break
         }
         let level: Logger.Level = arguments.verbose ? .debug : (arguments.quiet ? .critical : .error)
         LoggingSystem.bootstrap { label in

@@ -18,14 +18,12 @@ enum Usage {
       -b <brokers,..>    Bootstrap brokers (host:port,...)
       -t <topic>         Topic
       -p <partition>     Partition (consumer: default all)
-      -X <prop=value>    Client property: bootstrap.servers, client.id, security.protocol,
-                         sasl.mechanism(s), sasl.username, sasl.password, sasl.aws.region,
-                         ssl.ca.location, ssl.certificate.location, ssl.key.location,
-                         ssl.key.password, enable.ssl.certificate.verification,
-                         allow.auto.create.topics, compression.codec, acks, linger.ms,
-                         batch.size, group.id, auto.offset.reset, session.timeout.ms,
-                         enable.auto.commit, partition.assignment.strategy,
-                         group.instance.id, group.protocol
+      -X <prop=value>    Client property, librdkafka's (or Java's) name: acks, linger.ms,
+                         enable.idempotence, group.id, security.protocol, sasl.*, ssl.*, ...
+                         Unknown ones are an error. sasl.aws.region for MSK mechanisms.
+      -X list            List the properties taken
+      -X dump            Print the properties given and exit
+      -X debug=...       Debug log, as -v
       -q                 Quiet: no informational messages on stderr
       -v                 Verbose: debug logs on stderr
       -h                 This help; -V the version

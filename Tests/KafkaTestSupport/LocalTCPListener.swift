@@ -1,7 +1,10 @@
 import Foundation
+import KafkaClient
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A listening TCP socket on a loopback address and an ephemeral port, for
@@ -21,7 +24,7 @@ public final class LocalTCPListener: Sendable {
     /// Listens on `127.0.0.1` (or `::1` when `ipv6` is true) with the given accept backlog.
     public init(ipv6: Bool = false, backlog: Int32 = 16) throws {
         let family = ipv6 ? AF_INET6 : AF_INET
-        let fd = socket(family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(family, SystemCalls.streamSocket | SystemCalls.closeOnExec, 0)
         guard fd >= 0 else { throw Failure(description: "socket: \(String(cString: strerror(errno)))") }
         var bound: Int32
         if ipv6 {
@@ -41,7 +44,7 @@ public final class LocalTCPListener: Sendable {
         }
         guard bound == 0, listen(fd, backlog) == 0 else {
             let text = String(cString: strerror(errno))
-            _ = Glibc.close(fd)
+            _ = SystemCalls.close(fd)
             throw Failure(description: "bind/listen: \(text)")
         }
         var storage = sockaddr_storage()
@@ -60,14 +63,14 @@ public final class LocalTCPListener: Sendable {
     }
 
     deinit {
-        _ = Glibc.close(descriptor)
+        _ = SystemCalls.close(descriptor)
     }
 
     /// Accepts one connection, waiting at most `timeout` seconds.
     public func accept(timeout: Double = 10) throws -> AcceptedConnection {
         var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
         guard poll(&entry, 1, Int32(timeout * 1000)) == 1 else { throw Failure(description: "no connection to accept") }
-        let fd = Glibc.accept(descriptor, nil, nil)
+        let fd = SystemCalls.accept(descriptor)
         guard fd >= 0 else { throw Failure(description: "accept: \(String(cString: strerror(errno)))") }
         return AcceptedConnection(descriptor: fd)
     }
@@ -94,7 +97,7 @@ public final class AcceptedConnection: Sendable {
     deinit {
         guard owned.load(ordering: .relaxed) else { return }
         _ = shutdown(descriptor, Int32(SHUT_RDWR))
-        _ = Glibc.close(descriptor)
+        _ = SystemCalls.close(descriptor)
     }
 
     /// Hands the descriptor to the caller, who closes it; this object no longer does.

@@ -24,6 +24,8 @@ extension ConsumerFetcher {
             }
         } catch {
             sessions.withLock { $0[broker]?.reset() }
+            // A replica that failed a request gives its partitions back to their leaders.
+            readReplicas.withLock { $0.forget(broker: broker) }
             metadataDirty.store(true, ordering: .releasing)
             shared.report(error)
             return
@@ -53,6 +55,7 @@ extension ConsumerFetcher {
     private func handlePartition(_ data: FetchResponse.FetchableTopicResponse.PartitionData, key: TopicPartition, fetchedFrom offset: Int64,
                                  generation: UInt64, broker: Int32) {
         let code = KafkaErrorCode(data.errorCode)
+        if followReadReplica(data.preferredReadReplica, errorCode: code, key: key, broker: broker) { return }
         switch code {
         case .noError:
             break

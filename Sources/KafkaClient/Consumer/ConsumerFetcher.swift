@@ -13,7 +13,9 @@ final class ConsumerFetcher: Sendable {
     let leaders = Mutex<[TopicPartition: Int32]>([:])
     /// Each partition's leader epoch from the latest metadata.
     let leaderEpochs = Mutex<[TopicPartition: Int32]>([:])
-    /// Each leader broker's incremental fetch session (KIP-227).
+    /// Replicas the leaders pointed us to (KIP-392, with `clientRack`).
+    let readReplicas = Mutex(PreferredReadReplicas())
+    /// Each broker's incremental fetch session (KIP-227).
     let sessions = Mutex<[Int32: FetchSession]>([:])
     let metadataDirty = Atomic<Bool>(true)
     let stopping = Atomic<Bool>(false)
@@ -180,15 +182,17 @@ final class ConsumerFetcher: Sendable {
 
     // MARK: Fetching
 
-    /// One Fetch per leader broker for its fetchable partitions.
+    /// One Fetch per broker for its fetchable partitions: the leader's, or the replica it pointed to.
     func sendFetches() async {
         guard shared.hasRoom else { return }
         let leaderMap = leaders.withLock { $0 }
+        let replicas = readReplicas.withLock { $0 }
+        let now = ContinuousClock.now
         let ready: [Int32: [(TopicPartition, Int64, UInt64)]] = shared.state.withLock { state in
             var byBroker: [Int32: [(TopicPartition, Int64, UInt64)]] = [:]
             for (key, partition) in state.partitions where !partition.isPaused && !partition.isFetching && !partition.awaitsValidation {
                 guard let offset = partition.fetchOffset, let leader = leaderMap[key] else { continue }
-                byBroker[leader, default: []].append((key, offset, partition.generation))
+                byBroker[replicas.broker(for: key, leader: leader, now: now), default: []].append((key, offset, partition.generation))
             }
             for entries in byBroker.values { for entry in entries { state.partitions[entry.0]?.isFetching = true } }
             return byBroker
@@ -208,6 +212,7 @@ final class ConsumerFetcher: Sendable {
                 connection = try await cluster.connection(toBroker: broker)
             } catch {
                 sessions.withLock { $0[broker]?.reset() }
+                readReplicas.withLock { $0.forget(broker: broker) }
                 release(entries.map(\.0))
                 metadataDirty.store(true, ordering: .releasing)
                 shared.report(error)
@@ -231,6 +236,7 @@ final class ConsumerFetcher: Sendable {
         request.minBytes = configuration.fetchMinBytes
         request.maxBytes = configuration.fetchMaxBytes
         request.isolationLevel = configuration.isolationLevel.rawValue
+        request.rackId = configuration.clientRack ?? ""
         request.sessionId = plan.sessionId
         request.sessionEpoch = plan.epoch
         let epochs = leaderEpochs.withLock { $0 }

@@ -22,6 +22,11 @@ extension KafkaConsumer {
         /// bytes plus decoded records and decompressed payloads. One fetch response per
         /// leader broker (up to `fetchMaxBytes`) may arrive on top of it.
         public var maxPrefetchBytes: Int = 64 * 1024 * 1024
+        /// The rack this consumer runs in (`client.rack`, KIP-392), sent with every Fetch. A
+        /// cluster with a rack-aware `replica.selector.class` then points the consumer at an
+        /// in-sync replica in the same rack, which it reads from (saving cross-zone traffic)
+        /// until `metadataMaxAge` passes or that replica fails; nil always reads from leaders.
+        public var clientRack: String?
         /// Whether record batch CRCs are checked (`check.crcs`).
         public var checkCRCs: Bool = true
         /// The largest decompressed batch accepted, against decompression bombs.

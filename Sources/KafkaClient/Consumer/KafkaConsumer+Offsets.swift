@@ -40,6 +40,15 @@ extension KafkaConsumer {
         }
     }
 
+    /// Commits the offset after `message` (`message.offset + 1`, the next one to read)
+    /// for its partition alone, and waits for the broker: what the Java client's
+    /// `commitSync` of a record's offset and librdkafka's `commit_message` do.
+    ///
+    /// - Throws: as `commit(_ offsets:)`.
+    public func commit(_ message: KafkaConsumerMessage) async throws(KafkaError) {
+        try await commit([TopicPartition(topic: message.topic, partition: message.partition): message.offset + 1])
+    }
+
     /// The group's committed offsets for `partitions` (absent when none is committed).
     ///
     /// Under `read_committed` the request asks for stable offsets (KIP-447): while a

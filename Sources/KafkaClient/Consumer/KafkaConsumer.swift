@@ -215,15 +215,32 @@ public final class KafkaConsumer: Sendable, Service {
         }
     }
 
+    /// Leaves the consumer group: commits what was consumed (with auto-commit), tells
+    /// `onRebalance` and the events sequence that every partition is revoked, sends
+    /// LeaveGroup so the group rebalances at once rather than after `session.timeout.ms`,
+    /// and stops fetching. Partitions assigned by hand are dropped too, as in the Java client.
+    ///
+    /// The consumer stays open: `subscribe` or `assign` start reading again, and the
+    /// messages sequence waits for them instead of ending. A static member
+    /// (`group.instance.id`) keeps its place in the group, as on `close()`.
+    public func unsubscribe() async {
+        await leaveGroup()
+        assign([:])
+    }
+
+    /// Revokes, commits and leaves, then forgets the membership (nothing without one).
+    private func leaveGroup() async {
+        guard let current = group.withLock({ $0 }) else { return }
+        // Still a member while leaving, so the final commit carries the generation.
+        await current.member.leave()
+        current.task.cancel()  // ends a heartbeat wait early
+        await current.task.value
+        group.withLock { $0 = nil }
+    }
+
     /// Stops fetching; the messages sequence ends and connections close.
     public func close() async {
-        if let current = group.withLock({ $0 }) {
-            // Still a member while leaving, so the final commit carries the generation.
-            await current.member.leave()
-            current.task.cancel()  // ends a heartbeat wait early
-            await current.task.value
-            group.withLock { $0 = nil }
-        }
+        await leaveGroup()
         eventContinuation.finish()
         fetcher.stopping.store(true, ordering: .releasing)
         shared.close()

@@ -11,6 +11,9 @@ extension KafkaProducer {
         public var linger: Duration = .milliseconds(5)
         /// The target size of a batch in bytes before compression (`batch.size`).
         public var batchSize: Int = 16_384
+        /// The most records in one batch (librdkafka's `batch.num.messages`); `batchSize`
+        /// seals a batch first unless records are tiny. Unlimited by default, as in Java.
+        public var maxBatchRecords: Int = .max
         /// Bytes of records held before `send` refuses more (`buffer.memory`).
         public var bufferMemory: Int = 32 * 1024 * 1024
         /// Records held before `send` refuses more (`queue.buffering.max.messages`).

@@ -48,7 +48,7 @@ public final class KafkaProducer: Sendable, Service {
         cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)
         let idempotent = configuration.enableIdempotence
         accumulator = RecordAccumulator(settings: .init(
-            batchSize: max(1, configuration.batchSize), linger: configuration.linger, bufferMemory: configuration.bufferMemory,
+            batchSize: max(1, configuration.batchSize), maxBatchRecords: max(1, configuration.maxBatchRecords), linger: configuration.linger, bufferMemory: configuration.bufferMemory,
             maxBufferedRecords: configuration.maxBufferedRecords, maxRequestSize: configuration.maxRequestSize, idempotent: idempotent,
             maxInFlightPerPartition: idempotent ? min(5, configuration.maxInFlightPerConnection) : configuration.maxInFlightPerConnection,
             deliveryTimeout: configuration.deliveryTimeout, metadataWait: min(configuration.maxBlock, configuration.deliveryTimeout),

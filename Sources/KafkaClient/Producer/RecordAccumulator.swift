@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 import KafkaWire
 import Synchronization
@@ -11,6 +13,7 @@ import Synchronization
 final class RecordAccumulator: Sendable {
     struct Settings: Sendable {
         var batchSize: Int
+        var maxBatchRecords: Int = .max
         var linger: Duration
         var bufferMemory: Int
         var maxBufferedRecords: Int
@@ -174,10 +177,11 @@ final class RecordAccumulator: Sendable {
         var wake = false
         var sealedFull = false
         let batchSize = settings.batchSize
+        let maxBatchRecords = settings.maxBatchRecords
         var pool = state.bufferPool
         state.bufferPool = []
         state.table.withQueue(slot: slot, partition: partition) { queue in
-            if queue.openRecords > 0, queue.openBytes + size > batchSize {
+            if queue.openRecords > 0, queue.openBytes + size > batchSize || queue.openRecords >= maxBatchRecords {
                 queue.sealOpenBatch()
                 wake = true
                 sealedFull = true

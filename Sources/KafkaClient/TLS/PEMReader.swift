@@ -1,8 +1,8 @@
 internal import CKafkaOpenSSL
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Parses PEM certificates and keys from a file or from memory, turning every

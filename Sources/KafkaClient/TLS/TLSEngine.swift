@@ -1,8 +1,8 @@
 internal import CKafkaOpenSSL
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// The client side of one TLS session, run over two memory BIOs so that TLS

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// One address a host name resolved to, ready for `connect(2)`.
@@ -38,14 +38,14 @@ enum SocketAddressResolver {
         }
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
-        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_socktype = SystemCalls.streamSocket
         hints.ai_flags = AI_NUMERICSERV
         var list: UnsafeMutablePointer<addrinfo>?
         let status = getaddrinfo(host, String(port), &hints, &list)
         guard status == 0 else {
             let text = String(cString: gai_strerror(status))
             if status == EAI_SYSTEM {
-                let number = Glibc.errno
+                let number = errno
                 throw TransportError(.hostNotFound, errno: number, systemMessage: String(cString: strerror(number)),
                                      peer: peer, detail: "cannot resolve host: \(text)")
             }

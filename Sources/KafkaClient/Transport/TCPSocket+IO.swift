@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 
 extension TCPSocket {
@@ -21,7 +21,7 @@ extension TCPSocket {
         while offset < buffer.count {
             try checkOpen(doing: "send")
             // MSG_NOSIGNAL: a broken connection is an error here, not a process-killing SIGPIPE.
-            let sent = Glibc.send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
+            let sent = SystemCalls.send(descriptor, buffer.baseAddress! + offset, buffer.count - offset, Int32(MSG_NOSIGNAL))
             if sent > 0 {
                 offset += sent
                 continue

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// Single-attempt reads and writes for an event loop that waits with `poll(2)` itself.
@@ -34,7 +34,7 @@ extension TCPSocket {
         while true {
             if isClosed { throw TransportError(.socketClosed, peer: remoteAddress, detail: "write on a closed socket") }
             // MSG_NOSIGNAL: a broken connection is an error here, not a process-killing SIGPIPE.
-            let sent = Glibc.send(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
+            let sent = SystemCalls.send(descriptor, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL))
             if sent >= 0 { return sent }
             let number = errno
             if number == EINTR { continue }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 import Synchronization
 
@@ -27,7 +27,7 @@ public final class TCPSocket: Sendable {
     }
 
     deinit {
-        _ = Glibc.close(descriptor)
+        _ = SystemCalls.close(descriptor)
     }
 
     /// Resolves `host` and connects to the first of its addresses (IPv4 or IPv6)
@@ -56,7 +56,7 @@ public final class TCPSocket: Sendable {
 
     static func connect(to address: ResolvedSocketAddress, options: TCPSocketOptions) throws(TransportError) -> TCPSocket {
         let peer = address.text
-        let kind = address.socketType | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let kind = address.socketType | SystemCalls.nonBlocking | SystemCalls.closeOnExec
         let fd = socket(address.family, kind, address.transportProtocol)
         guard fd >= 0 else { throw TransportError.system(errno, peer: peer, detail: "socket() failed") }
         // Owned by `socket` from here on, so every early exit closes the descriptor.
@@ -64,7 +64,7 @@ public final class TCPSocket: Sendable {
         try socket.applyOptions()
 
         let status = address.storage.withUnsafeBytes { raw in
-            Glibc.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
+            SystemCalls.connect(fd, raw.baseAddress!.assumingMemoryBound(to: sockaddr.self), socklen_t(raw.count))
         }
         if status != 0 {
             let number = errno
@@ -87,6 +87,7 @@ public final class TCPSocket: Sendable {
 
     private func applyOptions() throws(TransportError) {
         if options.noDelay { try setOption(Int32(IPPROTO_TCP), TCP_NODELAY, 1, name: "TCP_NODELAY") }
+        if options.keepAlive { try setOption(SOL_SOCKET, SO_KEEPALIVE, 1, name: "SO_KEEPALIVE") }
         if let size = options.sendBufferSize { try setOption(SOL_SOCKET, SO_SNDBUF, size, name: "SO_SNDBUF") }
         if let size = options.receiveBufferSize { try setOption(SOL_SOCKET, SO_RCVBUF, size, name: "SO_RCVBUF") }
     }

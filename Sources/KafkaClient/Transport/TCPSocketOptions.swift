@@ -8,6 +8,9 @@ public struct TCPSocketOptions: Sendable, Hashable {
     public var writeTimeout: Duration? = .seconds(30)
     /// Disables Nagle's algorithm (`TCP_NODELAY`); Kafka requests are latency-bound.
     public var noDelay: Bool = true
+    /// TCP keepalive probes on idle connections (`SO_KEEPALIVE`, `socket.keepalive.enable`),
+    /// so a peer that vanished without closing is noticed; off by default, as in librdkafka.
+    public var keepAlive: Bool = false
     /// `SO_SNDBUF` in bytes; nil keeps the OS default (and its auto-tuning).
     public var sendBufferSize: Int? = nil
     /// `SO_RCVBUF` in bytes; nil keeps the OS default (and its auto-tuning).

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A failure of the TCP transport: resolving, connecting, sending or receiving.

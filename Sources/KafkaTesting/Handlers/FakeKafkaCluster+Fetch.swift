@@ -31,9 +31,12 @@ extension FakeKafkaCluster {
                 var data = FetchResponse.FetchableTopicResponse.PartitionData()
                 data.partitionIndex = fetched.partition
                 data.records = []
-                let served = name.map { state.serving(PartitionKey(topic: $0, partition: fetched.partition), context,
-                                                      currentLeaderEpoch: fetched.currentLeaderEpoch) }
-                    ?? .failure(context.forcedError ?? .unknownTopicId)
+                let rack = context.version >= 11 && !request.rackId.isEmpty ? request.rackId : nil
+                let served = name.map { name -> Result<ClusterState.Partition, KafkaErrorCode> in
+                    let key = PartitionKey(topic: name, partition: fetched.partition)
+                    return rack == nil ? state.serving(key, context, currentLeaderEpoch: fetched.currentLeaderEpoch)
+                        : state.servingReplica(key, context, currentLeaderEpoch: fetched.currentLeaderEpoch)
+                } ?? .failure(context.forcedError ?? .unknownTopicId)
                 let error: KafkaErrorCode
                 switch served {
                 case .failure(let servingError):
@@ -46,6 +49,12 @@ extension FakeKafkaCluster {
                     guard fetched.fetchOffset >= log.logStartOffset, fetched.fetchOffset <= log.endOffset else {
                         error = .offsetOutOfRange
                         break
+                    }
+                    if let rack, partition.leader == context.broker,
+                       let nearest = preferredReadReplica(partition, rack: rack, state: state, leader: context.broker) {
+                        // Redirected: the leader names the replica and sends no records.
+                        data.preferredReadReplica = nearest
+                        return data
                     }
                     let readCommitted = request.isolationLevel == 1
                     let limit = readCommitted ? log.lastStableOffset : nil
@@ -70,5 +79,13 @@ extension FakeKafkaCluster {
             return topicResponse
         }
         return (response, total, failed)
+    }
+
+    /// A running replica other than the leader in `rack`, as a rack-aware replica selector picks.
+    private func preferredReadReplica(_ partition: ClusterState.Partition, rack: String, state: ClusterState, leader: Int32) -> Int32? {
+        guard configuration.brokerRacks[leader] != rack else { return nil }
+        return partition.replicas.first { replica in
+            replica != leader && configuration.brokerRacks[replica] == rack && state.broker(replica)?.isRunning == true
+        }
     }
 }

@@ -15,6 +15,7 @@ extension FakeKafkaCluster {
                 entry.nodeId = broker.id
                 entry.host = "127.0.0.1"
                 entry.port = Int32(broker.port)
+                entry.rack = configuration.brokerRacks[broker.id]
                 return entry
             }
             let requested: [(name: String?, id: KafkaUUID)] = request.topics.map { topics in

@@ -33,6 +33,21 @@ extension ClusterState {
         if let injected = context.injectedError(topic: key.topic, partition: key.partition) { return .failure(injected) }
         return ledPartition(key, on: context.broker, currentLeaderEpoch: currentLeaderEpoch)
     }
+
+    /// As `serving`, for a Fetch naming the client's rack (KIP-392): followers serve it too.
+    func servingReplica(_ key: PartitionKey, _ context: RequestContext, currentLeaderEpoch: Int32) -> Result<Partition, KafkaErrorCode> {
+        if let injected = context.injectedError(topic: key.topic, partition: key.partition) { return .failure(injected) }
+        guard let topic = topics[key.topic], key.partition >= 0, Int(key.partition) < topic.partitions.count else {
+            return .failure(.unknownTopicOrPartition)
+        }
+        let partition = topic.partitions[Int(key.partition)]
+        guard partition.replicas.contains(context.broker) else { return .failure(.notLeaderOrFollower) }
+        if currentLeaderEpoch >= 0 {
+            if currentLeaderEpoch < partition.leaderEpoch { return .failure(.fencedLeaderEpoch) }
+            if currentLeaderEpoch > partition.leaderEpoch { return .failure(.unknownLeaderEpoch) }
+        }
+        return .success(partition)
+    }
 }
 
 extension FakeKafkaCluster {

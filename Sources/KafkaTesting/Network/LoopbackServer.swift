@@ -1,7 +1,10 @@
 import Foundation
+import KafkaClient
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// A TCP listener on 127.0.0.1 that serves each accepted connection on a thread
@@ -16,7 +19,7 @@ final class LoopbackServer: Sendable {
     /// Listens on `port` (0 for one the kernel picks), reusing the address so a
     /// stopped broker can listen on its old port again.
     init(port: Int, serve: @escaping @Sendable (FrameConnection) -> Void) throws(FakeClusterError) {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        let fd = socket(AF_INET, SystemCalls.streamSocket | SystemCalls.closeOnExec, 0)
         guard fd >= 0 else { throw FakeClusterError.system("socket", errno) }
         var yes: Int32 = 1
         _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
@@ -29,7 +32,7 @@ final class LoopbackServer: Sendable {
         }
         guard bound == 0, listen(fd, 128) == 0 else {
             let code = errno
-            _ = Glibc.close(fd)
+            _ = SystemCalls.close(fd)
             throw FakeClusterError.system("bind/listen on port \(port)", code)
         }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
@@ -57,7 +60,7 @@ final class LoopbackServer: Sendable {
     }
 
     private func acceptLoop(_ serve: @escaping @Sendable (FrameConnection) -> Void) {
-        defer { _ = Glibc.close(listenDescriptor) }
+        defer { _ = SystemCalls.close(listenDescriptor) }
         while !stopped.load(ordering: .relaxed) {
             var entry = pollfd(fd: listenDescriptor, events: Int16(POLLIN), revents: 0)
             guard poll(&entry, 1, 100) == 1, !stopped.load(ordering: .relaxed) else { continue }
@@ -69,7 +72,7 @@ final class LoopbackServer: Sendable {
             Thread.detachNewThread { [self] in
                 serve(FrameConnection(descriptor: client))
                 open.withLock { _ = $0.remove(client) }
-                _ = Glibc.close(client)
+                _ = SystemCalls.close(client)
             }
         }
     }

@@ -45,6 +45,8 @@ struct TestSupportTests {
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 enum FileManagerCheck {

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 import KafkaClient
 import KafkaTestSupport
@@ -54,15 +56,17 @@ struct TCPSocketTests {
         #expect([bytes[0], bytes[100], bytes[200]] == [0, 1, 2])
     }
 
-    @Test("options are applied: TCP_NODELAY and buffer sizes")
+    @Test("options are applied: TCP_NODELAY, SO_KEEPALIVE and buffer sizes")
     func socketOptions() throws {
         let listener = try LocalTCPListener()
         listener.serveOnce { connection in _ = try? connection.read(count: 1) }
         var options = options()
         options.receiveBufferSize = 64 * 1024
         options.sendBufferSize = 64 * 1024
+        options.keepAlive = true
         let socket = try TCPSocket.connect(host: listener.host, port: listener.port, options: options)
         #expect(socket.integerOption(level: Int32(IPPROTO_TCP), name: TCP_NODELAY) == 1)
+        #expect(socket.integerOption(level: SOL_SOCKET, name: SO_KEEPALIVE) == 1)
         // Linux doubles the requested size for bookkeeping; it must at least honour the request.
         #expect((socket.integerOption(level: SOL_SOCKET, name: SO_RCVBUF) ?? 0) >= 64 * 1024)
         #expect((socket.integerOption(level: SOL_SOCKET, name: SO_SNDBUF) ?? 0) >= 64 * 1024)

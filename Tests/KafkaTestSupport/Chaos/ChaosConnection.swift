@@ -1,7 +1,10 @@
 import Foundation
+import KafkaClient
 import Synchronization
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 
 /// One client connection through a `ChaosProxy` and its upstream socket.
@@ -50,8 +53,8 @@ final class ChaosConnection: Sendable {
     /// Releases both descriptors; only after both pumps have finished and the
     /// connection left the proxy's open set, so no one shuts down a reused descriptor.
     func close() {
-        _ = Glibc.close(client)
-        _ = Glibc.close(upstream)
+        _ = SystemCalls.close(client)
+        _ = SystemCalls.close(upstream)
     }
 
     static func sleep(for duration: Duration) {

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Musl)
+import Musl
 #endif
 import KafkaWire
 import Synchronization
@@ -71,8 +73,8 @@ final class ConnectionMailbox: Sendable {
     }
 
     deinit {
-        _ = Glibc.close(wakeupDescriptor)
-        _ = Glibc.close(wakeupWriteDescriptor)
+        _ = SystemCalls.close(wakeupDescriptor)
+        _ = SystemCalls.close(wakeupWriteDescriptor)
     }
 
     /// Queues `event` for the thread; false once the thread has exited.
