@@ -45,7 +45,8 @@ extension ConsumerFetcher {
             logger.debug("fetching from the preferred read replica", metadata: ["partition": "\(key)", "broker": "\(preferred)"])
             return true
         }
-        guard errorCode != .noError, leaders.withLock({ $0[key] }) != broker else { return false }
+        // Only an answer from a known follower: with the leader unknown the error is the partition's own.
+        guard errorCode != .noError, let leader = leaders.withLock({ $0[key] }), leader != broker else { return false }
         // A follower that lags, lost the replica or does not know the epoch: the leader decides.
         readReplicas.withLock { $0.forget(key) }
         return true
