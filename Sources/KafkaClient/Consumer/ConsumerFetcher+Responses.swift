@@ -95,7 +95,10 @@ extension ConsumerFetcher {
         }
         guard advanced else { return }
         if data.highWatermark >= 0 { metrics.recordLag(max(0, data.highWatermark - nextOffset), topic: key.topic, partition: key.partition) }
-        guard !selections.isEmpty else { return }
+        // A fetch of only control records (a transaction marker) or aborted ones still
+        // moves the position on, through an empty chunk in line with the others, so the
+        // position and lag reach the end of the log as the Java consumer's do.
+        guard !selections.isEmpty || nextOffset > offset else { return }
         metrics.recordsFetched.increment(by: selections.reduce(0) { $0 + $1.records.count })
         metrics.bytesFetched.increment(by: data.records?.count ?? 0)
         shared.deliver(FetchedChunk(topicPartition: key, generation: generation, selections: selections,
