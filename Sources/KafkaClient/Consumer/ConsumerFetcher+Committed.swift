@@ -39,7 +39,7 @@ extension ConsumerFetcher {
                 case .error:
                     // The Java client's NoOffsetForPartitionException: nothing is read until the application seeks.
                     state.partitions[key]?.pendingStart = nil
-                    state.partitions[key]?.isPaused = true
+                    state.partitions[key]?.awaitsSeek = true
                     withoutOffset.append(key)
                 }
             }

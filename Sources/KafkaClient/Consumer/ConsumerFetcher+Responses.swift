@@ -76,7 +76,7 @@ extension ConsumerFetcher {
             // A corrupt batch: report it and stop fetching the partition until the application seeks past it.
             shared.report(KafkaError(.protocolViolation, detail: "\(key) at offset \(offset): \(error)", apiKey: .fetch, brokerId: broker))
             shared.state.withLock { state in
-                if state.partitions[key]?.generation == generation { state.partitions[key]?.isPaused = true }
+                if state.partitions[key]?.generation == generation { state.partitions[key]?.awaitsSeek = true }
             }
             return
         }
@@ -113,7 +113,7 @@ extension ConsumerFetcher {
             switch policy {
             case .earliest: state.partitions[key]?.pendingStart = .earliest
             case .latest: state.partitions[key]?.pendingStart = .latest
-            case .error: state.partitions[key]?.isPaused = true
+            case .error: state.partitions[key]?.awaitsSeek = true
             }
             state.partitions[key]?.fetchOffset = nil
         }

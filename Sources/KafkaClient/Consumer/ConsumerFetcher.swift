@@ -190,7 +190,7 @@ final class ConsumerFetcher: Sendable {
         let now = ContinuousClock.now
         let ready: [Int32: [(TopicPartition, Int64, UInt64)]] = shared.state.withLock { state in
             var byBroker: [Int32: [(TopicPartition, Int64, UInt64)]] = [:]
-            for (key, partition) in state.partitions where !partition.isPaused && !partition.isFetching && !partition.awaitsValidation {
+            for (key, partition) in state.partitions where !partition.isPaused && !partition.awaitsSeek && !partition.isFetching && !partition.awaitsValidation {
                 guard let offset = partition.fetchOffset, let leader = leaderMap[key] else { continue }
                 byBroker[replicas.broker(for: key, leader: leader, now: now), default: []].append((key, offset, partition.generation))
             }

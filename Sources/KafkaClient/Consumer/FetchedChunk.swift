@@ -20,7 +20,11 @@ struct ConsumerPartitionState: Sendable {
     var pendingStart: KafkaConsumerStartOffset?
     /// Bumped by every seek, so fetches in flight from before are discarded.
     var generation: UInt64 = 0
+    /// Paused by the application (`pause`, undone only by `resume`).
     var isPaused = false
+    /// Held by the consumer until the application seeks: no position to fetch from
+    /// (`auto.offset.reset=error`), or a corrupt batch at the position.
+    var awaitsSeek = false
     var isFetching = false
     /// The next offset the application will receive.
     var position: Int64?

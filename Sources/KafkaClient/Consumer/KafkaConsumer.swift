@@ -153,7 +153,8 @@ public final class KafkaConsumer: Sendable, Service {
             }
             state.partitions[partition]!.generation = state.nextGeneration
             state.nextGeneration += 1
-            state.partitions[partition]!.isPaused = false
+            // A seek gives a held partition a position; a paused one stays paused, as in the Java client.
+            state.partitions[partition]!.awaitsSeek = false
             Self.apply(start, to: &state.partitions[partition]!)
             shared.invalidateCurrentChunk(ifIn: [partition])
             shared.dropPartitionFailures([partition], in: &state)
@@ -161,14 +162,14 @@ public final class KafkaConsumer: Sendable, Service {
         shared.wakeup.signal()
     }
 
-    /// Keeps `partitions` assigned but with no start and no position, paused: nothing is
+    /// Keeps `partitions` assigned but with no start and no position, held: nothing is
     /// fetched for them until a seek gives them one.
     func holdWithoutPosition(_ partitions: [TopicPartition]) {
         shared.state.withLock { state in
             for key in partitions where state.partitions[key] != nil {
                 state.partitions[key]!.generation = state.nextGeneration
                 state.nextGeneration += 1
-                state.partitions[key]!.isPaused = true
+                state.partitions[key]!.awaitsSeek = true
                 state.partitions[key]!.pendingStart = nil
                 state.partitions[key]!.fetchOffset = nil
                 state.partitions[key]!.position = nil

@@ -98,7 +98,7 @@ extension ConsumerFetcher {
                     state.partitions[key]?.fetchOffset = endOffset
                     state.partitions[key]?.position = endOffset
                 } else {
-                    state.partitions[key]?.isPaused = true
+                    state.partitions[key]?.awaitsSeek = true
                 }
             }
             let truncated = KafkaError(.logTruncated, detail: "\(key): the new leader's log ends at \(endOffset), before the position; "

@@ -50,12 +50,12 @@ struct ConsumerFetchResponseTests {
         #expect(errors.count == 1)
         #expect(errors.first?.code == .protocolViolation)
         #expect(errors.first?.detail.contains("orders-0 at offset 0") == true)
-        #expect(partition?.isPaused == true)
+        #expect(partition?.awaitsSeek == true)
         #expect(partition?.fetchOffset == 0, "the position does not move past a batch that was not delivered")
         #expect(buffered == 0)
 
         // The same partition's good bytes are delivered once the application seeks (resumes).
-        shared.state.withLock { $0.partitions[Self.key]?.isPaused = false }
+        shared.state.withLock { $0.partitions[Self.key]?.awaitsSeek = false }
         fetcher.handle(.success(try Self.frame(records: try Self.batch())), entries: [(Self.key, 0, 1)], broker: 1)
         #expect(shared.state.withLock { $0.chunks.first??.selections.first?.records.count } == 3)
         #expect(shared.state.withLock { $0.partitions[Self.key]?.fetchOffset } == 3)
@@ -72,7 +72,7 @@ struct ConsumerFetchResponseTests {
         switch reset {
         case .earliest: #expect(partition?.pendingStart == .earliest)
         case .latest: #expect(partition?.pendingStart == .latest)
-        case .error: #expect(partition?.isPaused == true)
+        case .error: #expect(partition?.awaitsSeek == true)
         }
     }
 
