@@ -19,7 +19,13 @@ extension KafkaConsumer {
         guard !toCommit.isEmpty else { return }
         let deadline = ContinuousClock.now.advanced(by: configuration.cluster.connection.requestTimeout)
         while true {
-            let request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: groupGeneration)
+            let generation = groupGeneration
+            var request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: generation)
+            // A static member names itself (OffsetCommit v7+), so the coordinator can
+            // refuse a commit from a process whose group.instance.id was taken over.
+            if generation != nil, let instanceId = configuration.groupInstanceId, await offsetCommitVersion(group: groupId) >= 7 {
+                request.groupInstanceId = instanceId
+            }
             let response: OffsetCommitResponse
             do throws(KafkaError) {
                 response = try await cluster.sendToGroupCoordinator(request, group: groupId)
@@ -151,6 +157,15 @@ extension KafkaConsumer {
     /// What the application has finished with in `partitions` (`ConsumerState.finishedPosition`).
     func finishedPositions(_ partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int64] {
         Dictionary(uniqueKeysWithValues: partitions.compactMap { key in shared.finishedPosition(key).map { (key, $0) } })
+    }
+
+    /// The OffsetCommit version the group's coordinator takes (0 when it cannot be reached now).
+    private func offsetCommitVersion(group: String) async -> Int16 {
+        do throws(KafkaError) {
+            return try await cluster.connection(for: .groupCoordinator(group)).apiVersions().version(for: OffsetCommitRequest.self)
+        } catch {
+            return 0
+        }
     }
 
     private func requireGroupId() throws(KafkaError) -> String {

@@ -46,3 +46,36 @@ struct FakeClusterGroupRecoveryTests {
         #expect(joinedAs.withLock { $0.count } >= 2, "the member rejoined")
     }
 }
+
+/// What a static member's commits carry.
+@Suite("Consumer groups on the fake cluster: static member commits")
+struct FakeClusterStaticCommitTests {
+    @Test("a static member's OffsetCommit names its group.instance.id (issue: it was left out)", .timeLimit(.minutes(1)))
+    func commitCarriesInstanceId() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try await FakeClusterPartitionIsolationTests.fill(cluster, topic: "static-commit", partitions: 1, each: 3)
+        let instanceIds = Mutex<[String?]>([])
+        cluster.setRequestHook { request in
+            if request.apiKey == .offsetCommit, let commit = try? request.decode(OffsetCommitRequest.self) {
+                instanceIds.withLock { $0.append(commit.groupInstanceId) }
+            }
+            return .proceed
+        }
+        let consumer = try FakeClusterConsumerTests.consumer(cluster, group: "static-commit") {
+            $0.groupInstanceId = "member-a"
+            $0.enableAutoCommit = false
+        }
+        try consumer.subscribe(topics: ["static-commit"])
+        var read = 0
+        for try await _ in consumer.messages {
+            read += 1
+            if read == 3 { break }
+        }
+        try await consumer.commit()
+        await consumer.close()
+        #expect(cluster.committedOffset(group: "static-commit", topic: "static-commit", partition: 0) == 3)
+        #expect(!instanceIds.withLock { $0 }.isEmpty && instanceIds.withLock { $0 }.allSatisfy { $0 == "member-a" },
+                "\(instanceIds.withLock { $0 })")
+    }
+}
