@@ -113,4 +113,50 @@ struct FakeClusterTransactionFaultTests {
         #expect(throws: KafkaError.self) { try producer.beginTransaction() }
         await producer.close()
     }
+
+    @Test("a transactional batch that times out client-side: the abort bumps the epoch, the late write hangs nothing (KAFKA-14053)",
+          .timeLimit(.minutes(1)))
+    func deliveryTimeoutBumpsOnAbort() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try cluster.createTopic("late", partitions: 1)
+        let holdProduce = Mutex(false)
+        let initRequests = Mutex<[(producerId: Int64, epoch: Int16)]>([])
+        cluster.setRequestHook { request in
+            if request.apiKey == .initProducerId, let body = try? request.decode(InitProducerIdRequest.self) {
+                initRequests.withLock { $0.append((body.producerId, body.producerEpoch)) }
+            }
+            // The broker handles the Produce long after the client gave up on it.
+            if request.apiKey == .produce, holdProduce.withLock({ $0 }) { return .delay(.seconds(3)) }
+            return .proceed
+        }
+        let producer = try FakeClusterTransactionTests.producer(cluster, transactionalId: "late") {
+            $0.requestTimeout = .milliseconds(700)
+            $0.cluster.connection.requestTimeout = .milliseconds(700)
+            $0.deliveryTimeout = .seconds(1)
+        }
+        try await producer.initTransactions()
+        let first = try #require(cluster.producerIdentity(transactionalId: "late"))
+        try producer.beginTransaction()
+        holdProduce.withLock { $0 = true }
+        await #expect(throws: KafkaError.self) {
+            try await producer.sendAndWait(KafkaProducerRecord(topic: "late", partition: 0, value: "timed-out"))
+        }
+        holdProduce.withLock { $0 = false }
+        await #expect(throws: KafkaError.self) { try await producer.commitTransaction() }
+        try await producer.abortTransaction()
+        #expect(initRequests.withLock { $0.last.map { $0.producerId == first.producerId && $0.epoch == first.epoch } } == true,
+                "the abort bumped the epoch naming the producer: \(initRequests.withLock { $0 })")
+        #expect(cluster.producerIdentity(transactionalId: "late")?.epoch == first.epoch + 1)
+
+        try await Task.sleep(for: .seconds(3))  // the held write reaches the log, or is refused
+        try await producer.withTransaction {
+            _ = try producer.send(KafkaProducerRecord(topic: "late", partition: 0, value: "committed"))
+        }
+        await producer.close()
+        #expect(cluster.lastStableOffset(topic: "late", partition: 0) == cluster.endOffset(topic: "late", partition: 0),
+                "no transaction left hanging")
+        let visible = try await FakeClusterTransactionTests.values(cluster, topic: "late", partitions: 1, count: 1, isolation: .readCommitted)
+        #expect(visible == ["committed"])
+    }
 }
