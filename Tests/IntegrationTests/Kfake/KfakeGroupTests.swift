@@ -3,18 +3,25 @@ import KafkaClient
 import KafkaTestSupport
 import Testing
 
-/// A KIP-848 group of three members on kfake, the broker assigning: one member is a
-/// separate process killed with SIGKILL (it never leaves), one leaves cleanly. After
-/// each change every partition has exactly one owner, and every record is read.
-@Suite("kfake: KIP-848 group through a crash and a leave", .enabled(if: KfakeCluster.isEnabled, KfakeCluster.skipComment),
+/// A group of three members on kfake while leaders move, with the classic protocol
+/// and with KIP-848 (the broker assigning): one member is a separate process killed
+/// with SIGKILL (it never leaves), one leaves cleanly. After each change every
+/// partition has exactly one owner, every record is read, and at the end the group's
+/// committed offsets equal the high watermarks.
+@Suite("kfake: groups through a crash and a leave", .enabled(if: KfakeCluster.isEnabled, KfakeCluster.skipComment),
        .timeLimit(.minutes(3)))
 struct KfakeGroupTests {
     typealias Groups = ConsumerGroupTests
 
-    static func member(group: String, servers: [String]) throws -> KafkaConsumer {
+    static func member(group: String, servers: [String], protocol groupProtocol: KafkaGroupProtocol) throws -> KafkaConsumer {
         var configuration = KafkaConsumer.Configuration(bootstrapServers: servers)
         configuration.groupId = group
-        configuration.groupProtocol = .consumer
+        configuration.groupProtocol = groupProtocol
+        if groupProtocol == .classic {
+            // KIP-848 takes these from the broker (group.consumer.*, set when kfake starts).
+            configuration.sessionTimeout = .seconds(6)
+            configuration.heartbeatInterval = .milliseconds(500)
+        }
         configuration.autoOffsetReset = .earliest
         configuration.fetchMaxWait = .milliseconds(100)
         configuration.autoCommitInterval = .milliseconds(300)
@@ -22,12 +29,13 @@ struct KfakeGroupTests {
     }
 
     /// skcat as the third member, in its own process: prints "partition offset" per record.
-    static func processMember(group: String, topic: String, servers: [String], output: URL) throws -> Process {
+    static func processMember(group: String, topic: String, servers: [String], output: URL,
+                              protocol groupProtocol: KafkaGroupProtocol) throws -> Process {
         guard let executable = SkcatRunner.executable else { throw SkcatRunner.SkcatMissing() }
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["-b", servers.joined(separator: ","), "-G", group, "-q", "-X", "group.protocol=consumer",
-                             "-f", "%p %o\\n", topic]
+        let settings = groupProtocol == .consumer ? ["-X", "group.protocol=consumer"] : ["-X", "session.timeout.ms=6000"]
+        process.arguments = ["-b", servers.joined(separator: ","), "-G", group, "-q"] + settings + ["-f", "%p %o\\n", topic]
         _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: output)
         process.standardError = FileHandle.nullDevice
@@ -44,10 +52,10 @@ struct KfakeGroupTests {
         return disjoint && sets.allSatisfy { !$0.isEmpty } && (all ? union.count == partitions : union.count < partitions)
     }
 
-    @Test("three members; one killed, one leaving: one owner per partition after each change, every record read")
-    func crashAndLeave() async throws {
+    @Test("three members, leaders moving; one killed, one leaving: one owner per partition after each change, every record read, committed offsets at the high watermarks", arguments: [KafkaGroupProtocol.classic, .consumer])
+    func crashAndLeave(protocol groupProtocol: KafkaGroupProtocol) async throws {
         let kfake = try KfakeCluster.start(["-c", "group.consumer.heartbeat.interval.ms=500",
-                                            "-c", "group.consumer.session.timeout.ms=6000"])
+                                            "-c", "group.consumer.session.timeout.ms=6000", "-shuffle-leaders-every", "1s"])
         defer { kfake.stop() }
         let servers = kfake.bootstrapServers
         let topic = TestBroker.uniqueTopicName("kf-848")
@@ -60,8 +68,8 @@ struct KfakeGroupTests {
 
         let output = FileManager.default.temporaryDirectory.appendingPathComponent("kf-848-\(getpid())-\(topic).out")
         defer { try? FileManager.default.removeItem(at: output) }
-        let killed = try Self.processMember(group: group, topic: topic, servers: servers, output: output)
-        let members = try (0..<2).map { _ in try Self.member(group: group, servers: servers) }
+        let killed = try Self.processMember(group: group, topic: topic, servers: servers, output: output, protocol: groupProtocol)
+        let members = try (0..<2).map { _ in try Self.member(group: group, servers: servers, protocol: groupProtocol) }
         let collectors = members.map { _ in Groups.Collector() }
         let readers = zip(members, collectors).map { $1.run($0) }
         for member in members { try member.subscribe(topics: [topic]) }
@@ -93,5 +101,11 @@ struct KfakeGroupTests {
         }, "read \(collectors.reduce(Set(processRead)) { $0.union($1.keys) }.count) of 1800")
         await members[0].close()
         await readers[0].value
+
+        // The last member committed what it finished on close: nothing left behind.
+        let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: servers))
+        let lag = try await admin.consumerGroupLag(group: group)
+        await admin.close()
+        #expect(lag.total == 0, "committed offsets equal the high watermarks: \(lag.partitions)")
     }
 }
