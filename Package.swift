@@ -22,6 +22,7 @@ let package = Package(
         .executable(name: "skcat", targets: ["skcat"]),
         .executable(name: "msk-iam-example", targets: ["MSKIAMExample"]),
         .executable(name: "lineage-example", targets: ["LineageExample"]),
+        .executable(name: "exactly-once-example", targets: ["ExactlyOnceExample"]),
         .executable(name: "cdc-forwarder", targets: ["CDCForwarder"]),
     ],
     dependencies: [
@@ -129,6 +130,12 @@ let package = Package(
             swiftSettings: strictSwift
         ),
 
+        .executableTarget(
+            name: "ExactlyOnceExample",
+            dependencies: ["KafkaClient"],
+            path: "Examples/ExactlyOnceExample",
+            swiftSettings: strictSwift
+        ),
         .executableTarget(
             name: "LineageExample",
             dependencies: ["KafkaClient", "KafkaTracking"],

@@ -20,11 +20,14 @@ enum SkcatRunner {
     /// The `skcat` binary built next to the test bundle (`swift build --build-tests`
     /// builds every product of the package), or `$SKCAT_PATH`; nil when absent.
     static let executable: URL? = {
+        let configured = ProcessInfo.processInfo.environment["SKCAT_PATH"].map { URL(fileURLWithPath: $0) }
+        return productExecutable("skcat", preferring: configured)
+    }()
+
+    /// The package's executable product `name`, built next to the test bundle; nil when absent.
+    static func productExecutable(_ name: String, preferring configured: URL? = nil) -> URL? {
         let fileManager = FileManager.default
-        var candidates: [URL] = []
-        if let configured = ProcessInfo.processInfo.environment["SKCAT_PATH"] {
-            candidates.append(URL(fileURLWithPath: configured))
-        }
+        var candidates: [URL] = configured.map { [$0] } ?? []
         // The test bundle (or the xctest runner's argument) sits in the products directory.
         var directories: [URL] = [Bundle.main.bundleURL, Bundle.main.bundleURL.deletingLastPathComponent()]
         if let executable = Bundle.main.executableURL { directories.append(executable.deletingLastPathComponent()) }
@@ -32,16 +35,16 @@ enum SkcatRunner {
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             directories.append(bundle.bundleURL.deletingLastPathComponent())
         }
-        candidates += directories.map { $0.appendingPathComponent("skcat") }
+        candidates += directories.map { $0.appendingPathComponent(name) }
         // Scratch directories of the package (`.build`, `--scratch-path` siblings).
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         if let entries = try? fileManager.contentsOfDirectory(atPath: root.path) {
             for entry in entries.sorted() where entry.hasPrefix(".build") {
-                candidates.append(root.appendingPathComponent(entry).appendingPathComponent("debug/skcat"))
+                candidates.append(root.appendingPathComponent(entry).appendingPathComponent("debug/\(name)"))
             }
         }
         return candidates.first { fileManager.isExecutableFile(atPath: $0.path) }
-    }()
+    }
 
     /// Runs skcat with `arguments` and `variables` (`NAME=value`) added to a clean
     /// environment of just PATH and HOME (so no real AWS settings leak in).
