@@ -154,3 +154,30 @@ struct TransactionProtocolTests {
         #expect(again.baseSequence == 0)
     }
 }
+
+/// The buffer's transaction gating: a partition is put forward for the transaction
+/// (AddPartitionsToTxn with v1, a local registration with v2) only once its leader
+/// is known, so the coordinator is never asked about a topic the cluster lacks.
+@Suite("Producer: transaction gating waits for the leader")
+struct TransactionGatingTests {
+    @Test("without a leader the topic needs metadata and nothing is added; with one the partition is added, then sent")
+    func leaderBeforeRegistration() throws {
+        let accumulator = AccumulatorTestSupport.accumulator()
+        accumulator.enableTransactionGating()
+        accumulator.installIdentity(producerId: 1, epoch: 0)
+        try AccumulatorTestSupport.append(accumulator, topic: "new-topic", partition: 0, count: 2)
+        accumulator.requestFlush()
+
+        let unknown = accumulator.drain(now: .now, maxInFlightPerBroker: 5) { _ in nil }
+        #expect(unknown.needsMetadata == ["new-topic"])
+        #expect(unknown.partitionsToAdd.isEmpty && unknown.requests.isEmpty)
+
+        let known = accumulator.drain(now: .now, maxInFlightPerBroker: 5) { _ in 1 }
+        let partition = TopicPartition(topic: "new-topic", partition: 0)
+        #expect(known.partitionsToAdd == [partition] && known.requests.isEmpty)
+
+        accumulator.registerTransactionPartitions([partition])
+        let sent = accumulator.drain(now: .now, maxInFlightPerBroker: 5) { _ in 1 }
+        #expect(sent.requests[1]?.map(\.topicPartition) == [partition])
+    }
+}
