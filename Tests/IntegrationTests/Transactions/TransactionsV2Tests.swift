@@ -52,6 +52,16 @@ struct TransactionsV2Tests {
         await producer.close()
     }
 
+    @Test("v2 with every 2nd EndTxn, 3rd TxnOffsetCommit and 7th Produce connection dropped: retried, every input once, one epoch per transaction",
+          .enabled(if: KfakeCluster.isEnabled, KfakeCluster.skipComment))
+    func retriedUnderDrops() async throws {
+        let kfake = try KfakeCluster.start(["-drop-every", "26:2", "-drop-every", "28:3", "-drop-every", "0:7"])
+        defer { kfake.stop() }
+        let run = try await Self.consumeTransformProduce(servers: kfake.bootstrapServers, prefix: "v2cut", maxBlock: .seconds(20),
+                                                         inputCount: 60)
+        try await run.verify(servers: kfake.bootstrapServers, expectV2: true)
+    }
+
     @Test("kfake with transaction.version lowered to 1 (UpdateFeatures): the producer speaks v1 and the epoch stays",
           .enabled(if: KfakeCluster.isEnabled, KfakeCluster.skipComment))
     func loweredFeatureRunsV1() async throws {
