@@ -40,18 +40,22 @@ final class TransactionManager: Sendable {
     /// The protocol of the transaction in progress, or of the next one.
     var transactionProtocol: TransactionProtocol { state.withLock { $0.transactionProtocol } }
 
-    /// Reads the cluster's finalized `transaction.version` from the transaction
-    /// coordinator's ApiVersions (at `initTransactions()` and when a transaction ends;
-    /// the Java client looks at the same moments). Returns true when the producer moved
-    /// from v1 to v2 and must bump its epoch before the next transaction. A coordinator
-    /// that cannot be reached leaves the protocol as it was.
+    /// Reads the cluster's finalized `transaction.version` from ApiVersions: the
+    /// transaction coordinator's, or another open connection's with newer features (at
+    /// `initTransactions()` and when a transaction ends; the Java client looks at the
+    /// same moments). Returns true when the producer moved from v1 to v2 and must bump
+    /// its epoch before the next transaction. A coordinator that cannot be reached
+    /// leaves the protocol as it was.
     func refreshProtocol() async -> Bool {
-        let table: ApiVersionTable
+        var table: ApiVersionTable
         do throws(KafkaError) {
             let connection = try await cluster.connection(for: .transactionCoordinator(transactionalId))
             table = try await connection.apiVersions()
         } catch {
             return false
+        }
+        if let newest = await cluster.newestFinalizedFeatures(), newest.finalizedFeaturesEpoch > table.finalizedFeaturesEpoch {
+            table = newest
         }
         let (before, after, bump) = state.withLock { state in
             let before = state.transactionProtocol
