@@ -8,14 +8,14 @@ public struct Generator {
 
     public let specs: [MessageSpec]
 
-    /// Parses every `.json` file in `specsDirectory`.
+    /// Parses every `.json` file in `specsDirectory`, with the `VersionOverrides` applied.
     public init(specsDirectory: String) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: specsDirectory).filter { $0.hasSuffix(".json") }.sorted()
         var specs: [MessageSpec] = []
         for name in names {
             let text = try String(contentsOfFile: "\(specsDirectory)/\(name)", encoding: .utf8)
             do {
-                specs.append(try MessageSpec(parsing: text))
+                specs.append(try VersionOverrides.apply(to: MessageSpec(parsing: text)))
             } catch {
                 throw SpecError("\(name): \(error)")
             }

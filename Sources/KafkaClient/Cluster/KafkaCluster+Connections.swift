@@ -121,6 +121,14 @@ extension KafkaCluster {
         return connection
     }
 
+    /// Among the connections that negotiated ApiVersions, the table with the newest
+    /// finalized features (highest features epoch): the cluster-wide view the Java
+    /// client's `ApiVersions` keeps too. Nil when no connection reports any.
+    func newestFinalizedFeatures() -> ApiVersionTable? {
+        connections.values.compactMap(\.negotiatedVersions).filter { $0.finalizedFeaturesEpoch >= 0 }
+            .max { $0.finalizedFeaturesEpoch < $1.finalizedFeaturesEpoch }
+    }
+
     /// Counts a closed connection's failure toward the backoff; a connection that
     /// got ready before failing, or closed cleanly, starts the count afresh.
     private func recordClosed(_ connection: BrokerConnection, key: String) {

@@ -5,20 +5,44 @@ import KafkaWire
 public struct ApiVersionTable: Sendable, Hashable {
     /// The broker's min...max per API key.
     public private(set) var ranges: [ApiKey: ClosedRange<Int16>]
+    /// The cluster-wide finalized feature levels (KIP-584; ApiVersions v3+), by
+    /// feature name: the level the whole cluster has agreed to use, such as
+    /// `transaction.version`. Empty when the broker reports none.
+    public private(set) var finalizedFeatures: [String: Int16]
+    /// The epoch of `finalizedFeatures`, which grows whenever the controller changes
+    /// them; -1 when unknown (then `finalizedFeatures` is empty).
+    public private(set) var finalizedFeaturesEpoch: Int64
 
     /// Reads the ranges from a successful ApiVersions response. Entries with
-    /// min > max are malformed and skipped rather than trusted.
+    /// min > max are malformed and skipped rather than trusted. The finalized
+    /// features are kept only when their epoch is valid (>= 0), as the spec says.
     public init(_ response: ApiVersionsResponse) {
         var ranges: [ApiKey: ClosedRange<Int16>] = [:]
         for api in response.apiKeys where api.minVersion <= api.maxVersion {
             ranges[ApiKey(rawValue: api.apiKey)] = api.minVersion...api.maxVersion
         }
         self.ranges = ranges
+        var features: [String: Int16] = [:]
+        if response.finalizedFeaturesEpoch >= 0 {
+            for feature in response.finalizedFeatures where feature.minVersionLevel <= feature.maxVersionLevel {
+                features[feature.name] = feature.maxVersionLevel
+            }
+        }
+        finalizedFeatures = features
+        finalizedFeaturesEpoch = response.finalizedFeaturesEpoch >= 0 ? response.finalizedFeaturesEpoch : -1
     }
 
     /// A table from explicit ranges (tests, or a broker known in advance).
-    public init(ranges: [ApiKey: ClosedRange<Int16>]) {
+    public init(ranges: [ApiKey: ClosedRange<Int16>], finalizedFeatures: [String: Int16] = [:], finalizedFeaturesEpoch: Int64 = -1) {
         self.ranges = ranges
+        self.finalizedFeatures = finalizedFeatures
+        self.finalizedFeaturesEpoch = finalizedFeaturesEpoch
+    }
+
+    /// The finalized level of `feature` across the cluster (0 when not finalized:
+    /// a feature at level 0 is off).
+    public func finalizedLevel(of feature: String) -> Int16 {
+        finalizedFeatures[feature] ?? 0
     }
 
     /// The broker's range for `apiKey`, or nil when it does not support the API.

@@ -28,6 +28,7 @@ extension KafkaProducer {
         try transactions.update { (state) throws(KafkaError) in try state.initStarted() }
         do {
             try await transactions.initializeProducerId()
+            _ = await transactions.refreshProtocol()  // v1 or v2, from the cluster's transaction.version
             transactions.state.withLock { $0.initFinished(nil) }
         } catch {
             transactions.state.withLock { $0.initFinished(error) }
@@ -84,6 +85,7 @@ extension KafkaProducer {
         }
         transactions.state.withLock { $0.completed() }
         accumulator.clearTransactionPartitions()
+        await transactions.prepareNextTransaction()
     }
 
     /// Aborts the transaction: unsent records fail with `.transactionAbortable`,
@@ -100,6 +102,7 @@ extension KafkaProducer {
             }
             if accumulator.needsEpochBump {
                 // A failed batch left a sequence gap: a new epoch restarts the sequences.
+                // (With transactions v2 the EndTxn above has bumped it already.)
                 try await transactions.initializeProducerId(bumpingCurrent: true)
             }
         } catch {
@@ -111,6 +114,7 @@ extension KafkaProducer {
         }
         transactions.state.withLock { $0.completed() }
         accumulator.clearTransactionPartitions()
+        await transactions.prepareNextTransaction()
     }
 
     /// Runs `body` in a transaction: commits when it returns, aborts when it or the

@@ -257,8 +257,11 @@ final class ProducerSender: Sendable {
         }
         let request = Self.produceRequest(for: ready, configuration: configuration)
         let expectsResponse = configuration.acks != .none
+        // Transactions v1 stay below Produce v12, which adds partitions implicitly (KIP-890).
+        let ceiling = transactions?.transactionProtocol.produceVersionCeiling
         let sent = BatchHandoff(ready)
-        connection.submit(request, timeout: configuration.requestTimeout, expectsResponse: expectsResponse) { [self] result in
+        connection.submit(request, timeout: configuration.requestTimeout, versionCeiling: ceiling,
+                          expectsResponse: expectsResponse) { [self] result in
             handleResponse(result, batches: sent.take(), broker: broker, connection: connection)
         }
     }

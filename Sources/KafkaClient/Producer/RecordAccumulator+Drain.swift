@@ -50,12 +50,16 @@ extension RecordAccumulator {
                     return
                 }
                 guard queue.inFlight < settings.maxInFlightPerPartition else { return }
-                if let registered = state.transactionPartitions, !registered.contains(key) {
-                    result.partitionsToAdd.insert(key)
-                    return
-                }
+                // The leader first: as the Java producer waits for a topic's metadata before
+                // its records can join a transaction, so AddPartitionsToTxn never names a
+                // topic the cluster does not know yet (the Metadata request creates it
+                // where auto-creation is on).
                 guard let broker = leader(key) else {
                     result.needsMetadata.insert(key.topic)
+                    return
+                }
+                if let registered = state.transactionPartitions, !registered.contains(key) {
+                    result.partitionsToAdd.insert(key)
                     return
                 }
                 guard state.brokerInFlight[broker, default: 0] < maxInFlightPerBroker else { return }

@@ -6,6 +6,11 @@ import Synchronization
 /// the requests to the transaction coordinator (InitProducerId, AddPartitionsToTxn,
 /// AddOffsetsToTxn, EndTxn) and the group coordinator (TxnOffsetCommit), each
 /// retried, following the coordinator when it moves, until `max.block.ms`.
+///
+/// With transactions v2 (KIP-890, when the cluster finalizes `transaction.version`
+/// >= 2) AddPartitionsToTxn and AddOffsetsToTxn are not sent: Produce v12 and
+/// TxnOffsetCommit v5 add partitions and groups implicitly, and EndTxn v5 bumps the
+/// epoch at the end of every transaction.
 final class TransactionManager: Sendable {
     let transactionalId: String
     let transactionTimeout: Duration
@@ -30,6 +35,53 @@ final class TransactionManager: Sendable {
 
     func update<R>(_ body: (inout TransactionState) throws(KafkaError) -> R) throws(KafkaError) -> R {
         try state.withLock { (state) throws(KafkaError) -> R in try body(&state) }
+    }
+
+    /// The protocol of the transaction in progress, or of the next one.
+    var transactionProtocol: TransactionProtocol { state.withLock { $0.transactionProtocol } }
+
+    /// Reads the cluster's finalized `transaction.version` from ApiVersions: the
+    /// transaction coordinator's, or another open connection's with newer features (at
+    /// `initTransactions()` and when a transaction ends; the Java client looks at the
+    /// same moments). Returns true when the producer moved from v1 to v2 and must bump
+    /// its epoch before the next transaction. A coordinator that cannot be reached
+    /// leaves the protocol as it was.
+    func refreshProtocol() async -> Bool {
+        var table: ApiVersionTable
+        do throws(KafkaError) {
+            let connection = try await cluster.connection(for: .transactionCoordinator(transactionalId))
+            table = try await connection.apiVersions()
+        } catch {
+            return false
+        }
+        if let newest = await cluster.newestFinalizedFeatures(), newest.finalizedFeaturesEpoch > table.finalizedFeaturesEpoch {
+            table = newest
+        }
+        let (before, after, bump) = state.withLock { state in
+            let before = state.transactionProtocol
+            let bump = state.featuresReported(table)
+            return (before, state.transactionProtocol, bump)
+        }
+        if before != after || bump {
+            logger.debug("transaction protocol", metadata: ["transactional.id": "\(transactionalId)", "protocol": "\(after)",
+                                                            "transaction.version": "\(table.finalizedLevel(of: TransactionProtocol.featureName))"])
+        }
+        return bump
+    }
+
+    /// After a transaction ended (or at its end, with nothing to end on the coordinator):
+    /// takes the cluster's current `transaction.version` for the next transaction, and
+    /// after a move from v1 to v2 bumps the epoch first, as the Java client does. A
+    /// bump that fails is not the ended transaction's failure: a fatal error (fenced)
+    /// sticks, any other is logged, and v2's own per-transaction bump follows anyway.
+    func prepareNextTransaction() async {
+        guard await refreshProtocol() else { return }
+        do {
+            try await initializeProducerId(bumpingCurrent: true)
+        } catch {
+            logger.warning("epoch bump for transactions v2 failed", metadata: ["transactional.id": "\(transactionalId)", "error": "\(error)"])
+            state.withLock { $0.failed(error) }
+        }
     }
 
     /// Whether `send` may queue a record now (only inside a transaction in good standing).
@@ -100,6 +152,12 @@ final class TransactionManager: Sendable {
     /// buffer send to them. A failure makes the transaction abortable and fails
     /// what was waiting; the sender calls this again for partitions still waiting.
     func addPartitions(_ partitions: Set<TopicPartition>, failUnsent: (KafkaError) -> Void) async {
+        if !transactionProtocol.registersExplicitly {
+            // Transactions v2: the Produce v12 request itself adds each partition.
+            state.withLock { $0.added(partitions) }
+            accumulator.registerTransactionPartitions(partitions)
+            return
+        }
         let identity = accumulator.identity
         var request = AddPartitionsToTxnRequest()
         request.v3AndBelowTransactionalId = transactionalId
@@ -127,11 +185,18 @@ final class TransactionManager: Sendable {
 
     // MARK: Offsets
 
-    /// AddOffsetsToTxn (once per group and transaction), then TxnOffsetCommit to the group's coordinator.
+    /// AddOffsetsToTxn (once per group and transaction; v1 only), then TxnOffsetCommit
+    /// to the group's coordinator (v5 with transactions v2, which adds the group itself).
     func sendOffsets(_ offsets: [TopicPartition: Int64], group: ConsumerGroupMetadata) async throws(KafkaError) {
         let identity = accumulator.identity
-        let alreadyAdded = state.withLock { $0.offsetGroups.contains(group.groupId) }
-        if !alreadyAdded {
+        let (needsAdd, txnProtocol) = state.withLock { state in
+            let needsAdd = state.needsAddOffsets(group: group.groupId)
+            // With v2 the transaction has begun on the coordinator once TxnOffsetCommit is
+            // sent, answered or not: it must be ended with EndTxn from now on.
+            if !state.transactionProtocol.registersExplicitly { state.addedOffsets(group: group.groupId) }
+            return (needsAdd, state.transactionProtocol)
+        }
+        if needsAdd {
             var add = AddOffsetsToTxnRequest()
             add.transactionalId = transactionalId
             add.producerId = identity.producerId
@@ -155,14 +220,18 @@ final class TransactionManager: Sendable {
                 .init(partitionIndex: $0.key.partition, committedOffset: $0.value, committedLeaderEpoch: -1, committedMetadata: "")
             }.sorted { $0.partitionIndex < $1.partitionIndex })
         }
-        _ = try await coordinatorRequest(commit, api: .txnOffsetCommit, route: .groupCoordinator(group.groupId)) { response in
+        _ = try await coordinatorRequest(commit, api: .txnOffsetCommit, route: .groupCoordinator(group.groupId),
+                                         versionCeiling: txnProtocol.txnOffsetCommitVersionCeiling) { response in
             Self.firstError(response.topics.flatMap { $0.partitions.map(\.errorCode) })
         }
     }
 
     // MARK: EndTxn
 
-    /// Commits or aborts the transaction on the coordinator.
+    /// Commits or aborts the transaction on the coordinator. With transactions v2 the
+    /// answer (EndTxn v5) carries the producer id and epoch for the next transaction:
+    /// the epoch one higher, or a new producer id at epoch 0 once the epoch is used up;
+    /// every partition's sequence then starts again at 0.
     func endTransaction(commit: Bool) async throws(KafkaError) {
         let identity = accumulator.identity
         var request = EndTxnRequest()
@@ -170,10 +239,24 @@ final class TransactionManager: Sendable {
         request.producerId = identity.producerId
         request.producerEpoch = identity.epoch
         request.committed = commit
-        // v5 (KIP-890 part 2) bumps the epoch on every EndTxn; this client keeps to v4.
-        _ = try await coordinatorRequest(request, api: .endTxn, route: .transactionCoordinator(transactionalId), versionCeiling: 4) {
+        let ceiling = transactionProtocol.endTxnVersionCeiling
+        let response = try await coordinatorRequest(request, api: .endTxn, route: .transactionCoordinator(transactionalId),
+                                                    versionCeiling: ceiling) {
             ($0.errorCode, nil)
         }
+        if let next = Self.identityAfterEnd(response) {
+            accumulator.installIdentity(producerId: next.producerId, epoch: next.epoch)
+            logger.debug("producer epoch bumped by EndTxn", metadata: [
+                "transactional.id": "\(transactionalId)", "id": "\(next.producerId)", "epoch": "\(next.epoch)",
+                "newProducerId": "\(next.producerId != identity.producerId)"])
+        }
+    }
+
+    /// The producer id and epoch an EndTxn response hands over for the next transaction:
+    /// only v5+ carries them (older versions leave both at -1, and the epoch stays).
+    static func identityAfterEnd(_ response: EndTxnResponse) -> (producerId: Int64, epoch: Int16)? {
+        guard response.producerId >= 0, response.producerEpoch >= 0 else { return nil }
+        return (response.producerId, response.producerEpoch)
     }
 
     // MARK: Requests

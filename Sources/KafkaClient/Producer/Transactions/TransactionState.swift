@@ -19,10 +19,17 @@ struct TransactionState: Sendable {
     }
 
     private(set) var phase: Phase = .uninitialized
-    /// Partitions AddPartitionsToTxn registered in the current transaction.
+    /// Partitions of the current transaction: registered by AddPartitionsToTxn (v1),
+    /// or about to be sent to with Produce v12, which adds them implicitly (v2).
     private(set) var partitions: Set<TopicPartition> = []
-    /// Groups AddOffsetsToTxn registered in the current transaction.
+    /// Groups whose offsets are in the current transaction: registered by
+    /// AddOffsetsToTxn (v1), or sent with TxnOffsetCommit v5 (v2).
     private(set) var offsetGroups: Set<String> = []
+    /// Transactions v1 or v2, from the cluster's finalized `transaction.version`.
+    private(set) var protocolSelection = TransactionProtocolSelection()
+
+    /// The protocol of the transaction in progress, or of the next one.
+    var transactionProtocol: TransactionProtocol { protocolSelection.current }
     /// The last commit ran out of time: it may or may not have committed, so the
     /// only way on is to call `commitTransaction()` again (as in the Java client).
     private(set) var isCommitOutcomeUnknown = false
@@ -141,6 +148,24 @@ struct TransactionState: Sendable {
 
     mutating func addedOffsets(group: String) {
         offsetGroups.insert(group)
+    }
+
+    /// Whether `group` must be registered with AddOffsetsToTxn before its offsets are
+    /// sent: once per transaction with v1, never with v2 (TxnOffsetCommit v5 adds it).
+    func needsAddOffsets(group: String) -> Bool {
+        transactionProtocol.registersExplicitly && !offsetGroups.contains(group)
+    }
+
+    /// A broker's ApiVersions table, read at `initTransactions()` or when a transaction
+    /// ends: the protocol may change only then, never inside a transaction. Returns true
+    /// when the producer moved from v1 to v2 after initialization and must bump its
+    /// epoch (InitProducerId with its id and epoch) before the next transaction.
+    mutating func featuresReported(_ table: ApiVersionTable) -> Bool {
+        switch phase {
+        case .initializing: return protocolSelection.observe(table, initializing: true)
+        case .committing, .aborting, .ready: return protocolSelection.observe(table, initializing: false)
+        case .uninitialized, .inTransaction, .abortable, .fatal: return false
+        }
     }
 
     /// Something went wrong. Fatal errors always win; abortable ones stick while a

@@ -4,7 +4,7 @@ public struct ProduceRequest: KafkaRequest {
     public typealias Response = ProduceResponse
     public static let apiKey: ApiKey = ApiKey(rawValue: 0)
     public static let messageName: String = "ProduceRequest"
-    public static let validVersions: ClosedRange<Int16> = 0...11
+    public static let validVersions: ClosedRange<Int16> = 0...12
     public static func isFlexible(version: Int16) -> Bool {
         version >= 9
     }

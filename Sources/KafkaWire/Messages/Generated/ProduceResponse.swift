@@ -3,7 +3,7 @@
 public struct ProduceResponse: KafkaThrottledResponse {
     public static let apiKey: ApiKey = ApiKey(rawValue: 0)
     public static let messageName: String = "ProduceResponse"
-    public static let validVersions: ClosedRange<Int16> = 0...11
+    public static let validVersions: ClosedRange<Int16> = 0...12
     public static func isFlexible(version: Int16) -> Bool {
         version >= 9
     }

@@ -4,7 +4,7 @@ public struct TxnOffsetCommitRequest: KafkaRequest {
     public typealias Response = TxnOffsetCommitResponse
     public static let apiKey: ApiKey = ApiKey(rawValue: 28)
     public static let messageName: String = "TxnOffsetCommitRequest"
-    public static let validVersions: ClosedRange<Int16> = 0...4
+    public static let validVersions: ClosedRange<Int16> = 0...5
     public static func isFlexible(version: Int16) -> Bool {
         version >= 3
     }

@@ -3,7 +3,7 @@
 public struct TxnOffsetCommitResponse: KafkaThrottledResponse {
     public static let apiKey: ApiKey = ApiKey(rawValue: 28)
     public static let messageName: String = "TxnOffsetCommitResponse"
-    public static let validVersions: ClosedRange<Int16> = 0...4
+    public static let validVersions: ClosedRange<Int16> = 0...5
     public static func isFlexible(version: Int16) -> Bool {
         version >= 3
     }
