@@ -132,7 +132,7 @@ let package = Package(
 
         .executableTarget(
             name: "ExactlyOnceExample",
-            dependencies: ["KafkaClient"],
+            dependencies: ["KafkaClient", .product(name: "Logging", package: "swift-log")],
             path: "Examples/ExactlyOnceExample",
             swiftSettings: strictSwift
         ),

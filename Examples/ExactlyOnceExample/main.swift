@@ -9,6 +9,7 @@
 // It runs until stopped. Each committed batch prints "committed N" (for tests).
 import Foundation
 import KafkaClient
+import Logging
 
 let bootstrap = (ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092")
     .split(separator: ",").map(String.init)
@@ -21,6 +22,14 @@ let (input, output) = (arguments[0], arguments[1])
 let transactionalId = arguments.count > 2 ? arguments[2] : "exactly-once-\(input)"
 let batchLimit = 50
 
+/// Writes `line` at once (not buffered), so it is out even if the process is killed next.
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}
+if ProcessInfo.processInfo.environment["EXACTLY_ONCE_TRACE"] != nil {
+    say("started \(ProcessInfo.processInfo.processIdentifier) at \(Date().timeIntervalSince1970)")
+}
+
 do {
     var consumerConfiguration = KafkaConsumer.Configuration(bootstrapServers: bootstrap)
     consumerConfiguration.groupId = "exactly-once-\(input)"
@@ -29,12 +38,19 @@ do {
     consumerConfiguration.enableAutoCommit = false         // offsets go with the transaction instead
     consumerConfiguration.sessionTimeout = .seconds(6)
     consumerConfiguration.heartbeatInterval = .milliseconds(500)
-    let consumer = try KafkaConsumer(configuration: consumerConfiguration)
+    var logger = Logger(label: "exactly-once-example")
+    if ProcessInfo.processInfo.environment["EXACTLY_ONCE_TRACE"] != nil { logger.logLevel = .debug }
+    let consumer = try KafkaConsumer(configuration: consumerConfiguration, logger: logger)
 
     var producerConfiguration = KafkaProducer.Configuration(bootstrapServers: bootstrap)
     producerConfiguration.transactionalId = transactionalId
     producerConfiguration.maxBlock = .seconds(30)
-    let producer = try KafkaProducer(configuration: producerConfiguration)
+    // How long the coordinator lets a transaction of a dead worker stay open
+    // (transaction.timeout.ms); Kafka aborts it as soon as the next worker starts.
+    if let milliseconds = ProcessInfo.processInfo.environment["TRANSACTION_TIMEOUT_MS"].flatMap(Int64.init) {
+        producerConfiguration.transactionTimeout = .milliseconds(milliseconds)
+    }
+    let producer = try KafkaProducer(configuration: producerConfiguration, logger: logger)
     // Fences an earlier process with this id and aborts what it left open.
     try await producer.initTransactions()
     try consumer.subscribe(topics: [input])
@@ -56,11 +72,12 @@ do {
                 }
                 try await producer.sendOffsetsToTransaction(next, groupMetadata: try consumer.groupMetadata())
             }
-            print("committed \(batch.count)")
+            say("committed \(batch.count)")
+            if ProcessInfo.processInfo.environment["EXACTLY_ONCE_TRACE"] != nil { say("  at \(Date().timeIntervalSince1970)") }
         } catch let error as KafkaError where error.code == .transactionAbortable {
             // Aborted (a rebalance fenced the offsets, a broker refused a record): read
             // again from the committed offsets, so nothing is lost or written twice.
-            print("aborted: \(error)")
+            say("aborted: \(error)")
             for partition in Set(batch.map { TopicPartition(topic: $0.topic, partition: $0.partition) }) {
                 if let committed = try? await consumer.committed([partition])[partition] {
                     try? consumer.seek(partition, to: .offset(committed))
@@ -72,6 +89,6 @@ do {
         batch = []
     }
 } catch {
-    print("exactly-once-example failed: \(error)")
+    say("exactly-once-example failed: \(error) at \(Date().timeIntervalSince1970)")
     exit(1)
 }

@@ -13,6 +13,10 @@ import Testing
        .timeLimit(.minutes(4)))
 struct KfakeExactlyOnceTests {
     static let inputCount = 3_000
+    /// kfake leaves a dead producer's transaction open until it times out, where Kafka
+    /// aborts it when the next instance calls InitProducerId (kfake README): the worker
+    /// runs with a short transaction.timeout.ms and restarts once it has passed.
+    static let transactionTimeoutMs = 4_000
 
     /// The worker process; its stdout (one "committed N" line per transaction) goes to `log`.
     static func startWorker(input: String, output: String, servers: [String], log: URL) throws -> Process {
@@ -24,6 +28,7 @@ struct KfakeExactlyOnceTests {
         process.arguments = [input, output, "eos-\(input)"]
         var environment = ProcessInfo.processInfo.environment
         environment["KAFKA_BOOTSTRAP_SERVERS"] = servers.joined(separator: ",")
+        environment["TRANSACTION_TIMEOUT_MS"] = "\(Self.transactionTimeoutMs)"
         process.environment = environment
         if !FileManager.default.fileExists(atPath: log.path) { _ = FileManager.default.createFile(atPath: log.path, contents: nil) }
         let handle = try FileHandle(forWritingTo: log)
@@ -38,17 +43,22 @@ struct KfakeExactlyOnceTests {
         var description: String { "exactly-once-example is not built (swift build --build-tests builds it)" }
     }
 
+    static func tail(of log: URL) -> String {
+        ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").suffix(5).joined(separator: " | ")
+    }
+
     /// Committed transactions the worker logged so far.
     static func committed(in log: URL) -> Int {
         ((try? String(contentsOf: log, encoding: .utf8)) ?? "").split(separator: "\n").filter { $0.hasPrefix("committed ") }
             .compactMap { Int($0.dropFirst("committed ".count)) }.reduce(0, +)
     }
 
-    @Test("the worker is killed twice and restarted with the same transactional.id: every input once in the committed output")
-    func killedTwice() async throws {
+    @Test("the worker is killed twice and restarted with the same transactional.id: every input once in the committed output, with transactions v2 (kfake's default) and v1 (the feature lowered)", arguments: [Int16(2), 1])
+    func killedTwice(transactionVersion: Int16) async throws {
         let kfake = try KfakeCluster.start(["-shuffle-leaders-every", "1s", "-drop-every", "0:40"])
         defer { kfake.stop() }
         let servers = kfake.bootstrapServers
+        if transactionVersion < 2 { try await TransactionsV2Tests.setTransactionVersion(transactionVersion, servers: servers) }
         let input = TestBroker.uniqueTopicName("kf-eos-in")
         let output = TestBroker.uniqueTopicName("kf-eos-out")
         try await KfakeWorkload.createTopic(input, partitions: 3, servers: servers)
@@ -65,9 +75,10 @@ struct KfakeExactlyOnceTests {
         for kill in 1...2 {
             let target = Self.inputCount * kill / 4
             let reached = try await ConsumerGroupTests.waitUntil(.seconds(60)) { Self.committed(in: log) >= target }
-            #expect(reached, "kill \(kill): \(Self.committed(in: log)) committed before the kill")
+            #expect(reached, "kill \(kill): \(Self.committed(in: log)) committed before the kill; log ends: \(Self.tail(of: log))")
             Foundation.kill(worker.processIdentifier, SIGKILL)
             worker.waitUntilExit()
+            try await Task.sleep(for: .milliseconds(Self.transactionTimeoutMs + 1_500))
             worker = try Self.startWorker(input: input, output: output, servers: servers, log: log)
         }
         defer { Foundation.kill(worker.processIdentifier, SIGKILL) }
