@@ -87,14 +87,17 @@ final class ConsumerFetcher: Sendable {
             default:
                 break
             }
-            for partition in topic.partitions where partition.leaderId >= 0 {
-                map[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderId
-                epochs[TopicPartition(topic: name, partition: partition.partition)] = partition.leaderEpoch
+            for partition in topic.partitions {
+                let key = TopicPartition(topic: name, partition: partition.partition)
+                if partition.leaderId >= 0 { map[key] = partition.leaderId }
+                // Kept while the leader is unknown (-1) too: the next leader's epoch is
+                // compared with it, so the position is validated after the election.
+                if partition.leaderEpoch >= 0 { epochs[key] = partition.leaderEpoch }
             }
         }
         leaders.withLock { $0 = map }
         let previous = leaderEpochs.withLock { known in
-            defer { known = epochs }
+            defer { known.merge(epochs) { _, new in new } }
             return known
         }
         // A newer leader epoch: positions reached under the old leader are checked first.
@@ -197,11 +200,13 @@ final class ConsumerFetcher: Sendable {
             for entries in byBroker.values { for entry in entries { state.partitions[entry.0]?.isFetching = true } }
             return byBroker
         }
+        let epochs = leaderEpochs.withLock { $0 }
         for (broker, entries) in ready {
             // One request per session at a time: partitions that turn up meanwhile wait for the next round.
             let plan = sessions.withLock { sessions -> FetchSession.Plan? in
                 guard sessions[broker]?.isInFlight != true else { return nil }
-                return sessions[broker, default: FetchSession()].plan(Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }))
+                return sessions[broker, default: FetchSession()].plan(Dictionary(entries.map { ($0.0, $0.1) }, uniquingKeysWith: { first, _ in first }),
+                                                                      leaderEpochs: epochs)
             }
             guard let plan else {
                 release(entries.map(\.0))
@@ -239,14 +244,13 @@ final class ConsumerFetcher: Sendable {
         request.rackId = configuration.clientRack ?? ""
         request.sessionId = plan.sessionId
         request.sessionEpoch = plan.epoch
-        let epochs = leaderEpochs.withLock { $0 }
         request.topics = Dictionary(grouping: plan.partitions, by: \.key.topic).sorted { $0.key < $1.key }.map { topic, items in
             FetchRequest.FetchTopic(topic: topic, partitions: items.map { item in
                 var partition = FetchRequest.FetchTopic.FetchPartition()
                 partition.partition = item.key.partition
                 partition.fetchOffset = item.value
                 // Fetch v9+: a stale epoch gets FENCED_LEADER_EPOCH instead of records from a deposed leader.
-                partition.currentLeaderEpoch = epochs[item.key] ?? -1
+                partition.currentLeaderEpoch = plan.leaderEpochs[item.key] ?? -1
                 partition.partitionMaxBytes = configuration.maxPartitionFetchBytes
                 return partition
             })

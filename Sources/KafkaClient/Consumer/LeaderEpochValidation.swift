@@ -94,6 +94,11 @@ extension ConsumerFetcher {
             shared.state.withLock { state in
                 guard state.partitions[key]?.generation == generation else { return }
                 state.partitions[key]?.awaitsValidation = false
+                // Records fetched from past the truncation are no longer in the log: a new
+                // generation drops those buffered and stops the chunk in hand, as a seek does.
+                state.partitions[key]?.generation = state.nextGeneration
+                state.nextGeneration += 1
+                shared.invalidateCurrentChunk(ifIn: [key])
                 if resets {
                     state.partitions[key]?.fetchOffset = endOffset
                     state.partitions[key]?.position = endOffset

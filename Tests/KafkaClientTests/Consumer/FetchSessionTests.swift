@@ -28,14 +28,15 @@ struct FetchSessionTests {
         #expect(session.plan([a: 10, c: 5]) == .init(sessionId: 77, epoch: 3, partitions: [:], forgotten: []))
     }
 
-    @Test("a session error, or a failed request, starts over with a full fetch")
+    @Test("a session error, or a failed request, starts over with a full fetch naming the old session, which the broker closes")
     func reset() {
         var session = FetchSession()
         _ = session.plan([a: 0])
         session.received(errorCode: .noError, sessionId: 5)
         _ = session.plan([a: 3])
         session.received(errorCode: .invalidFetchSessionEpoch, sessionId: 0)
-        #expect(session.plan([a: 3]) == .init(sessionId: 0, epoch: 0, partitions: [a: 3], forgotten: []))
+        // Session 5 at epoch 0: "close it and open a new one" (KIP-227), so the broker does not keep it until it expires.
+        #expect(session.plan([a: 3]) == .init(sessionId: 5, epoch: 0, partitions: [a: 3], forgotten: []))
         session.received(errorCode: .noError, sessionId: 6)
         _ = session.plan([a: 4])
         session.reset()  // the connection dropped
@@ -64,5 +65,28 @@ struct FetchSessionTests {
             session.received(errorCode: .noError, sessionId: 9)
         }
         #expect(epochs == [1, 2, 3])
+    }
+
+    @Test("FETCH_SESSION_ID_NOT_FOUND asks for a new session (the broker no longer knows the old id)")
+    func unknownSession() {
+        var session = FetchSession()
+        _ = session.plan([a: 0])
+        session.received(errorCode: .noError, sessionId: 9)
+        _ = session.plan([a: 1])
+        session.received(errorCode: .fetchSessionIdNotFound, sessionId: 0)
+        #expect(session.plan([a: 1]) == .init(sessionId: 0, epoch: 0, partitions: [a: 1], forgotten: []))
+    }
+
+    @Test("a partition whose leader epoch changed is named again, with the new epoch, though its offset did not move (KIP-320)")
+    func epochChangeResends() {
+        var session = FetchSession()
+        _ = session.plan([a: 7, b: 3], leaderEpochs: [a: 1, b: 1])
+        session.received(errorCode: .noError, sessionId: 4)
+        #expect(session.plan([a: 7, b: 3], leaderEpochs: [a: 1, b: 1]).partitions.isEmpty)
+        session.received(errorCode: .noError, sessionId: 4)
+        let moved = session.plan([a: 7, b: 3], leaderEpochs: [a: 2, b: 1])
+        #expect(moved == .init(sessionId: 4, epoch: 2, partitions: [a: 7], forgotten: [], leaderEpochs: [a: 2]))
+        session.received(errorCode: .noError, sessionId: 4)
+        #expect(session.plan([a: 7, b: 3], leaderEpochs: [a: 2, b: 1]).partitions.isEmpty)
     }
 }
