@@ -54,6 +54,7 @@ final class ConsumerProtocolMember: GroupMembership {
         var random = SystemRandomNumberGenerator()
         var lastAutoCommit = ContinuousClock.now
         var interval = configuration.heartbeatInterval
+        var pollWatch = PollWatch(now: .now)
         while !stopping.load(ordering: .acquiring) {
             do {
                 let response = try await heartbeat(epoch: nil)
@@ -84,7 +85,34 @@ final class ConsumerProtocolMember: GroupMembership {
                 continue
             }
             await consumer.autoCommitIfDue(since: &lastAutoCommit)
+            if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
+                await leaveUntilPollingResumes()
+                pollWatch = PollWatch(now: .now)
+                continue
+            }
             try? await Task.sleep(for: interval)
+        }
+    }
+
+    /// `max.poll.interval.ms` passed without the application taking a message: as the
+    /// Java client's KIP-848 member does, leave the group (the partitions are lost: their
+    /// offsets can no longer be committed) so others take them over, and join again at
+    /// epoch 0 once the application reads again.
+    func leaveUntilPollingResumes() async {
+        let stuck = consumer.shared.pollSignature
+        logger.warning("the application took no message within the rebalance timeout (max.poll.interval.ms); leaving the group",
+                       metadata: ["group": "\(groupId)"])
+        consumer.report(KafkaError(.pollIntervalExceeded, detail: "group \(groupId): no message was taken within "
+                                   + "\(configuration.rebalanceTimeout); the member left the group and rejoins when reading resumes"))
+        do {
+            _ = try await heartbeat(epoch: -1)
+        } catch {
+            logger.debug("leaving the group failed", metadata: ["group": "\(groupId)", "error": "\(error)"])
+        }
+        membership.withLock { $0.epoch = 0; $0.sendsFullRequest = true }
+        await owned.loseAll()
+        while !stopping.load(ordering: .acquiring), consumer.shared.pollSignature == stuck {
+            try? await Task.sleep(for: .milliseconds(100))
         }
     }
 
