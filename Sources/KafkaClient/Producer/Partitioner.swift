@@ -10,8 +10,9 @@ public struct Partitioner: Sendable {
 
     /// Keyed records by murmur2 of the key, as the Java client and librdkafka's
     /// `murmur2_random` do (so a key lands on the same partition whichever client
-    /// produced it); keyless records stick to one partition per batch, moving on
-    /// when a batch fills up (the uniform sticky partitioner, KIP-794).
+    /// produced it); keyless records stick to one partition and move to another,
+    /// chosen among the partitions with a leader, once `batch.size` bytes went to it
+    /// (the uniform sticky partitioner, KIP-794), however often batches were sent.
     public static let `default` = Partitioner(strategy: .default)
 
     /// Keyed records by murmur2 as `default`; keyless ones to each partition in turn.
@@ -24,9 +25,14 @@ public struct Partitioner: Sendable {
     }
 }
 
-/// The partitioner's per-topic memory: the sticky partition and the round-robin counter.
+/// The partitioner's per-topic memory: the sticky partition with the bytes sent to
+/// it, the partitions that have a leader, and the round-robin counter.
 struct PartitionerState {
     var sticky: [String: Int32] = [:]
+    /// Bytes of keyless records sent to the sticky partition since it was chosen.
+    var stickyBytes: [String: Int] = [:]
+    /// Partitions with a known leader, from the latest metadata; absent: all count.
+    var available: [String: [Int32]] = [:]
     var roundRobin: [String: UInt32] = [:]
     var random = SystemRandomNumberGenerator()
 
@@ -45,21 +51,43 @@ struct PartitionerState {
             roundRobin[topic] = next &+ 1
             return Int32(next % UInt32(partitionCount))
         }
-        if let current = sticky[topic], current < partitionCount { return current }
-        let chosen = Int32.random(in: 0..<partitionCount, using: &random)
+        if let current = sticky[topic], current < partitionCount, isAvailable(current, of: topic) { return current }
+        let chosen = choose(for: topic, partitionCount: partitionCount, avoiding: nil)
         sticky[topic] = chosen
+        stickyBytes[topic] = 0
         return chosen
     }
 
-    /// A batch of `topic` filled (or was sent): keyless records move to another partition.
-    mutating func batchCompleted(topic: String, partition: Int32, partitionCount: Int32) {
+    /// `bytes` of a keyless record went to `partition` of `topic`: after `batchSize`
+    /// bytes the sticky partition moves to another one (KIP-794), so keyless records
+    /// spread evenly even when lingering sends batches before they fill.
+    mutating func keylessAppended(topic: String, partition: Int32, bytes: Int, batchSize: Int, partitionCount: Int32) {
         guard sticky[topic] == partition else { return }
-        if partitionCount <= 1 {
-            sticky[topic] = 0
+        let sent = stickyBytes[topic, default: 0] + bytes
+        guard sent >= batchSize else {
+            stickyBytes[topic] = sent
             return
         }
-        // Any partition but the current one, uniformly.
-        let offset = Int32.random(in: 1..<partitionCount, using: &random)
-        sticky[topic] = (partition + offset) % partitionCount
+        sticky[topic] = choose(for: topic, partitionCount: partitionCount, avoiding: partition)
+        stickyBytes[topic] = 0
+    }
+
+    /// The partitions of `topic` with a leader in the latest metadata.
+    mutating func setAvailable(_ partitions: [Int32], for topic: String) {
+        available[topic] = partitions.sorted()
+    }
+
+    private func isAvailable(_ partition: Int32, of topic: String) -> Bool {
+        guard let known = available[topic], !known.isEmpty else { return true }
+        return known.contains(partition)
+    }
+
+    /// A partition chosen uniformly among those with a leader (all when none has one),
+    /// other than `avoiding` where there is a choice.
+    private mutating func choose(for topic: String, partitionCount: Int32, avoiding: Int32?) -> Int32 {
+        var candidates = (available[topic] ?? []).filter { $0 < partitionCount }
+        if candidates.isEmpty { candidates = Array(0..<partitionCount) }
+        if candidates.count > 1, let avoiding { candidates.removeAll { $0 == avoiding } }
+        return candidates.randomElement(using: &random) ?? 0
     }
 }

@@ -130,6 +130,11 @@ final class ProducerSender: Sendable {
             }
         }
         leaders.withLock { $0 = map }
+        for (name, topic) in metadata.topics where !topic.error.isError {
+            accumulator.updateAvailablePartitions(topic.partitions.map(\.partition).filter {
+                map[TopicPartition(topic: name, partition: $0)] != nil
+            }, for: name)
+        }
         for name in wanted {
             guard let topic = metadata.topics[name] else { continue }
             if topic.error == .unknownTopicOrPartition || topic.error == .invalidTopicException || topic.error == .topicAuthorizationFailed {

@@ -175,7 +175,6 @@ final class RecordAccumulator: Sendable {
     func appendLocked(_ state: inout State, record: KafkaProducerRecord, trailingHeader: BorrowedRecordHeader? = nil, slot: Int,
                       partition: Int32, id: UInt64, timestamp: Int64, size: Int) -> Bool {
         var wake = false
-        var sealedFull = false
         let batchSize = settings.batchSize
         let maxBatchRecords = settings.maxBatchRecords
         var pool = state.bufferPool
@@ -184,7 +183,6 @@ final class RecordAccumulator: Sendable {
             if queue.openRecords > 0, queue.openBytes + size > batchSize || queue.openRecords >= maxBatchRecords {
                 queue.sealOpenBatch()
                 wake = true
-                sealedFull = true
             }
             if queue.openCreatedAt == nil {
                 let now = ContinuousClock.now
@@ -205,11 +203,17 @@ final class RecordAccumulator: Sendable {
         state.bufferPool = pool
         state.bufferedBytes += size
         state.bufferedRecords += 1
-        if sealedFull, record.partition == nil, record.key == nil, let count = state.table.partitionCount(slot: slot) {
-            // A keyless batch filled: the sticky partitioner moves on (KIP-794).
-            state.partitioner.batchCompleted(topic: record.topic, partition: partition, partitionCount: count)
+        if record.partition == nil, record.key == nil, let count = state.table.partitionCount(slot: slot) {
+            state.partitioner.keylessAppended(topic: record.topic, partition: partition, bytes: size, batchSize: batchSize,
+                                              partitionCount: count)
         }
         return wake
+    }
+
+    /// The partitions of `topic` that have a leader: the sticky partitioner only
+    /// moves keyless records to those (KIP-794).
+    func updateAvailablePartitions(_ partitions: [Int32], for topic: String) {
+        state.withLock { $0.partitioner.setAvailable(partitions, for: topic) }
     }
 
     /// Records how many partitions `topic` has, partitioning records that waited for it.
