@@ -34,8 +34,12 @@ extension AdminCommand {
                     let members = group.members.map { member in
                         "\n  \(member.memberId)\t\(member.clientId)\t\(member.clientHost)\t"
                             + member.assignment.map(\.description).joined(separator: ",")
+                            + (member.memberEpoch.map { "\tepoch=\($0)" } ?? "")
                     }
-                    return "\(group.state)\t\(group.protocolType)\t\(group.assignor)\tmembers=\(group.members.count)" + members.joined()
+                    // A KIP-848 group also shows its epochs (ConsumerGroupDescribe).
+                    let epochs = group.groupEpoch.map { "\tgroup-epoch=\($0)\tassignment-epoch=\(group.assignmentEpoch ?? -1)" } ?? ""
+                    return "\(group.state)\t\(group.protocolType)\t\(group.assignor)\tmembers=\(group.members.count)\ttype=\(group.type)"
+                        + epochs + members.joined()
                 }
                 if !ok { throw SkcatFailure.runtime("some groups could not be described") }
             }

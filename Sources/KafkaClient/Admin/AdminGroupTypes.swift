@@ -14,10 +14,16 @@ public struct ConsumerGroupDescription: Sendable, Hashable {
     public var groupId: String
     public var state: String
     public var protocolType: String
-    /// The assignor the group chose (range, roundrobin, cooperative-sticky, ...).
+    /// The assignor the group chose (range, roundrobin, cooperative-sticky, ...; for a
+    /// KIP-848 group the broker's: uniform, range).
     public var assignor: String
     public var members: [MemberDescription]
     public var authorizedOperations: Set<AclOperation>?
+    /// "classic" (JoinGroup/SyncGroup) or "consumer" (KIP-848, described with ConsumerGroupDescribe).
+    public var type: String = "classic"
+    /// KIP-848: the group's epoch and the epoch of its target assignment; nil for a classic group.
+    public var groupEpoch: Int32?
+    public var assignmentEpoch: Int32?
 }
 
 /// A group member.
@@ -28,4 +34,9 @@ public struct MemberDescription: Sendable, Hashable {
     public var clientHost: String
     /// The partitions the member owns, decoded from its consumer-protocol assignment.
     public var assignment: [TopicPartition]
+    /// KIP-848: the member's epoch and the partitions the broker means it to own
+    /// (its target, which `assignment` reaches once revocations elsewhere are done);
+    /// nil for a classic group.
+    public var memberEpoch: Int32?
+    public var targetAssignment: [TopicPartition]?
 }

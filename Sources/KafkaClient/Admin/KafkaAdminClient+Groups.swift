@@ -18,13 +18,26 @@ extension KafkaAdminClient {
         return listings.values.sorted { $0.groupId < $1.groupId }
     }
 
-    /// Describes groups, asking each group's coordinator.
+    /// Describes groups, asking each group's coordinator: a KIP-848 group with
+    /// ConsumerGroupDescribe (member epochs, assignments and targets), a classic one
+    /// with DescribeGroups, as the Java admin client does (ConsumerGroupDescribe first;
+    /// GROUP_ID_NOT_FOUND or an older broker means the classic API).
     ///
     /// - Returns: per group, its description or why not (a group that does not exist
     ///   is reported by Kafka as state "Dead" with no members).
     public func describeConsumerGroups(_ groups: [String]) async throws(KafkaError) -> [String: Result<ConsumerGroupDescription, KafkaError>] {
         var results: [String: Result<ConsumerGroupDescription, KafkaError>] = [:]
         for group in groups {
+            do throws(KafkaError) {
+                if let described = try await describeConsumerProtocolGroup(group) {
+                    results[group] = .success(described)
+                    continue
+                }
+            } catch {
+                if error.isWholeRequestFailure { throw error }
+                results[group] = .failure(error)
+                continue
+            }
             var request = DescribeGroupsRequest()
             request.groups = [group]
             request.includeAuthorizedOperations = true
@@ -41,6 +54,59 @@ extension KafkaAdminClient {
             }
         }
         return results
+    }
+
+    /// ConsumerGroupDescribe for `group`; nil when the broker lacks the API or the
+    /// group is not a KIP-848 group (then DescribeGroups describes it).
+    private func describeConsumerProtocolGroup(_ group: String) async throws(KafkaError) -> ConsumerGroupDescription? {
+        let connection = try await cluster.connection(for: .groupCoordinator(group))
+        guard (try? await connection.apiVersions().version(for: ConsumerGroupDescribeRequest.self)) != nil else { return nil }
+        var request = ConsumerGroupDescribeRequest()
+        request.groupIds = [group]
+        request.includeAuthorizedOperations = true
+        let response = try await cluster.sendToGroupCoordinator(request, group: group)
+        guard let described = response.groups.first(where: { $0.groupId == group }) ?? response.groups.first else {
+            throw KafkaError(.protocolViolation, detail: "ConsumerGroupDescribe answered nothing for \(group)", apiKey: .consumerGroupDescribe)
+        }
+        let code = KafkaErrorCode(described.errorCode)
+        if code == .groupIdNotFound || code == .unsupportedVersion { return nil }
+        if let error = Self.itemError(described.errorCode, message: described.errorMessage, api: .consumerGroupDescribe, item: group) {
+            throw error
+        }
+        return Self.description(of: described, topicNames: try await topicNames(missingFrom: described))
+    }
+
+    /// Names for the topic ids an answer gives without a name (kfake leaves them out; Kafka fills them in).
+    private func topicNames(missingFrom group: ConsumerGroupDescribeResponse.DescribedGroup) async throws(KafkaError) -> [KafkaUUID: String] {
+        let assignments = group.members.flatMap { [$0.assignment, $0.targetAssignment] }
+        let unnamed = Set(assignments.flatMap(\.topicPartitions).filter { $0.topicName.isEmpty }.map(\.topicId))
+        guard !unnamed.isEmpty else { return [:] }
+        func names(_ metadata: ClusterMetadata?) -> [KafkaUUID: String] {
+            let topics = metadata.map { Array($0.topics.values) } ?? []
+            return Dictionary(topics.filter { unnamed.contains($0.topicId) }.map { ($0.topicId, $0.name) },
+                              uniquingKeysWith: { first, _ in first })
+        }
+        let cached = names(await cluster.metadata)
+        return cached.count == unnamed.count ? cached : names(try await cluster.refreshMetadata(topics: nil))
+    }
+
+    static func description(of group: ConsumerGroupDescribeResponse.DescribedGroup,
+                            topicNames: [KafkaUUID: String] = [:]) -> ConsumerGroupDescription {
+        func partitions(_ assignment: ConsumerGroupDescribeResponse.Assignment) -> [TopicPartition] {
+            assignment.topicPartitions.flatMap { topic in
+                let name = topic.topicName.isEmpty ? topicNames[topic.topicId] ?? "\(topic.topicId)" : topic.topicName
+                return topic.partitions.map { TopicPartition(topic: name, partition: $0) }
+            }.sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        }
+        let members = group.members.map { member in
+            MemberDescription(memberId: member.memberId, groupInstanceId: member.instanceId, clientId: member.clientId,
+                              clientHost: member.clientHost, assignment: partitions(member.assignment),
+                              memberEpoch: member.memberEpoch, targetAssignment: partitions(member.targetAssignment))
+        }
+        return ConsumerGroupDescription(groupId: group.groupId, state: group.groupState, protocolType: "consumer",
+                                        assignor: group.assignorName, members: members,
+                                        authorizedOperations: AclOperation.set(fromBits: group.authorizedOperations),
+                                        type: "consumer", groupEpoch: group.groupEpoch, assignmentEpoch: group.assignmentEpoch)
     }
 
     static func description(of group: DescribeGroupsResponse.DescribedGroup) -> ConsumerGroupDescription {
