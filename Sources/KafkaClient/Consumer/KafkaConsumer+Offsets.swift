@@ -147,11 +147,26 @@ extension KafkaConsumer {
         }
     }
 
-    /// Auto-commits every position when `autoCommitInterval` has passed since `last`.
-    func autoCommitIfDue(since last: inout ContinuousClock.Instant) async {
+    /// Starts an auto-commit of every finished position when `autoCommitInterval` has
+    /// passed since `last`, in a task of its own: a slow or retried commit must not hold
+    /// up the heartbeats that keep the member in its group (the Java consumer commits
+    /// asynchronously while its heartbeat thread goes on). One at a time; a revoke
+    /// waits for it (`finishPeriodicCommit`) so no older commit can land after its own.
+    func autoCommitIfDue(since last: inout ContinuousClock.Instant) {
         guard configuration.enableAutoCommit, last.duration(to: .now) >= configuration.autoCommitInterval else { return }
         last = .now
-        await autoCommit()
+        guard !periodicCommitRunning.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        periodicCommit.withLock { task in
+            task = Task {
+                defer { periodicCommitRunning.store(false, ordering: .releasing) }
+                await autoCommit()
+            }
+        }
+    }
+
+    /// Waits for a periodic auto-commit in flight, if any.
+    func finishPeriodicCommit() async {
+        await periodicCommit.withLock { $0 }?.value
     }
 
     /// What the application has finished with in `partitions` (`ConsumerState.finishedPosition`).

@@ -79,3 +79,41 @@ struct FakeClusterStaticCommitTests {
                 "\(instanceIds.withLock { $0 })")
     }
 }
+
+/// Auto-commit must not hold up heartbeats (issue: the commit, with its retries, ran
+/// inside the heartbeat loop). A guard: the fake cluster, like Kafka's coordinator,
+/// counts a member's OffsetCommit as a sign of life, so this passed before the commit
+/// moved to its own task too; it holds the member in its generation through a commit
+/// retried for longer than the session, and the commit landing afterwards.
+@Suite("Consumer groups on the fake cluster: slow auto-commits")
+struct FakeClusterSlowAutoCommitTests {
+    @Test("OffsetCommit answers COORDINATOR_LOAD_IN_PROGRESS for 5 s, longer than the 2 s session: the member keeps its generation, and the commit lands",
+          .timeLimit(.minutes(1)))
+    func slowCommitKeepsMembership() async throws {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        defer { cluster.close() }
+        try await FakeClusterPartitionIsolationTests.fill(cluster, topic: "slow-commit", partitions: 1, each: 5)
+        let slow = Mutex(true)
+        cluster.setRequestHook { request in
+            // The commit is retried (as commitSync does) while this lasts.
+            request.apiKey == .offsetCommit && slow.withLock({ $0 }) ? .fail(.coordinatorLoadInProgress) : .proceed
+        }
+        let consumer = try FakeClusterConsumerTests.consumer(cluster, group: "slow-commit") {
+            $0.sessionTimeout = .seconds(2)
+            $0.heartbeatInterval = .milliseconds(200)
+            $0.autoCommitInterval = .milliseconds(200)
+            $0.cluster.connection.requestTimeout = .seconds(10)
+        }
+        try consumer.subscribe(topics: ["slow-commit"])
+        var iterator = consumer.messages.makeAsyncIterator()
+        for _ in 0..<5 { _ = try await iterator.next() }
+        let generation = try #require(try await ConsumerGroupTests.waitUntil(.seconds(5)) { cluster.groupState("slow-commit") != nil }
+            ? cluster.groupState("slow-commit")?.generation : nil)
+        try await Task.sleep(for: .seconds(5))
+        #expect(cluster.groupState("slow-commit")?.generation == generation, "heartbeats stopped while a commit waited: the group rebalanced")
+        slow.withLock { $0 = false }
+        await consumer.close()
+        // Offset 4 was still in the application's hand (it never asked for the next).
+        #expect(cluster.committedOffset(group: "slow-commit", topic: "slow-commit", partition: 0) == 4)
+    }
+}

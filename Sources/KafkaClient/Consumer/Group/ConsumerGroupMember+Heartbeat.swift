@@ -26,7 +26,7 @@ extension ConsumerGroupMember {
                 continue
             }
             lastContact = .now
-            await consumer.autoCommitIfDue(since: &lastAutoCommit)
+            consumer.autoCommitIfDue(since: &lastAutoCommit)
             if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
                 throw RejoinReason.pollTimeout
             }

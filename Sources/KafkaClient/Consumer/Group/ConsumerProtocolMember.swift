@@ -84,7 +84,7 @@ final class ConsumerProtocolMember: GroupMembership {
                 try? await Task.sleep(for: delay)
                 continue
             }
-            await consumer.autoCommitIfDue(since: &lastAutoCommit)
+            consumer.autoCommitIfDue(since: &lastAutoCommit)
             if pollWatch.isStalled(consumer.shared.pollSignature, now: .now, limit: configuration.rebalanceTimeout) {
                 await leaveUntilPollingResumes()
                 pollWatch = PollWatch(now: .now)

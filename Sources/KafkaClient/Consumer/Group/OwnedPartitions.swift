@@ -39,7 +39,10 @@ final class OwnedPartitions: Sendable {
     /// handed out after the commit would be read again by the next owner, so none are.
     func revoke(_ partitions: [TopicPartition]) async {
         guard !partitions.isEmpty else { return }
-        await consumer.autoCommit(consumer.shared.stopDelivering(partitions))
+        let finished = consumer.shared.stopDelivering(partitions)
+        // A periodic commit still in flight carries older offsets: it lands first.
+        await consumer.finishPeriodicCommit()
+        await consumer.autoCommit(finished)
         await consumer.configuration.onRebalance?(.revoked(partitions))
         consumer.emit(.partitionsRevoked(partitions))
         let gone = Set(partitions)
