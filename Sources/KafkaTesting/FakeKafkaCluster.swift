@@ -52,9 +52,9 @@ public final class FakeKafkaCluster: Sendable {
     }
 
     let configuration: Configuration
-    let state: Mutex<ClusterState>
-    private let servers = Mutex<[Int32: LoopbackServer]>([:])
-    let requestHook = Mutex<FakeClusterRequestHook?>(nil)
+    let state: VisibleLock<ClusterState>
+    private let servers = VisibleLock<[Int32: LoopbackServer]>([:])
+    let requestHook = VisibleLock<FakeClusterRequestHook?>(nil)
     private let closed = Atomic<Bool>(false)
 
     /// Starts `configuration.brokerCount` brokers on free loopback ports.
@@ -64,7 +64,7 @@ public final class FakeKafkaCluster: Sendable {
         let ids = (1 ... configuration.brokerCount).map { Int32($0) }
         var initial = ClusterState(brokers: ids.map { ClusterState.Broker(id: $0, port: 0, isRunning: true) })
         initial.transactions = TransactionCoordinator(maxTimeout: configuration.maxTransactionTimeout.inSeconds)
-        state = Mutex(initial)
+        state = VisibleLock(initial)
         for id in ids { try startServer(broker: id, port: 0) }
         // Weakly held, so a cluster nobody closes still goes away with its last reference.
         Thread.detachNewThread { [weak self] in
