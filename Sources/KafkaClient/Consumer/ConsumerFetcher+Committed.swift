@@ -17,7 +17,10 @@ extension ConsumerFetcher {
         var committed: [TopicPartition: Int64] = [:]
         if let group = configuration.groupId, !group.isEmpty {
             do throws(KafkaError) {
-                committed = try await KafkaConsumer.committed(waiting.map(\.0), group: group, cluster: cluster, configuration: configuration)
+                // Unstable offsets (a transaction still open) are asked again after the
+                // loop's backoff, not waited for here: the other partitions fetch meanwhile.
+                committed = try await KafkaConsumer.committed(waiting.map(\.0), group: group, cluster: cluster,
+                                                              configuration: configuration, waitingForStable: false)
             } catch {
                 return error
             }

@@ -65,9 +65,11 @@ extension KafkaConsumer {
         try await Self.committed(partitions, group: try requireGroupId(), cluster: cluster, configuration: configuration)
     }
 
-    /// OffsetFetch for `partitions` in `group`, waiting out unstable offsets (see `committed(_:)`).
+    /// OffsetFetch for `partitions` in `group`, waiting out unstable offsets (see
+    /// `committed(_:)`) unless `waitingForStable` is false: then UNSTABLE_OFFSET_COMMIT
+    /// is thrown at once, for a caller that retries later and has other work meanwhile.
     static func committed(_ partitions: [TopicPartition], group groupId: String, cluster: KafkaCluster,
-                          configuration: Configuration) async throws(KafkaError) -> [TopicPartition: Int64] {
+                          configuration: Configuration, waitingForStable: Bool = true) async throws(KafkaError) -> [TopicPartition: Int64] {
         var request = OffsetFetchRequest()
         request.groupId = groupId
         request.requireStable = configuration.isolationLevel == .readCommitted
@@ -80,7 +82,7 @@ extension KafkaConsumer {
             let response = try await cluster.sendToGroupCoordinator(request, group: groupId, versionCeiling: 7)
             do throws(KafkaError) {
                 return try Self.committedOffsets(in: response)
-            } catch where error.brokerErrorCode == .unstableOffsetCommit && ContinuousClock.now < deadline {
+            } catch where error.brokerErrorCode == .unstableOffsetCommit && waitingForStable && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -228,7 +228,9 @@ struct FakeClusterTransactionTests {
         // OffsetFetch with requireStable answers UNSTABLE_OFFSET_COMMIT until the transaction ends.
         let member = try Self.readCommitted(cluster, group: "offsets-g")
         let asked = Task { try await member.committed([partition]) }
-        try await Task.sleep(for: .milliseconds(400))
+        // The first OffsetFetch must reach the cluster before the commit, also on a busy machine.
+        _ = try await ConsumerGroupTests.waitUntil(.seconds(10)) { cluster.receivedRequests.contains { $0.apiKey == .offsetFetch } }
+        try await Task.sleep(for: .milliseconds(300))
         try await producer.commitTransaction()
         #expect(try await asked.value == [partition: 7])
         #expect(cluster.committedOffset(group: "offsets-g", topic: "offsets-in", partition: 0) == 7)
