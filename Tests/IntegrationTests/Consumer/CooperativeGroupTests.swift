@@ -141,12 +141,21 @@ struct CooperativeGroupTests {
 
     @Test("a member whose application stops taking messages leaves after max.poll.interval, and rejoins when it reads again")
     func stuckApplicationLeaves() async throws {
+        try await Self.stuckApplicationLeaves(protocol: .classic)
+    }
+
+    /// Two members of `groupProtocol`; one application takes a message and hangs: its
+    /// member leaves after max.poll.interval (4 s) and rejoins once it reads again.
+    static func stuckApplicationLeaves(protocol groupProtocol: KafkaGroupProtocol) async throws {
         let topic = TestBroker.uniqueTopicName("stuck")
         let group = TestBroker.uniqueTopicName("g")
         try await KafkaProducerTests.createTopic(topic, partitions: 4)
         try await KafkaConsumerTests.produce(topic, partitions: 4, count: 20)
-        let healthy = try Groups.member(group: group)
-        let stuck = try Groups.member(group: group) { $0.rebalanceTimeout = .seconds(4) }
+        let healthy = try Groups.member(group: group) { $0.groupProtocol = groupProtocol }
+        let stuck = try Groups.member(group: group) {
+            $0.groupProtocol = groupProtocol
+            $0.rebalanceTimeout = .seconds(4)
+        }
         let healthyReading = Groups.Collector().run(healthy)
         let released = Atomic<Bool>(false)
         // Takes one message, then hangs (as a handler stuck on a lock would) until released.
