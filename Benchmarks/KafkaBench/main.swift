@@ -3,6 +3,8 @@
 //   kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked | --fixed-header=N]
 //   kafka-bench consume BOOTSTRAP TOPIC COUNT [key=value ...]   (all partitions from the beginning)
 //   kafka-bench soak BOOTSTRAP TOPIC COUNT SIZE [key=value ...]  (both at once, slow consumer, peak RSS: Soak.swift)
+//   kafka-bench latency BOOTSTRAP TOPIC [--rate R] [--seconds S] [--linger-ms L] ...  (paced, percentiles: Latency.swift)
+//   kafka-bench create BOOTSTRAP TOPIC PARTITIONS  (creates the topic, for scripts/bench-compare.sh)
 //   produce msgs=N secs=S msgs_per_s=R MB_per_s=M cpu_user=U cpu_sys=Y
 // Defaults match rdk_perf's: linger.ms=5, batch.size=1000000, idempotence on,
 // keys k0..k999, delivery reports counted. --tracked sends the same records through
@@ -201,11 +203,26 @@ func consume(_ arguments: [String]) async {
     exit(received < count ? 1 : 0)
 }
 
+func createTopic(_ arguments: [String]) async {
+    guard arguments.count == 3, let partitions = Int32(arguments[2]) else { fail("usage: kafka-bench create BOOTSTRAP TOPIC PARTITIONS") }
+    do {
+        let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: arguments[0].split(separator: ",").map(String.init)))
+        let created = try await admin.createTopics([NewTopic(name: arguments[1], partitions: partitions, replicationFactor: 1)])
+        await admin.close()
+        if case .failure(let error)? = created[arguments[1]], error.brokerErrorCode != .topicAlreadyExists { fail("create \(arguments[1]): \(error)") }
+    } catch {
+        fail("\(error)")
+    }
+    exit(0)
+}
+
 let arguments = Array(CommandLine.arguments.dropFirst())
 guard let mode = arguments.first else { fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...]") }
 switch mode {
 case "produce": await produce(Array(arguments.dropFirst()))
 case "consume": await consume(Array(arguments.dropFirst()))
 case "soak": await soak(Array(arguments.dropFirst()))
+case "latency": await latency(Array(arguments.dropFirst()))
+case "create": await createTopic(Array(arguments.dropFirst()))
 default: fail("unknown mode \(mode)")
 }
