@@ -29,6 +29,8 @@ extension RecordAccumulator {
             var anyInFlight = false
             // Partitions with a batch that may go now, by leader, in position order.
             var candidates: [Int32: [ProducerTopicTable.Position]] = [:]
+            // Open batches past their linger behind sealed ones that have not gone yet.
+            var dueBehindSealed: [ProducerTopicTable.Position] = []
 
             var table = state.table
             state.table = ProducerTopicTable()
@@ -38,8 +40,14 @@ extension RecordAccumulator {
                 expire(&queue, now: now, into: &result.expired, state: &state)
                 if let createdAt = queue.openCreatedAt {
                     let due = createdAt.advanced(by: settings.linger)
-                    if flushing || due <= now {
+                    if flushing || (due <= now && queue.sealed.isEmpty) {
                         queue.sealOpenBatch()
+                    } else if due <= now {
+                        // A batch waits to be sent already (in-flight limits): this one stays
+                        // open and takes the records that come meanwhile, as Java closes a
+                        // batch only when it drains it. Sealing one per drain made batches of a
+                        // record or two with linger.ms=0, which then queued behind each other.
+                        dueBehindSealed.append(position)
                     } else {
                         result.nextWake = min(result.nextWake ?? due, due)
                     }
@@ -71,6 +79,15 @@ extension RecordAccumulator {
                 let batches = takeRequest(for: broker, from: positions, table: &table, state: &state)
                 result.requests[broker] = batches
                 state.brokerInFlight[broker, default: 0] += 1
+            }
+            for position in dueBehindSealed {
+                // The batch ahead went in this drain: seal this one and look again at once.
+                let sealed: Bool = table.withQueue(at: position) { queue in
+                    guard queue.sealed.isEmpty else { return false }
+                    queue.sealOpenBatch()
+                    return true
+                }
+                if sealed { result.nextWake = now }
             }
             if bumping && !anyInFlight && result.requests.isEmpty { result.readyForEpochBump = true }
             if !state.unpartitioned.isEmpty {
