@@ -289,64 +289,92 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
         var selection = 0
         var index: Int = 0
         var checkedUnfinished = false
+        /// The current selection's records and what its messages share, kept apart from
+        /// `chunk` so that a message is built from them without copying a `Record` or a
+        /// selection first (each copy retains the key, value and headers).
+        var records: ArraySlice<Record> = []
+        var timestampType: TimestampType = .createTime
+        var leaderEpoch: Int32 = -1
+        var topicPartition = TopicPartition(topic: "", partition: -1)
 
         init(shared: ConsumerState) { self.shared = shared }
 
         public mutating func next() async throws -> KafkaConsumerMessage? {
+            try await next(isolation: nil)
+        }
+
+        /// The next message, run in the caller's isolation (what `for try await` calls):
+        /// a message already fetched is returned without a hop to another executor, and
+        /// without the generic default that wraps `next()` and copies each message.
+        public mutating func next(isolation actor: isolated (any Actor)?) async throws -> KafkaConsumerMessage? {
             if !checkedUnfinished {
                 checkedUnfinished = true
                 if let unfinished = shared.unfinishedChunk() { resume(unfinished.chunk, after: unfinished.nextOffset) }
             }
             while true {
-                if let message = nextInChunk() {
-                    shared.currentNextOffset.store(message.offset + 1, ordering: .relaxed)
-                    return message
+                if hasRecordInChunk() {
+                    // Built straight into the return value: a message made in a helper and
+                    // returned through an optional was copied and destroyed once more.
+                    let at = index
+                    index += 1
+                    let offset = records[at].offset
+                    shared.currentNextOffset.store(offset + 1, ordering: .relaxed)
+                    return KafkaConsumerMessage(topic: topicPartition.topic, partition: topicPartition.partition,
+                                                offset: offset, key: records[at].key, value: records[at].value,
+                                                headers: records[at].headers, timestamp: records[at].timestamp,
+                                                timestampType: timestampType, leaderEpoch: leaderEpoch)
                 }
                 let finished = chunk
                 chunk = nil
+                records = []
                 if let finished { shared.iterating(nil, finished: finished) }
                 guard let fresh = try await shared.nextChunk() else { return nil }
                 shared.iterating(fresh, finished: nil)
                 chunk = fresh
-                selection = 0
-                index = fresh.selections.first?.records.startIndex ?? 0
+                enterSelection(0)
             }
         }
 
         /// Goes on with a chunk an earlier iterator left, at the first record after `nextOffset` handed out.
         private mutating func resume(_ unfinished: FetchedChunk, after nextOffset: Int64) {
             chunk = unfinished
-            selection = 0
-            index = unfinished.selections.first?.records.startIndex ?? 0
+            enterSelection(0)
             guard nextOffset >= 0 else { return }
             while selection < unfinished.selections.count {
-                let records = unfinished.selections[selection].records
                 if let found = records.firstIndex(where: { $0.offset >= nextOffset }) {
                     index = found
                     return
                 }
-                selection += 1
-                if selection < unfinished.selections.count { index = unfinished.selections[selection].records.startIndex }
+                enterSelection(selection + 1)
             }
         }
 
-        private mutating func nextInChunk() -> KafkaConsumerMessage? {
-            // The rest of a chunk is dropped once its partition is seeked or unassigned.
-            guard let chunk, shared.currentChunkIsValid.load(ordering: .relaxed) else { return nil }
-            while selection < chunk.selections.count {
-                let current = chunk.selections[selection]
-                if index < current.records.endIndex {
-                    let record = current.records[index]
-                    index += 1
-                    return KafkaConsumerMessage(topic: chunk.topicPartition.topic, partition: chunk.topicPartition.partition,
-                                                offset: record.offset, key: record.key, value: record.value, headers: record.headers,
-                                                timestamp: record.timestamp, timestampType: current.timestampType,
-                                                leaderEpoch: current.leaderEpoch)
-                }
-                selection += 1
-                if selection < chunk.selections.count { index = chunk.selections[selection].records.startIndex }
+        /// Makes selection `number` of the chunk the current one (none past the last).
+        private mutating func enterSelection(_ number: Int) {
+            selection = number
+            guard let chunk, number < chunk.selections.count else {
+                records = []
+                index = 0
+                return
             }
-            return nil
+            let current = chunk.selections[number]
+            topicPartition = chunk.topicPartition
+            records = current.records
+            index = records.startIndex
+            timestampType = current.timestampType
+            leaderEpoch = current.leaderEpoch
+        }
+
+        /// True when the current chunk has a record to hand out at `index`, moving on to
+        /// its next selection when need be.
+        private mutating func hasRecordInChunk() -> Bool {
+            // The rest of a chunk is dropped once its partition is seeked or unassigned.
+            guard chunk != nil, shared.currentChunkIsValid.load(ordering: .relaxed) else { return false }
+            while index >= records.endIndex {
+                guard selection + 1 < chunk?.selections.count ?? 0 else { return false }
+                enterSelection(selection + 1)
+            }
+            return true
         }
 
     }

@@ -108,9 +108,11 @@ extension RecordBatch {
         let records = [Record](unsafeUninitializedCapacity: count) { buffer, initialized in
             for index in 0..<count {
                 do throws(KafkaWireError) {
-                    let record = try decodeRecord(&cursor, storage: storage, storageOffset: storageOffset, baseOffset: baseOffset,
-                                                  baseTimestamp: baseTimestamp, timestampOverride: timestampOverride)
-                    (buffer.baseAddress! + index).initialize(to: record)
+                    // Decoded straight into the buffer: through a local, each record was
+                    // copied (retaining its key, value and headers) and the local destroyed.
+                    (buffer.baseAddress! + index).initialize(
+                        to: try decodeRecord(&cursor, storage: storage, storageOffset: storageOffset, baseOffset: baseOffset,
+                                             baseTimestamp: baseTimestamp, timestampOverride: timestampOverride))
                     initialized = index + 1
                 } catch {
                     failure = error
