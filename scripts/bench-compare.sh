@@ -13,15 +13,16 @@
 #
 # Counts at scale 1: produce 1,000,000 x 100 B, 500,000 x 400 B, 300,000 x 1 KB; consume
 # 3,000,000 x 100 B (written by kafka-bench first, then read by the client under test);
-# franz-go, which runs until stopped and prints a rate a second, runs for FRANZ_SECONDS (8):
-# its msgs/s is the median of its per-second lines without the first two (consume: the
-# lines between the first and the last non-zero one), its records the sum of all lines.
+# franz-go, which runs until stopped and prints a rate a second, runs for FRANZ_SECONDS (10,
+# at least 6): its msgs/s is the median of its per-second lines from the first one at half
+# the peak on (it ramps up over a few seconds; never the first line), for consume the lines
+# between the first and the last non-zero one; its records are the sum of all lines.
 # CPU per record is user+sys from /usr/bin/time over the whole client process, divided by
 # its records. Settings as rdk_perf's: linger 5 ms, batch 1,000,000, idempotence, acks all,
 # 6 partitions created before each produce run.
 #
 # Peers come from ../shared/peers (rdk_perf built into .peers-bin/ by its build.sh); when
-# that folder is missing a peer is skipped with a message and its column says "n/a".
+# that folder is missing the peers are skipped with a message and the table has our column only.
 # kafka-bench must be built first:
 #   swift build -c release --package-path Benchmarks --product kafka-bench
 set -euo pipefail
@@ -32,7 +33,7 @@ KB=${KAFKA_BENCH:-$ROOT/Benchmarks/.build/release/kafka-bench}
 RDK=$ROOT/.peers-bin/rdk_perf
 FRANZ=$PEERS/franz-bench.sh
 ROUNDS=3 CASES=p100,p100lz4,p1k,p400,c100,t100,t400 SCALE=1 OUT=""
-FRANZ_SECONDS=${FRANZ_SECONDS:-8}
+FRANZ_SECONDS=${FRANZ_SECONDS:-10}
 
 say() { echo "bench-compare: $*" >&2; }
 while getopts "n:c:s:o:h" opt; do
@@ -80,7 +81,7 @@ run_one() {
     esac
     local log=$OUT/$case-$client-$round.log timing=$OUT/$case-$client-$round.time
     local window
-    window=$(python3 -c "import sys; print(max(3, round(float(sys.argv[1]) * float(sys.argv[2]))))" "$FRANZ_SECONDS" "$SCALE")
+    window=$(python3 -c "import sys; print(max(6, round(float(sys.argv[1]) * float(sys.argv[2]))))" "$FRANZ_SECONDS" "$SCALE")
     # The command run against the broker; $KAFKA_BOOTSTRAP_SERVERS is expanded by the inner shell.
     local fill="" run
     [ "$mode" = consume ] && fill="\"$KB\" create \$KAFKA_BOOTSTRAP_SERVERS bench 6 && \"$KB\" produce \$KAFKA_BOOTSTRAP_SERVERS bench $count $size none >/dev/null && "
@@ -115,7 +116,10 @@ if client == "franz":
         busy = [i for i, r in enumerate(rates) if r > 0]
         full = rates[busy[0] + 1:busy[-1]] if len(busy) > 2 else [r for r in rates if r > 0]
     else:
-        full = rates[2:] or rates
+        # It ramps up over a few seconds on Tansu: count from the first line at half its peak.
+        peak = max(rates, default=0)
+        start = next((i for i, r in enumerate(rates) if r >= peak / 2), 0)
+        full = rates[max(start, 1):] or rates
     rate = statistics.median(full) if full else float("nan")
 else:
     line = re.search(r"msgs=(\d+) secs=\S+ msgs_per_s=(\d+)", text)
