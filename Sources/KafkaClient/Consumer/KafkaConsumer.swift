@@ -260,6 +260,7 @@ public final class KafkaConsumer: Sendable, Service {
 
     private static func apply(_ start: KafkaConsumerStartOffset, to partition: inout ConsumerPartitionState) {
         partition.isFetching = false
+        partition.positionEpoch = -1
         switch start {
         case .offset(let offset):
             partition.fetchOffset = offset
