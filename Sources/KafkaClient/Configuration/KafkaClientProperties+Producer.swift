@@ -57,6 +57,15 @@ extension KafkaClientProperties {
         KafkaPropertyDefinition("partitioner", scope: .producer) { value, properties in
             properties.producer.partitioner = try value.choice(["murmur2_random": Partitioner.default])
         },
+        KafkaPropertyDefinition("partitioner.adaptive.partitioning.enable", scope: .producer) { value, properties in
+            properties.producer.adaptivePartitioning = try value.bool()
+        },
+        KafkaPropertyDefinition("partitioner.availability.timeout.ms", scope: .producer) { value, properties in
+            properties.producer.partitionerAvailabilityTimeout = try value.milliseconds(in: 0...Int(Int32.max))
+        },
+        KafkaPropertyDefinition("partitioner.ignore.keys", scope: .producer) { value, properties in
+            properties.producer.partitionerIgnoresKeys = try value.bool()
+        },
         KafkaPropertyDefinition("transactional.id", scope: .producer) { value, properties in
             guard !value.text.isEmpty else { throw value.invalid("must not be empty") }
             properties.producer.transactionalId = value.text

@@ -40,6 +40,18 @@ extension KafkaProducer {
         public var maxRequestSize: Int = 1_048_576
         /// How partitions are chosen for records that name none (`partitioner`).
         public var partitioner: Partitioner = .default
+        /// The default partitioner draws each new sticky partition with weights that fall
+        /// as a partition's queue of unsent batches grows, so a slow broker gets fewer
+        /// keyless records (`partitioner.adaptive.partitioning.enable`, KIP-794).
+        public var adaptivePartitioning = true
+        /// When set, a broker that has had batches ready for this long without taking any
+        /// (its in-flight requests stay at the limit) has its partitions skipped by the
+        /// default partitioner until it catches up (`partitioner.availability.timeout.ms`;
+        /// zero, the default, never skips).
+        public var partitionerAvailabilityTimeout: Duration = .zero
+        /// The default partitioner spreads keyed records like keyless ones, ignoring the
+        /// key (`partitioner.ignore.keys`).
+        public var partitionerIgnoresKeys = false
         /// Makes the producer transactional (`transactional.id`): records are sent only
         /// inside transactions that commit or abort as a whole. Requires idempotence.
         public var transactionalId: String?

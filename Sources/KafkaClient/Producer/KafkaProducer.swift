@@ -53,7 +53,10 @@ public final class KafkaProducer: Sendable, Service {
             maxInFlightPerPartition: idempotent ? min(5, configuration.maxInFlightPerConnection) : configuration.maxInFlightPerConnection,
             deliveryTimeout: configuration.deliveryTimeout, metadataWait: min(configuration.maxBlock, configuration.deliveryTimeout),
             retryBackoff: configuration.retryBackoff,
-            retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner))
+            retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner,
+            partitionerOptions: .init(adaptive: configuration.adaptivePartitioning,
+                                      availabilityTimeout: configuration.partitionerAvailabilityTimeout,
+                                      ignoreKeys: configuration.partitionerIgnoresKeys)))
         let cluster = self.cluster, accumulator = self.accumulator
         transactions = configuration.transactionalId.map {
             TransactionManager(transactionalId: $0, configuration: configuration, cluster: cluster, accumulator: accumulator, logger: logger)

@@ -131,9 +131,11 @@ final class ProducerSender: Sendable {
         }
         leaders.withLock { $0 = map }
         for (name, topic) in metadata.topics where !topic.error.isError {
-            accumulator.updateAvailablePartitions(topic.partitions.map(\.partition).filter {
-                map[TopicPartition(topic: name, partition: $0)] != nil
-            }, for: name)
+            var partitionLeaders: [Int32: Int32] = [:]
+            for partition in topic.partitions {
+                if let leader = map[TopicPartition(topic: name, partition: partition.partition)] { partitionLeaders[partition.partition] = leader }
+            }
+            accumulator.updateLeaders(partitionLeaders, for: name)
         }
         for name in wanted {
             guard let topic = metadata.topics[name] else { continue }

@@ -29,6 +29,9 @@ extension RecordAccumulator {
             var anyInFlight = false
             // Partitions with a batch that may go now, by leader, in position order.
             var candidates: [Int32: [ProducerTopicTable.Position]] = [:]
+            // Brokers with a batch ready, for the partitioner's availability timeout (only kept when one is set).
+            let tracksAvailability = settings.partitionerOptions.availabilityTimeout > .zero
+            var readyBrokers: Set<Int32> = []
 
             var table = state.table
             state.table = ProducerTopicTable()
@@ -58,6 +61,7 @@ extension RecordAccumulator {
                     result.needsMetadata.insert(key.topic)
                     return
                 }
+                if tracksAvailability { readyBrokers.insert(broker) }
                 if let registered = state.transactionPartitions, !registered.contains(key) {
                     result.partitionsToAdd.insert(key)
                     return
@@ -72,6 +76,7 @@ extension RecordAccumulator {
                 result.requests[broker] = batches
                 state.brokerInFlight[broker, default: 0] += 1
             }
+            for broker in readyBrokers { state.partitioner.brokerReady(broker, drained: candidates[broker] != nil, now: now) }
             if bumping && !anyInFlight && result.requests.isEmpty { result.readyForEpochBump = true }
             if !state.unpartitioned.isEmpty {
                 result.expiredRecords = takeUnpartitioned(&state, waitingSince: now.advanced(by: .zero - settings.metadataWait), all: false)
