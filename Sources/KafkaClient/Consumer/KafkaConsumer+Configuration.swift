@@ -2,7 +2,7 @@ extension KafkaConsumer {
     /// Consumer settings, named after the Java client's (librdkafka's where it differs).
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
-        public var cluster: KafkaCluster.Configuration
+        public var cluster: KafkaClusterConfiguration
         /// The consumer group offsets are committed in (`group.id`).
         public var groupId: String?
         /// What to do when the position is outside the log (`auto.offset.reset`).
@@ -60,7 +60,7 @@ extension KafkaConsumer {
         public var onRebalance: (@Sendable (KafkaConsumerRebalance) async -> Void)?
 
         public init(bootstrapServers: [String]) {
-            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
         }
     }
 }

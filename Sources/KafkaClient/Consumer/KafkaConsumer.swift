@@ -17,7 +17,7 @@ import Synchronization
 public final class KafkaConsumer: Sendable, Service {
     public let configuration: Configuration
     /// The cluster client the consumer fetches through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)

@@ -4,7 +4,7 @@ extension KafkaProducer {
     /// Producer settings, named after the Java client's (librdkafka's where it differs).
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
-        public var cluster: KafkaCluster.Configuration
+        public var cluster: KafkaClusterConfiguration
         /// Acknowledgements the leader waits for (`acks`): `.all` by default, as idempotence requires.
         public var acks: Acks = .all
         /// How long a batch waits for more records (`linger.ms`, default 5 ms as in Kafka 3.7+).
@@ -51,7 +51,7 @@ extension KafkaProducer {
         public var maxBlock: Duration = .seconds(60)
 
         public init(bootstrapServers: [String]) {
-            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
             cluster.allowAutoTopicCreation = true
         }
     }

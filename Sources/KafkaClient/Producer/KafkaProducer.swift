@@ -19,7 +19,7 @@ public final class KafkaProducer: Sendable, Service {
     /// The settings the producer was made with.
     public let configuration: Configuration
     /// The cluster client the producer sends through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
     let accumulator: RecordAccumulator
     let sender: ProducerSender
     /// The transaction state and coordinator requests, with `transactionalId` set.

@@ -6,9 +6,9 @@ internal import CKafkaOpenSSL
 /// Loading certificates and keys happens here, so a bad file or password fails
 /// once, up front, rather than on every connection. One context serves every
 /// connection of a client, from any thread.
-public final class TLSContext: Sendable {
+package final class TLSContext: Sendable {
     /// The configuration this context was built from.
-    public let configuration: TLSConfiguration
+    package let configuration: TLSConfiguration
     /// The `SSL_CTX*`. OpenSSL allows `SSL_new` on a fully configured context from
     /// any thread; it is never modified after `init`, so sharing it is safe.
     nonisolated(unsafe) let context: OpaquePointer
@@ -19,7 +19,7 @@ public final class TLSContext: Sendable {
     ///   or key files (naming the file), a wrong key password, a key that does not
     ///   match the certificate, an invalid cipher list or version range;
     ///   `.tlsFailed` if OpenSSL cannot create a context at all.
-    public init(configuration: TLSConfiguration) throws(KafkaError) {
+    package init(configuration: TLSConfiguration) throws(KafkaError) {
         OpenSSLErrorQueue.clear()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw KafkaError(.tlsFailed, detail: "cannot create an OpenSSL context",

@@ -48,7 +48,7 @@ public struct MSKIAMMechanism: SASLMechanism, CustomStringConvertible {
     }
 
     /// The signed payload for `broker`, as ``authenticate(with:)`` sends it (for tools and tests).
-    public func payload(for broker: SASLBrokerContext) async throws -> MSKIAMAuthPayload {
+    package func payload(for broker: SASLBrokerContext) async throws -> MSKIAMAuthPayload {
         let credentials = try await MSKCredentials.fetch(from: credentialsProvider, mechanism: name)
         do {
             return try MSKIAMAuthPayload(credentials: credentials, brokerHost: broker.host, region: region,
