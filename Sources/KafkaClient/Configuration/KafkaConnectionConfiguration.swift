@@ -10,7 +10,7 @@ public struct KafkaConnectionConfiguration: Sendable {
     /// Connect timeout, socket buffer sizes and `TCP_NODELAY`.
     public var socket: TCPSocketOptions = TCPSocketOptions()
     /// TLS settings; nil for a plaintext connection (`security.protocol` PLAINTEXT or SASL_PLAINTEXT).
-    public var tls: TLSConfiguration?
+    public var tls: KafkaTLSConfiguration?
     /// The SASL mechanism; nil for no authentication (`sasl.mechanism`).
     public var sasl: (any SASLMechanism)?
     /// Requests written and unanswered at once (`max.in.flight.requests.per.connection`);

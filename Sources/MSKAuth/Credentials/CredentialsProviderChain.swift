@@ -50,7 +50,7 @@ public struct DefaultAWSCredentialsProvider: AWSCredentialsProvider {
     ///   - stsTLS: TLS for `https` STS endpoints; nil for the defaults (system trust roots, full verification).
     ///   - refreshBeforeExpiry: how long before expiry cached credentials are replaced.
     public init(profile: String? = nil, environment: [String: String]? = nil, stsEndpoint: String? = nil,
-                stsTLS: TLSConfiguration? = nil,
+                stsTLS: KafkaTLSConfiguration? = nil,
                 containerRelativeBase: String = ContainerAWSCredentialsProvider.defaultRelativeBase,
                 instanceMetadataEndpoint: String? = nil,
                 refreshBeforeExpiry: Duration = CachedAWSCredentialsProvider.defaultRefreshBeforeExpiry) {

@@ -28,7 +28,7 @@ public struct WebIdentityAWSCredentialsProvider: AWSCredentialsProvider {
     ///   - stsEndpoint: the STS URL (override for tests).
     ///   - tls: TLS for an `https` STS endpoint; nil for the defaults (system trust roots, full verification).
     public init(roleARN: String? = nil, tokenFile: String? = nil, sessionName: String? = nil, region: String? = nil,
-                environment: [String: String]? = nil, stsEndpoint: String? = nil, tls: TLSConfiguration? = nil) {
+                environment: [String: String]? = nil, stsEndpoint: String? = nil, tls: KafkaTLSConfiguration? = nil) {
         self.roleARN = roleARN
         self.tokenFile = tokenFile
         self.sessionName = sessionName
