@@ -113,7 +113,7 @@ let package = Package(
         // MARK: Examples
         .executableTarget(
             name: "ProducerExample",
-            dependencies: ["KafkaClient", "KafkaWire"],
+            dependencies: ["KafkaClient"],
             path: "Examples/ProducerExample",
             swiftSettings: strictSwift
         ),
@@ -179,6 +179,13 @@ let package = Package(
             name: "KafkaClientTests",
             dependencies: ["KafkaClient", "KafkaTestSupport"],
             swiftSettings: strictSwift
+        ),
+        // Depends on KafkaClient only, and sees members only of modules it imports:
+        // proves `import KafkaClient` is enough to produce and consume with headers.
+        .testTarget(
+            name: "KafkaClientAPITests",
+            dependencies: ["KafkaClient"],
+            swiftSettings: strictSwift + [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .testTarget(
             name: "KafkaTrackingTests",

@@ -338,9 +338,12 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 if index < current.records.endIndex {
                     let record = current.records[index]
                     index += 1
+                    // Header values stay slices of the fetched buffer; only the array is rebuilt
+                    // (and an empty one allocates nothing).
                     return KafkaConsumerMessage(topic: chunk.topicPartition.topic, partition: chunk.topicPartition.partition,
-                                                offset: record.offset, key: record.key, value: record.value, headers: record.headers,
-                                                timestamp: record.timestamp, timestampType: current.timestampType,
+                                                offset: record.offset, key: record.key, value: record.value,
+                                                headers: record.headers.map(KafkaHeader.init),
+                                                timestamp: record.timestamp, timestampType: KafkaTimestampType(current.timestampType),
                                                 leaderEpoch: current.leaderEpoch)
                 }
                 selection += 1

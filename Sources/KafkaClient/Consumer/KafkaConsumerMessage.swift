@@ -9,16 +9,16 @@ public struct KafkaConsumerMessage: Sendable, Hashable {
     public var key: ArraySlice<UInt8>?
     /// The value, a slice of the fetched buffer; nil for a tombstone.
     public var value: ArraySlice<UInt8>?
-    public var headers: [RecordHeader]
+    public var headers: [KafkaHeader]
     /// Milliseconds since the epoch: create time or log-append time, per `timestampType`.
     public var timestamp: Int64
-    public var timestampType: TimestampType
+    public var timestampType: KafkaTimestampType
     /// The leader epoch of the batch the record came in (-1 when unknown).
     public var leaderEpoch: Int32
 
     /// A message as the consumer would deliver it (for testing handlers without a broker).
     public init(topic: String, partition: Int32, offset: Int64, key: ArraySlice<UInt8>?, value: ArraySlice<UInt8>?,
-                headers: [RecordHeader], timestamp: Int64, timestampType: TimestampType, leaderEpoch: Int32) {
+                headers: [KafkaHeader], timestamp: Int64, timestampType: KafkaTimestampType, leaderEpoch: Int32) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

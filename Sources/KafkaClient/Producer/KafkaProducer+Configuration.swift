@@ -19,7 +19,7 @@ extension KafkaProducer {
         /// Records held before `send` refuses more (`queue.buffering.max.messages`).
         public var maxBufferedRecords: Int = 1_000_000
         /// The codec batches are compressed with (`compression.type`).
-        public var compression: CompressionCodec = .none
+        public var compression: KafkaCompressionCodec = .none
         /// The codec's level (`compression.level`); nil for its default.
         public var compressionLevel: Int?
         /// Produce requests awaiting responses per broker (`max.in.flight.requests.per.connection`, at most 5 with idempotence).

@@ -11,11 +11,11 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     /// The value (nil for a tombstone).
     public var value: [UInt8]?
     /// Record headers, in order; names may repeat.
-    public var headers: [RecordHeader]
+    public var headers: [KafkaHeader]
     /// The create time in milliseconds since the epoch; nil for the time of `send`.
     public var timestamp: Int64?
 
-    public init(topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8]?, headers: [RecordHeader] = [],
+    public init(topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = [],
                 timestamp: Int64? = nil) {
         self.topic = topic
         self.partition = partition
@@ -26,7 +26,7 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     }
 
     /// A record with UTF-8 string key and value.
-    public init(topic: String, partition: Int32? = nil, key: String? = nil, value: String?, headers: [RecordHeader] = [],
+    public init(topic: String, partition: Int32? = nil, key: String? = nil, value: String?, headers: [KafkaHeader] = [],
                 timestamp: Int64? = nil) {
         self.init(topic: topic, partition: partition, key: key.map { Array($0.utf8) }, value: value.map { Array($0.utf8) },
                   headers: headers, timestamp: timestamp)
@@ -34,7 +34,7 @@ public struct KafkaProducerRecord: Sendable, Hashable {
 
     /// A record with any contiguous bytes as key and value (`Data`, `ArraySlice`, ...).
     public init<Key: Sequence<UInt8>, Value: Sequence<UInt8>>(topic: String, partition: Int32? = nil, key: Key?, value: Value?,
-                                                            headers: [RecordHeader] = [], timestamp: Int64? = nil) {
+                                                            headers: [KafkaHeader] = [], timestamp: Int64? = nil) {
         self.init(topic: topic, partition: partition, key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
                   timestamp: timestamp)
     }

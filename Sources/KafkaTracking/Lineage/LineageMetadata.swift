@@ -1,5 +1,5 @@
+import KafkaClient
 import Foundation
-import KafkaWire
 
 /// Where an event came from, carried in record headers (never in the payload,
 /// so any payload format works): its own id, the business flow it belongs to
@@ -87,18 +87,18 @@ extension LineageMetadata {
     }
 
     /// The headers carrying this lineage, in the compact form.
-    public var headers: [RecordHeader] { headers(format: .compact) }
+    public var headers: [KafkaHeader] { headers(format: .compact) }
 
     /// The headers carrying this lineage in `format`.
-    public func headers(format: HeaderFormat) -> [RecordHeader] {
+    public func headers(format: HeaderFormat) -> [KafkaHeader] {
         switch format {
-        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self))]
+        case .compact: [KafkaHeader(key: Header.compact, value: CompactLineage.encode(self))]
         case .perField: perFieldHeaders
         }
     }
 
     /// `headers` without any lineage headers already there (of either form), then this lineage's in `format`.
-    public func stamped(onto headers: [RecordHeader], format: HeaderFormat = .compact) -> [RecordHeader] {
+    public func stamped(onto headers: [KafkaHeader], format: HeaderFormat = .compact) -> [KafkaHeader] {
         let own = self.headers(format: format)
         if headers.isEmpty { return own }
         return headers.filter { !Self.isLineageHeader($0.key) } + own
@@ -112,7 +112,7 @@ extension LineageMetadata {
     ///
     /// - Returns: nil when the record carries no lineage (no `lineage` header, no event id header).
     /// - Throws: `LineageError` when lineage headers are present but malformed.
-    public init?(headers: [RecordHeader]) throws(LineageError) {
+    public init?(headers: [KafkaHeader]) throws(LineageError) {
         if let compact = headers.last(where: { $0.key == Header.compact }) {
             guard let value = compact.value else { throw LineageError(header: Header.compact, reason: "has no value") }
             self = try CompactLineage.decode(value)

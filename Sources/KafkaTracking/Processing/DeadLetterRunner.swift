@@ -81,12 +81,12 @@ public final class DeadLetterRunner: Sendable {
         let error = lastError ?? CancellationError()
         let errorClass = String(reflecting: type(of: error))
         var headers = message.headers
-        headers.append(RecordHeader(key: Header.errorClass, value: Array(errorClass.utf8)))
-        headers.append(RecordHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))
-        headers.append(RecordHeader(key: Header.attempts, value: Array(String(attempts).utf8)))
-        headers.append(RecordHeader(key: Header.originalTopic, value: Array(message.topic.utf8)))
-        headers.append(RecordHeader(key: Header.originalPartition, value: Array(String(message.partition).utf8)))
-        headers.append(RecordHeader(key: Header.originalOffset, value: Array(String(message.offset).utf8)))
+        headers.append(KafkaHeader(key: Header.errorClass, value: Array(errorClass.utf8)))
+        headers.append(KafkaHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))
+        headers.append(KafkaHeader(key: Header.attempts, value: Array(String(attempts).utf8)))
+        headers.append(KafkaHeader(key: Header.originalTopic, value: Array(message.topic.utf8)))
+        headers.append(KafkaHeader(key: Header.originalPartition, value: Array(String(message.partition).utf8)))
+        headers.append(KafkaHeader(key: Header.originalOffset, value: Array(String(message.offset).utf8)))
         let record = KafkaProducerRecord(topic: topic, key: message.key.map(Array.init), value: message.value.map(Array.init),
                                          headers: headers, timestamp: message.timestamp)
         _ = try await deadLetterProducer.sendAndWait(record)

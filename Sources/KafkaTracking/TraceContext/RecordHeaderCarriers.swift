@@ -1,5 +1,5 @@
+import KafkaClient
 import Instrumentation
-import KafkaWire
 
 /// Writes trace context into record headers for any swift-distributed-tracing
 /// instrument (swift-otel's W3C or X-Ray propagators included): one header per
@@ -7,9 +7,9 @@ import KafkaWire
 public struct RecordHeadersInjector: Injector {
     public init() {}
 
-    public func inject(_ value: String, forKey key: String, into carrier: inout [RecordHeader]) {
+    public func inject(_ value: String, forKey key: String, into carrier: inout [KafkaHeader]) {
         carrier.removeAll { $0.key == key }
-        carrier.append(RecordHeader(key: key, value: Array(value.utf8)))
+        carrier.append(KafkaHeader(key: key, value: Array(value.utf8)))
     }
 }
 
@@ -18,7 +18,7 @@ public struct RecordHeadersInjector: Injector {
 public struct RecordHeadersExtractor: Extractor {
     public init() {}
 
-    public func extract(key: String, from carrier: [RecordHeader]) -> String? {
+    public func extract(key: String, from carrier: [KafkaHeader]) -> String? {
         let wanted = key.lowercased()
         guard let header = carrier.last(where: { $0.key.lowercased() == wanted }), let value = header.value else { return nil }
         return String(decoding: value, as: UTF8.self)
