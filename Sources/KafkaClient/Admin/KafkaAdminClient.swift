@@ -22,6 +22,7 @@ public final class KafkaAdminClient: Sendable {
         /// How long the broker may take on topic operations (`timeoutMs` in the requests).
         public var operationTimeout: Duration = .seconds(30)
 
+        /// Defaults for every setting, with these brokers to bootstrap from (`bootstrap.servers`).
         public init(bootstrapServers: [String]) {
             cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
             cluster.allowAutoTopicCreation = false
@@ -33,6 +34,9 @@ public final class KafkaAdminClient: Sendable {
     /// The cluster client requests go through.
     package let cluster: KafkaCluster
 
+    /// An admin client for `configuration`; it connects on first use.
+    ///
+    /// - Throws: `.invalidConfiguration` when a bootstrap server is not `host:port`.
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.admin")) throws(KafkaError) {
         self.configuration = configuration
         cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)

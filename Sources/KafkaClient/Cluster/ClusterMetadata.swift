@@ -56,11 +56,16 @@ package struct ClusterMetadata: Sendable, Hashable {
 
 /// Where a broker listens.
 public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The broker's node id.
     public var nodeId: Int32
+    /// The host the broker advertises.
     public var host: String
+    /// The port the broker advertises.
     public var port: Int
+    /// The broker's rack (`broker.rack`), if it has one.
     public var rack: String?
 
+    /// A broker's address.
     public init(nodeId: Int32, host: String, port: Int, rack: String? = nil) {
         self.nodeId = nodeId
         self.host = host
@@ -68,6 +73,7 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
         self.rack = rack
     }
 
+    /// `id@host:port`.
     public var description: String { "\(nodeId)@\(host):\(port)" }
 }
 
@@ -108,17 +114,22 @@ package struct TopicMetadata: Sendable, Hashable {
 
 /// One partition's metadata.
 public struct PartitionMetadata: Sendable, Hashable {
+    /// The partition number.
     public var partition: Int32
     /// The leader's node id; -1 while the partition has no leader.
     public var leaderId: Int32
     /// The leader epoch (-1 when the broker does not report one).
     public var leaderEpoch: Int32
+    /// The node ids of the replicas, preferred leader first.
     public var replicas: [Int32]
+    /// The node ids of the in-sync replicas.
     public var inSyncReplicas: [Int32]
+    /// The node ids of replicas that are offline.
     public var offlineReplicas: [Int32]
     /// The partition-level error (for example LEADER_NOT_AVAILABLE).
     public var error: KafkaErrorCode
 
+    /// A partition's metadata.
     public init(partition: Int32, leaderId: Int32, leaderEpoch: Int32 = -1, replicas: [Int32] = [], inSyncReplicas: [Int32] = [],
                 offlineReplicas: [Int32] = [], error: KafkaErrorCode = .noError) {
         self.partition = partition

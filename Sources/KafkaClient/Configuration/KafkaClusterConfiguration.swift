@@ -12,6 +12,7 @@ public struct KafkaClusterConfiguration: Sendable {
     /// Whether Metadata requests for producers may create missing topics (`allow.auto.create.topics`).
     public var allowAutoTopicCreation: Bool = false
 
+    /// Defaults for every setting, with these `host:port` pairs to bootstrap from.
     public init(bootstrapServers: [String]) {
         self.bootstrapServers = bootstrapServers
     }

@@ -26,6 +26,7 @@ public struct KafkaConnectionConfiguration: Sendable {
     /// The largest response frame accepted (`socket.request.max.bytes`).
     public var maxResponseSize: Int = KafkaFrameTransport.defaultMaxFrameSize
 
+    /// Defaults for every setting: plaintext, no SASL.
     public init() {}
 
     /// The security protocol these settings amount to.
@@ -46,8 +47,12 @@ extension BrokerConnection {
 
 /// Kafka's `security.protocol`: whether connections use TLS and SASL.
 public enum SecurityProtocol: String, Sendable, Hashable, CaseIterable {
+    /// No TLS, no SASL.
     case plaintext = "PLAINTEXT"
+    /// TLS, no SASL.
     case ssl = "SSL"
+    /// SASL without TLS.
     case saslPlaintext = "SASL_PLAINTEXT"
+    /// SASL over TLS.
     case saslSSL = "SASL_SSL"
 }

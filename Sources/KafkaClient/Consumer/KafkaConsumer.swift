@@ -15,6 +15,7 @@ import Synchronization
 /// request in flight per leader broker. Consumer groups (`subscribe`) build on
 /// this and come next.
 public final class KafkaConsumer: Sendable, Service {
+    /// The settings the consumer was created with.
     public let configuration: Configuration
     /// The cluster client the consumer fetches through.
     package let cluster: KafkaCluster
@@ -29,6 +30,9 @@ public final class KafkaConsumer: Sendable, Service {
     private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let logger: Logger
 
+    /// A consumer for `configuration`; it connects when first used (`subscribe`, `assign` or `run()`).
+    ///
+    /// - Throws: `.invalidConfiguration` when the settings contradict each other or a bootstrap server is not `host:port`.
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.consumer")) throws(KafkaError) {
         self.configuration = configuration
         self.logger = logger
@@ -283,6 +287,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(shared: shared) }
 
+    /// Iterates the consumer's messages; one iterator at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let shared: ConsumerState
         var chunk: FetchedChunk?
@@ -292,6 +297,9 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
         init(shared: ConsumerState) { self.shared = shared }
 
+        /// The next message, waiting for one to be fetched; nil once the consumer is closed.
+        ///
+        /// - Throws: a fatal consumer error, such as a fenced static member or `.pollIntervalExceeded`.
         public mutating func next() async throws -> KafkaConsumerMessage? {
             if !checkedUnfinished {
                 checkedUnfinished = true

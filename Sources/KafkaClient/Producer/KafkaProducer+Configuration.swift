@@ -50,6 +50,7 @@ extension KafkaProducer {
         /// `sendOffsetsToTransaction` keep retrying before they throw `.requestTimedOut` (`max.block.ms`).
         public var maxBlock: Duration = .seconds(60)
 
+        /// Defaults for every setting, with these brokers to bootstrap from (`bootstrap.servers`); producers may create missing topics, as in Java.
         public init(bootstrapServers: [String]) {
             cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
             cluster.allowAutoTopicCreation = true

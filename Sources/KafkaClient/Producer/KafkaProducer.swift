@@ -193,8 +193,10 @@ public struct KafkaProducerEvents: AsyncSequence, Sendable {
     public typealias Element = KafkaProducerEvent
     let stream: AsyncStream<KafkaProducerEvent>
 
+    /// Iterates the producer's events.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<KafkaProducerEvent>.AsyncIterator
+        /// The next event; nil once the producer is closed.
         public mutating func next() async -> KafkaProducerEvent? { await base.next() }
     }
 

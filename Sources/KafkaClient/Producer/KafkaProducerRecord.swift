@@ -15,6 +15,7 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     /// The create time in milliseconds since the epoch; nil for the time of `send`.
     public var timestamp: Int64?
 
+    /// A record with byte key and value.
     public init(topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = [],
                 timestamp: Int64? = nil) {
         self.topic = topic
@@ -54,7 +55,9 @@ public struct KafkaProducerRecord: Sendable, Hashable {
 
 /// The handle `send` returns; delivery reports carry it.
 public struct KafkaProducerMessageID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The id: records of one producer get increasing ids in the order they were sent.
     public let rawValue: UInt64
+    /// The id with this raw value.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { "\(rawValue)" }
@@ -64,6 +67,7 @@ public struct KafkaProducerMessageID: Sendable, Hashable, Comparable, CustomStri
 public struct KafkaDeliveryReport: Sendable, Hashable {
     /// The id `send` returned.
     public var id: KafkaProducerMessageID
+    /// The record's topic.
     public var topic: String
     /// The partition the record went to (or was meant for).
     public var partition: Int32

@@ -25,7 +25,9 @@ public struct KafkaTLSConfiguration: Sendable, Hashable {
 
     /// A TLS protocol version.
     public enum TLSVersion: Sendable, Hashable, Comparable {
+        /// TLS 1.2.
         case tls12
+        /// TLS 1.3.
         case tls13
     }
 
@@ -67,6 +69,7 @@ public struct KafkaTLSConfiguration: Sendable, Hashable {
     /// broker's advertised host, for brokers reached through a proxy or by IP.
     public var serverNameOverride: String? = nil
 
+    /// The defaults: system trust store, TLS 1.2 or newer, full verification.
     public init() {}
 
     /// System trust store, TLS 1.2+, full verification.

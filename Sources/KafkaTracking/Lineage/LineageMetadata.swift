@@ -24,6 +24,7 @@ public struct LineageMetadata: Sendable, Hashable {
     /// The producing instance and its sequence number for the record's partition.
     public var sequence: ProducerSequence?
 
+    /// Lineage for a new event; without a correlation id the event starts a flow of its own.
     public init(eventId: UUID = UUID(), correlationId: UUID? = nil, causationId: UUID? = nil, sourceService: String,
                 eventType: String? = nil, schemaVersion: Int? = nil, producedAt: Int64, sequence: ProducerSequence? = nil) {
         self.eventId = eventId
@@ -42,8 +43,10 @@ public struct LineageMetadata: Sendable, Hashable {
 public struct ProducerSequence: Sendable, Hashable {
     /// Identifies the producing instance (a UUID per `TrackedProducer`).
     public var producerId: String
+    /// The sequence number, from 0, per producer and partition.
     public var number: Int64
 
+    /// Sequence `number` of producer `producerId`.
     public init(producerId: String, number: Int64) {
         self.producerId = producerId
         self.number = number
@@ -54,8 +57,10 @@ public struct ProducerSequence: Sendable, Hashable {
 public struct LineageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The header at fault.
     public var header: String
+    /// What is wrong with the header.
     public var reason: String
 
+    /// The header and the reason.
     public var description: String { "lineage header \(header): \(reason)" }
 }
 
@@ -65,14 +70,23 @@ extension LineageMetadata {
     public enum Header {
         /// The one header of the compact form.
         public static let compact = "lineage"
+        /// The event id header (per-field format).
         public static let eventId = "lineage.event-id"
+        /// The correlation id header (per-field format).
         public static let correlationId = "lineage.correlation-id"
+        /// The causation id header (per-field format).
         public static let causationId = "lineage.causation-id"
+        /// The source service header (per-field format).
         public static let sourceService = "lineage.source-service"
+        /// The event type header (per-field format).
         public static let eventType = "lineage.event-type"
+        /// The schema version header (per-field format).
         public static let schemaVersion = "lineage.schema-version"
+        /// The produced-at header (per-field format).
         public static let producedAt = "lineage.produced-at"
+        /// The producer id header (per-field format).
         public static let producerId = "lineage.producer-id"
+        /// The sequence header (per-field format).
         public static let sequence = "lineage.sequence"
     }
 

@@ -19,16 +19,25 @@ public final class DeadLetterRunner: Sendable {
 
     /// Header names on dead-lettered records.
     public enum Header {
+        /// The type of the error the handler threw.
         public static let errorClass = "dlq.error-class"
+        /// The error's description.
         public static let errorMessage = "dlq.error-message"
+        /// How many times the handler ran.
         public static let attempts = "dlq.attempts"
+        /// The topic the record was consumed from.
         public static let originalTopic = "dlq.original-topic"
+        /// Its partition.
         public static let originalPartition = "dlq.original-partition"
+        /// Its offset.
         public static let originalOffset = "dlq.original-offset"
     }
 
+    /// The consumer the runner reads from and commits with.
     public let consumer: KafkaConsumer
+    /// The producer dead letters are written with.
     public let deadLetterProducer: KafkaProducer
+    /// How failing handlers are retried.
     public let policy: RetryPolicy
     /// The dead-letter topic for records of a topic (`<topic>.dlq` by default).
     public let deadLetterTopic: @Sendable (String) -> String
