@@ -45,8 +45,14 @@ public final class DeadLetterRunner: Sendable {
     public let recorder: LineageRecorder?
     let logger: Logger
 
-    /// - Parameter recorder: records a dead-letter hop, with the error's type, for each
-    ///   dead-lettered record that carries lineage.
+    /// - Parameters:
+    ///   - consumer: the consumer whose messages are handled; the runner commits through it.
+    ///   - deadLetterProducer: writes records the handler keeps failing on.
+    ///   - policy: how often and how long apart a failing handler is retried.
+    ///   - deadLetterTopic: the dead-letter topic for a record's topic.
+    ///   - recorder: records a dead-letter hop, with the error's type, for each
+    ///     dead-lettered record that carries lineage.
+    ///   - logger: where retries and dead letters are logged.
     public init(consumer: KafkaConsumer, deadLetterProducer: KafkaProducer, policy: RetryPolicy = RetryPolicy(),
                 deadLetterTopic: @escaping @Sendable (String) -> String = { "\($0).dlq" }, recorder: LineageRecorder? = nil,
                 logger: Logger = Logger(label: "swift-kafka-native.tracking")) {

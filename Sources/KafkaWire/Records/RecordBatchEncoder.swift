@@ -36,6 +36,12 @@ public struct RecordBatchEncoder: Sendable {
     var headerOverride: (lastOffsetDelta: Int32, baseTimestamp: Int64, maxTimestamp: Int64)?
 
     /// - Parameters:
+    ///   - baseOffset: the offset of the first record (0 from producers; brokers assign offsets).
+    ///   - partitionLeaderEpoch: the leader epoch field (-1 from producers).
+    ///   - attributes: the batch attributes other than the codec (transactional, control, ...).
+    ///   - producerId: the idempotent or transactional producer id, or -1.
+    ///   - producerEpoch: the producer epoch, or -1.
+    ///   - baseSequence: the sequence number of the first record, or -1.
     ///   - estimatedSize: bytes to reserve up front (the batch size limit is a good choice).
     ///   - buffer: a buffer to write into instead of allocating one, typically the
     ///     bytes a previous `finish()` returned once they have been sent. Reusing

@@ -3,8 +3,8 @@ import KafkaClient
 import KafkaWire
 
 /// The `AWS_MSK_IAM` SASL mechanism of Amazon MSK (the aws-msk-iam-auth protocol):
-/// one client message, the SigV4-signed ``MSKIAMAuthPayload`` for the broker's
-/// host, answered by the broker's JSON (``MSKIAMAuthResponse``).
+/// one client message, the SigV4-signed `MSKIAMAuthPayload` for the broker's
+/// host, answered by the broker's JSON (`MSKIAMAuthResponse`).
 ///
 /// Each authentication, including every KIP-368 re-authentication, asks the
 /// provider for credentials and signs afresh.
