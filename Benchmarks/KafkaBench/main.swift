@@ -166,7 +166,10 @@ func consume(_ arguments: [String]) async {
     let partitions: [PartitionMetadata]
     do {
         consumer = try KafkaConsumer(configuration: configuration)
-        partitions = try await consumer.cluster.metadata(topics: [topic]).topics[topic]?.partitions ?? []
+        // The partitions through the public admin API, as an application would find them.
+        let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: bootstrap))
+        partitions = try await admin.describeTopics([topic])[topic]?.get().partitions ?? []
+        await admin.close()
     } catch {
         fail("\(error)")
     }
