@@ -29,7 +29,7 @@ extension KafkaClientProperties {
         },
         KafkaPropertyDefinition("compression.type", "compression.codec", scope: .producer) { value, properties in
             properties.producer.compression = try value.choice([
-                "none": CompressionCodec.none, "gzip": .gzip, "snappy": .snappy, "lz4": .lz4, "zstd": .zstd,
+                "none": KafkaCompressionCodec.none, "gzip": .gzip, "snappy": .snappy, "lz4": .lz4, "zstd": .zstd,
             ])
         },
         // -1 is librdkafka's "the codec's default".

@@ -15,9 +15,10 @@ import Synchronization
 /// request in flight per leader broker. Consumer groups (`subscribe`) build on
 /// this and come next.
 public final class KafkaConsumer: Sendable, Service {
+    /// The settings the consumer was created with.
     public let configuration: Configuration
     /// The cluster client the consumer fetches through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
@@ -29,6 +30,9 @@ public final class KafkaConsumer: Sendable, Service {
     private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let logger: Logger
 
+    /// A consumer for `configuration`; it connects when first used (`subscribe`, `assign` or `run()`).
+    ///
+    /// - Throws: `.invalidConfiguration` when the settings contradict each other or a bootstrap server is not `host:port`.
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.consumer")) throws(KafkaError) {
         self.configuration = configuration
         self.logger = logger
@@ -284,6 +288,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(shared: shared) }
 
+    /// Iterates the consumer's messages; one iterator at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let shared: ConsumerState
         var chunk: FetchedChunk?
@@ -293,6 +298,9 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
         init(shared: ConsumerState) { self.shared = shared }
 
+        /// The next message, waiting for one to be fetched; nil once the consumer is closed.
+        ///
+        /// - Throws: a fatal consumer error, such as a fenced static member or `.pollIntervalExceeded`.
         public mutating func next() async throws -> KafkaConsumerMessage? {
             if !checkedUnfinished {
                 checkedUnfinished = true
@@ -339,9 +347,12 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
                 if index < current.records.endIndex {
                     let record = current.records[index]
                     index += 1
+                    // Header values stay slices of the fetched buffer; only the array is rebuilt
+                    // (and an empty one allocates nothing).
                     return KafkaConsumerMessage(topic: chunk.topicPartition.topic, partition: chunk.topicPartition.partition,
-                                                offset: record.offset, key: record.key, value: record.value, headers: record.headers,
-                                                timestamp: record.timestamp, timestampType: current.timestampType,
+                                                offset: record.offset, key: record.key, value: record.value,
+                                                headers: record.headers.map(KafkaHeader.init),
+                                                timestamp: record.timestamp, timestampType: KafkaTimestampType(current.timestampType),
                                                 leaderEpoch: current.leaderEpoch)
                 }
                 selection += 1

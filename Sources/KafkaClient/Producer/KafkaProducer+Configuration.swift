@@ -4,7 +4,7 @@ extension KafkaProducer {
     /// Producer settings, named after the Java client's (librdkafka's where it differs).
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
-        public var cluster: KafkaCluster.Configuration
+        public var cluster: KafkaClusterConfiguration
         /// Acknowledgements the leader waits for (`acks`): `.all` by default, as idempotence requires.
         public var acks: Acks = .all
         /// How long a batch waits for more records (`linger.ms`, default 5 ms as in Kafka 3.7+).
@@ -19,7 +19,7 @@ extension KafkaProducer {
         /// Records held before `send` refuses more (`queue.buffering.max.messages`).
         public var maxBufferedRecords: Int = 1_000_000
         /// The codec batches are compressed with (`compression.type`).
-        public var compression: CompressionCodec = .none
+        public var compression: KafkaCompressionCodec = .none
         /// The codec's level (`compression.level`); nil for its default.
         public var compressionLevel: Int?
         /// Produce requests awaiting responses per broker (`max.in.flight.requests.per.connection`, at most 5 with idempotence).
@@ -62,8 +62,9 @@ extension KafkaProducer {
         /// `sendOffsetsToTransaction` keep retrying before they throw `.requestTimedOut` (`max.block.ms`).
         public var maxBlock: Duration = .seconds(60)
 
+        /// Defaults for every setting, with these brokers to bootstrap from (`bootstrap.servers`); producers may create missing topics, as in Java.
         public init(bootstrapServers: [String]) {
-            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
             cluster.allowAutoTopicCreation = true
         }
     }

@@ -19,7 +19,7 @@ public final class KafkaProducer: Sendable, Service {
     /// The settings the producer was made with.
     public let configuration: Configuration
     /// The cluster client the producer sends through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
     let accumulator: RecordAccumulator
     let sender: ProducerSender
     /// The transaction state and coordinator requests, with `transactionalId` set.
@@ -196,8 +196,10 @@ public struct KafkaProducerEvents: AsyncSequence, Sendable {
     public typealias Element = KafkaProducerEvent
     let stream: AsyncStream<KafkaProducerEvent>
 
+    /// Iterates the producer's events.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<KafkaProducerEvent>.AsyncIterator
+        /// The next event; nil once the producer is closed.
         public mutating func next() async -> KafkaProducerEvent? { await base.next() }
     }
 

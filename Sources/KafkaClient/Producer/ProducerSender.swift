@@ -232,7 +232,7 @@ final class ProducerSender: Sendable {
                     batch.encoder.producerEpoch = batch.identity?.epoch ?? -1
                     batch.encoder.baseSequence = batch.baseSequence
                     batch.encoder.attributes.isTransactional = transactions != nil
-                    batch.bytes = try batch.encoder.finish(compression: configuration.compression, level: configuration.compressionLevel)
+                    batch.bytes = try batch.encoder.finish(compression: configuration.compression.codec, level: configuration.compressionLevel)
                 } catch {
                     fail(batch, wasInFlight: true, error: KafkaError(.invalidConfiguration, detail: "the batch could not be encoded: \(error)"))
                     continue

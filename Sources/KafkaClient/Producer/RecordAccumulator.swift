@@ -152,7 +152,7 @@ final class RecordAccumulator: Sendable {
             guard let count else {
                 // It waits in its own copy, with the borrowed header copied into its headers.
                 var waiting = record
-                if let trailingHeader { waiting.headers.append(trailingHeader.owned) }
+                if let trailingHeader { waiting.headers.append(KafkaHeader(trailingHeader.owned)) }
                 state.unpartitioned[record.topic, default: []].append(PendingRecord(record: waiting, id: id, timestamp: timestamp,
                                                                                           enqueuedAt: .now))
                 state.bufferedBytes += size
