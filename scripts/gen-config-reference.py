@@ -56,6 +56,7 @@ DEFAULTS = {
     "retry.backoff.ms": "100, max 1000",
     "max.request.size": "1048576",
     "partitioner": "`murmur2_random`",
+    "partitioner.adaptive.partitioning.enable": "`true`; 0 (never skip); `false`",
     "transactional.id": "none; timeout 60000",
     "max.block.ms": "60000",
     "group.id": "none",
