@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
+        // Documentation only (`swift package generate-documentation`, scripts/docs.sh):
+        // a command plugin, linked into no target.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin.git", from: "1.5.0"),
     ],
     targets: [
         // MARK: C system libraries (thin bridges, never re-exported from public API)
@@ -113,7 +116,7 @@ let package = Package(
         // MARK: Examples
         .executableTarget(
             name: "ProducerExample",
-            dependencies: ["KafkaClient", "KafkaWire"],
+            dependencies: ["KafkaClient"],
             path: "Examples/ProducerExample",
             swiftSettings: strictSwift
         ),
@@ -179,6 +182,13 @@ let package = Package(
             name: "KafkaClientTests",
             dependencies: ["KafkaClient", "KafkaTestSupport"],
             swiftSettings: strictSwift
+        ),
+        // Depends on KafkaClient only, and sees members only of modules it imports:
+        // proves `import KafkaClient` is enough to produce and consume with headers.
+        .testTarget(
+            name: "KafkaClientAPITests",
+            dependencies: ["KafkaClient"],
+            swiftSettings: strictSwift + [.enableUpcomingFeature("MemberImportVisibility")]
         ),
         .testTarget(
             name: "KafkaTrackingTests",

@@ -65,15 +65,9 @@ func monotonicSeconds() -> Double {
     return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
 }
 
-func codec(named name: String) -> CompressionCodec {
-    switch name {
-    case "none": .none
-    case "gzip": .gzip
-    case "snappy": .snappy
-    case "lz4": .lz4
-    case "zstd": .zstd
-    default: fail("unknown codec \(name)")
-    }
+func codec(named name: String) -> KafkaCompressionCodec {
+    guard let codec = KafkaCompressionCodec(rawValue: name) else { fail("unknown codec \(name)") }
+    return codec
 }
 
 func apply(_ setting: String, to configuration: inout KafkaProducer.Configuration) {
@@ -100,7 +94,7 @@ func produce(_ words: [String]) async {
     guard arguments.count >= 4, let count = Int(arguments[2]), let size = Int(arguments[3]), fixedHeader != .some(nil) else {
         fail("usage: kafka-bench produce BOOTSTRAP TOPIC COUNT SIZE [CODEC] [key=value ...] [--tracked | --fixed-header=N]")
     }
-    let headers = fixedHeader.flatMap { $0 }.map { [RecordHeader(key: "lineage", value: [UInt8](repeating: 0x2A, count: $0))] } ?? []
+    let headers = fixedHeader.flatMap { $0 }.map { [KafkaHeader(key: "lineage", value: [UInt8](repeating: 0x2A, count: $0))] } ?? []
     let bootstrap = arguments[0], topic = arguments[1]
     var configuration = KafkaProducer.Configuration(bootstrapServers: bootstrap.split(separator: ",").map(String.init))
     configuration.linger = .milliseconds(5)
@@ -175,7 +169,10 @@ func consume(_ arguments: [String]) async {
     let partitions: [PartitionMetadata]
     do {
         consumer = try KafkaConsumer(configuration: configuration)
-        partitions = try await consumer.cluster.metadata(topics: [topic]).topics[topic]?.partitions ?? []
+        // The partitions through the public admin API, as an application would find them.
+        let admin = try KafkaAdminClient(configuration: .init(bootstrapServers: bootstrap))
+        partitions = try await admin.describeTopics([topic])[topic]?.get().partitions ?? []
+        await admin.close()
     } catch {
         fail("\(error)")
     }

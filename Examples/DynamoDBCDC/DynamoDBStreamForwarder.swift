@@ -24,9 +24,9 @@ public struct DynamoDBStreamForwarder: Sendable {
 
     /// The Kafka record for `change`.
     public func record(for change: DynamoDBStreamRecord) -> KafkaProducerRecord {
-        var headers = [RecordHeader(key: Header.eventId, value: Array(change.eventId.utf8)),
-                       RecordHeader(key: Header.eventName, value: Array(change.eventName.rawValue.utf8))]
-        if let sequence = change.sequenceNumber { headers.append(RecordHeader(key: Header.sequenceNumber, value: Array(sequence.utf8))) }
+        var headers = [KafkaHeader(key: Header.eventId, value: Array(change.eventId.utf8)),
+                       KafkaHeader(key: Header.eventName, value: Array(change.eventName.rawValue.utf8))]
+        if let sequence = change.sequenceNumber { headers.append(KafkaHeader(key: Header.sequenceNumber, value: Array(sequence.utf8))) }
         return KafkaProducerRecord(topic: topic, key: change.keyText, value: change.valueText, headers: headers)
     }
 

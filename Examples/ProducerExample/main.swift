@@ -5,7 +5,6 @@
 // (./scripts/demo.sh starts an embedded broker and runs this, then consumer-example.)
 import Foundation
 import KafkaClient
-import KafkaWire  // RecordHeader
 
 let bootstrap = (ProcessInfo.processInfo.environment["KAFKA_BOOTSTRAP_SERVERS"] ?? "127.0.0.1:9092")
     .split(separator: ",").map(String.init)
@@ -25,7 +24,7 @@ do {
     let producer = try KafkaProducer(configuration: configuration)
     for index in 1...6 {
         let record = KafkaProducerRecord(topic: topic, key: "customer-\(index % 3)", value: "order \(index) placed",
-                                         headers: [RecordHeader(key: "source", value: Array("producer-example".utf8))])
+                                         headers: [KafkaHeader(key: "source", value: Array("producer-example".utf8))])
         let report = try await producer.sendAndWait(record)  // or send(_:) and read producer.events
         print("delivered customer-\(index % 3) to \(report.topic)-\(report.partition) at offset \(report.offset ?? -1)")
     }

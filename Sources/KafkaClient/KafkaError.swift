@@ -98,6 +98,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         /// (never for passwords and keys).
         public static let invalidProperty = Code(.invalidProperty)
 
+        /// The code's name, such as `queueFull`.
         public var description: String { base.rawValue }
     }
 
@@ -122,6 +123,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The configuration property concerned (`.unknownProperty`, `.invalidProperty`).
     public var property: String?
 
+    /// An error with `code` and whatever else is known about it; the client creates these, tests and wrappers may too.
     public init(
         _ code: Code, detail: String, apiKey: ApiKey? = nil, brokerId: Int32? = nil, address: String? = nil,
         clientVersions: ClosedRange<Int16>? = nil, brokerVersions: ClosedRange<Int16>? = nil,
@@ -159,6 +161,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
                    detail: message ?? errorCode.message, apiKey: apiKey, brokerId: brokerId, brokerErrorCode: errorCode)
     }
 
+    /// The code, the detail and the broker, API and property involved, on one line for logs.
     public var description: String {
         var parts = ["KafkaError.\(code)"]
         if let address { parts.append(brokerId.map { "broker \($0) at \(address)" } ?? address) }

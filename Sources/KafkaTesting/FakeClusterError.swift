@@ -6,6 +6,7 @@ import Musl
 
 /// A failure to set up or control a ``FakeKafkaCluster``.
 public struct FakeClusterError: Error, CustomStringConvertible, Sendable {
+    /// What went wrong.
     public let description: String
 
     init(_ description: String) { self.description = description }

@@ -48,6 +48,7 @@ public final class FakeKafkaCluster: Sendable {
         /// replica.selector.class), and such a Fetch is served by followers too.
         public var brokerRacks: [Int32: String] = [:]
 
+        /// The defaults: three brokers, auto-created single-partition topics.
         public init() {}
     }
 

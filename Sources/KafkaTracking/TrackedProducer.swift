@@ -50,6 +50,9 @@ public final class TrackedProducer: Sendable {
     }
 
     /// - Parameters:
+    ///   - producer: the producer records are sent with.
+    ///   - sourceService: the service named as every event's source in its lineage.
+    ///   - instanceId: this producer's id in lineage sequences; unique per process by default.
     ///   - tracer: the tracer for producer spans and header injection; nil for
     ///     the one bootstrapped in `InstrumentationSystem` (a no-op until one is).
     ///   - recorder: records a produce hop per record delivered, with its offset, for `LineageQuery`.

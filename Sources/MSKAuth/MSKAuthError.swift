@@ -57,6 +57,7 @@ public struct MSKAuthError: Error, Sendable, Hashable, CustomStringConvertible {
         /// expired credentials.
         public static let credentialsProviderFailed = Code(.credentialsProviderFailed)
 
+        /// The code's name.
         public var description: String { base.rawValue }
     }
 
@@ -65,6 +66,7 @@ public struct MSKAuthError: Error, Sendable, Hashable, CustomStringConvertible {
     /// A human-readable detail, free of secrets.
     public var detail: String
 
+    /// An error with `code` and a detail that never holds secrets.
     public init(_ code: Code, detail: String = "") {
         self.code = code
         self.detail = detail

@@ -33,4 +33,15 @@ public enum MSKAuthFuzzing {
     public static func configFile(_ text: String, isCredentialsFile: Bool) -> [String] {
         Array(AWSConfigFile(parsing: text, kind: isCredentialsFile ? .credentials : .config).profiles.keys)
     }
+
+    /// Parses the broker's reply to an `AWS_MSK_IAM` payload (package API, so the
+    /// fuzz targets reach it here).
+    public static func iamAuthResponse(_ bytes: [UInt8]) throws {
+        _ = try MSKIAMAuthResponse(parsing: bytes)
+    }
+
+    /// Reads the region from an MSK broker's `host:port`.
+    public static func brokerRegion(_ hostAndPort: String) throws {
+        _ = try MSKHost.region(ofBroker: hostAndPort)
+    }
 }

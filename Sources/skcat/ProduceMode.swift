@@ -68,7 +68,7 @@ struct ProduceMode {
         var sent = 0
         var bytes = 0
         var sendError: KafkaError?
-        let headers = arguments.headers.map { RecordHeader(key: $0.name, value: Array($0.value.utf8)) }
+        let headers = arguments.headers.map { KafkaHeader(key: $0.name, value: Array($0.value.utf8)) }
         let keyDelimiter = arguments.keyDelimiter.map { Array($0.utf8) }
         do throws(SkcatFailure) {
             try await forEachInput { (payload: [UInt8]) async -> Bool in

@@ -17,7 +17,7 @@ struct LineageMetadataTests {
     @Test("lineage round-trips through headers in both forms; other headers are kept; stale lineage headers of either form are replaced")
     func roundTrip() throws {
         let stale = LineageMetadata(sourceService: "old", producedAt: 1)
-        let others = [RecordHeader(key: "trace", value: Array("t".utf8))]
+        let others = [KafkaHeader(key: "trace", value: Array("t".utf8))]
         for format in [LineageMetadata.HeaderFormat.compact, .perField] {
             let headers = Self.full.stamped(onto: others + stale.headers(format: .compact) + stale.headers(format: .perField), format: format)
             #expect(headers.first?.key == "trace")
@@ -50,7 +50,7 @@ struct LineageMetadataTests {
         #expect(CompactLineage.encode(Self.full, fields: own) == Array(value))
         #expect(try CompactLineage.decode(CompactLineage.encode(Self.full, fields: foreign)[...]) == Self.full)
         // Bytes a later version appends are ignored.
-        let extended = RecordHeader(key: LineageMetadata.Header.compact, value: Array(value) + [9, 9, 9])
+        let extended = KafkaHeader(key: LineageMetadata.Header.compact, value: Array(value) + [9, 9, 9])
         #expect(try LineageMetadata(headers: [extended]) == Self.full)
     }
 
@@ -84,17 +84,17 @@ struct LineageMetadataTests {
         // As the version 1 writer laid `full` out: ids, produced-at, schema, sequence, source, producer id, type.
         let version1: [UInt8] = [1, 0x1F] + raw(Self.event) + raw(Self.flow) + raw(Self.cause) + fixed(1_700_000_000_123)
             + fixed(2) + fixed(41) + text("orders") + text("p-1") + text("OrderPlacedEvent")
-        #expect(try LineageMetadata(headers: [RecordHeader(key: LineageMetadata.Header.compact, value: version1)]) == Self.full)
+        #expect(try LineageMetadata(headers: [KafkaHeader(key: LineageMetadata.Header.compact, value: version1)]) == Self.full)
         let minimal: [UInt8] = [1, 0] + raw(Self.event) + fixed(-5) + text("s")
-        #expect(try LineageMetadata(headers: [RecordHeader(key: LineageMetadata.Header.compact, value: minimal)])
+        #expect(try LineageMetadata(headers: [KafkaHeader(key: LineageMetadata.Header.compact, value: minimal)])
                 == LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: -5))
-        #expect { try LineageMetadata(headers: [RecordHeader(key: LineageMetadata.Header.compact, value: Array(version1.prefix(55)))]) }
+        #expect { try LineageMetadata(headers: [KafkaHeader(key: LineageMetadata.Header.compact, value: Array(version1.prefix(55)))]) }
             throws: { ($0 as? LineageError)?.reason.contains("produced-at") == true }
     }
 
     @Test("no lineage is nil; malformed lineage of either form is a typed error naming the header")
     func malformed() throws {
-        #expect(try LineageMetadata(headers: [RecordHeader(key: "other", value: nil)]) == nil)
+        #expect(try LineageMetadata(headers: [KafkaHeader(key: "other", value: nil)]) == nil)
         var headers = LineageMetadata(sourceService: "s", producedAt: 5).headers(format: .perField)
         headers[headers.firstIndex { $0.key == LineageMetadata.Header.correlationId }!].value = Array("not-a-uuid".utf8)[...]
         #expect { try LineageMetadata(headers: headers) } throws: { ($0 as? LineageError)?.header == LineageMetadata.Header.correlationId }
@@ -107,13 +107,13 @@ struct LineageMetadataTests {
         // The last one: a produced-at varint longer than 64 bits.
         let overlong: [UInt8] = [2, 0] + [UInt8](repeating: 0, count: 16) + [UInt8](repeating: 0xFF, count: 11)
         for broken: [UInt8]? in [nil, [], [3] + value.dropFirst(), Array(value.prefix(value.count - 1)), Array(value.prefix(20)), overlong] {
-            #expect { try LineageMetadata(headers: [RecordHeader(key: compact, value: broken)]) } throws: {
+            #expect { try LineageMetadata(headers: [KafkaHeader(key: compact, value: broken)]) } throws: {
                 ($0 as? LineageError)?.header == compact
             }
         }
         var badText = Array(try #require(LineageMetadata(eventId: Self.event, sourceService: "s", producedAt: 0).headers.first?.value))
         badText[badText.count - 1] = 0xFF   // the source service's one byte
-        #expect { try LineageMetadata(headers: [RecordHeader(key: compact, value: badText)]) } throws: {
+        #expect { try LineageMetadata(headers: [KafkaHeader(key: compact, value: badText)]) } throws: {
             ($0 as? LineageError)?.reason.contains("UTF-8") == true
         }
     }

@@ -33,7 +33,7 @@ struct TraceContextTests {
 
     @Test("headers carry injected context: replaced, not duplicated; extraction ignores header case")
     func carriers() {
-        var headers = [RecordHeader(key: "traceparent", value: Array("old".utf8)), RecordHeader(key: "k", value: nil)]
+        var headers = [KafkaHeader(key: "traceparent", value: Array("old".utf8)), KafkaHeader(key: "k", value: nil)]
         RecordHeadersInjector().inject("new", forKey: "traceparent", into: &headers)
         #expect(headers.filter { $0.key == "traceparent" }.count == 1)
         #expect(RecordHeadersExtractor().extract(key: "TraceParent", from: headers) == "new")

@@ -27,8 +27,8 @@ public func fuzz(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     case 2: _ = try? MSKAuthFuzzing.stsResponse(payload, status: payload.count % 2 == 0 ? 200 : 403)
     case 3: _ = try? MSKAuthFuzzing.credentialProcessOutput(payload)
     case 4: _ = MSKAuthFuzzing.configFile(text, isCredentialsFile: payload.count % 2 == 0)
-    case 5: _ = try? MSKIAMAuthResponse(parsing: payload)
-    default: _ = try? MSKHost.region(ofBroker: text)
+    case 5: _ = try? MSKAuthFuzzing.iamAuthResponse(payload)
+    default: _ = try? MSKAuthFuzzing.brokerRegion(text)
     }
     return 0
 }

@@ -22,9 +22,11 @@ public enum OffsetSpec: Sendable, Hashable {
 
 /// An offset `listOffsets` found.
 public struct ListedOffset: Sendable, Hashable {
+    /// The offset: the first at or after the timestamp asked for, or the earliest, latest or max-timestamp one.
     public var offset: Int64
     /// The record's timestamp, for timestamp lookups; -1 otherwise.
     public var timestamp: Int64
+    /// The leader epoch of the record at that offset, when the broker reports it.
     public var leaderEpoch: Int32?
 }
 
@@ -37,6 +39,7 @@ public struct PartitionLag: Sendable, Hashable {
     /// `end - committed`, or the whole partition (`end - logStart`) without a commit.
     public var lag: Int64
 
+    /// A partition's lag.
     public init(committed: Int64?, end: Int64, lag: Int64) {
         self.committed = committed
         self.end = end
@@ -46,7 +49,9 @@ public struct PartitionLag: Sendable, Hashable {
 
 /// A consumer group's lag over every partition it has committed offsets for.
 public struct ConsumerGroupLag: Sendable, Hashable {
+    /// The group id.
     public var group: String
+    /// The lag of each partition the group has committed offsets for.
     public var partitions: [TopicPartition: PartitionLag]
     /// The sum over partitions: the single number dashboards show.
     public var total: Int64 { partitions.values.reduce(0) { $0 + $1.lag } }

@@ -14,6 +14,7 @@ public struct NewTopic: Sendable, Hashable {
     /// Topic configurations (`retention.ms`, `cleanup.policy`, ...).
     public var configs: [String: String]
 
+    /// A topic to create; partitions and replication factor default to the broker's.
     public init(name: String, partitions: Int32 = -1, replicationFactor: Int16 = -1,
                 replicaAssignment: [Int32: [Int32]] = [:], configs: [String: String] = [:]) {
         self.name = name
@@ -26,17 +27,21 @@ public struct NewTopic: Sendable, Hashable {
 
 /// A topic the broker created (or, with `validateOnly`, would create).
 public struct CreatedTopic: Sendable, Hashable {
+    /// The topic's name.
     public var name: String
     /// The topic id (KIP-516); zero from brokers before CreateTopics v7.
     public var topicId: KafkaUUID
     /// Partitions and replication factor as created; -1 where the broker did not say.
     public var partitions: Int32
+    /// See `partitions`.
     public var replicationFactor: Int16
 }
 
 /// A topic in the cluster.
 public struct TopicListing: Sendable, Hashable {
+    /// The topic's name.
     public var name: String
+    /// The topic id (KIP-516).
     public var topicId: KafkaUUID
     /// True for Kafka's own topics (`__consumer_offsets`, `__transaction_state`).
     public var isInternal: Bool
@@ -44,8 +49,11 @@ public struct TopicListing: Sendable, Hashable {
 
 /// A topic, its partitions and what the caller may do with it.
 public struct TopicDescription: Sendable, Hashable {
+    /// The topic's name.
     public var name: String
+    /// The topic id (KIP-516).
     public var topicId: KafkaUUID
+    /// True for Kafka's own topics.
     public var isInternal: Bool
     /// Leaders, replicas, in-sync replicas and epochs, by partition number.
     public var partitions: [PartitionMetadata]

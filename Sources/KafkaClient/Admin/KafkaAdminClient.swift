@@ -18,12 +18,13 @@ public final class KafkaAdminClient: Sendable {
     /// Admin client settings.
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
-        public var cluster: KafkaCluster.Configuration
+        public var cluster: KafkaClusterConfiguration
         /// How long the broker may take on topic operations (`timeoutMs` in the requests).
         public var operationTimeout: Duration = .seconds(30)
 
+        /// Defaults for every setting, with these brokers to bootstrap from (`bootstrap.servers`).
         public init(bootstrapServers: [String]) {
-            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
             cluster.allowAutoTopicCreation = false
         }
     }
@@ -31,8 +32,11 @@ public final class KafkaAdminClient: Sendable {
     /// The settings the client was made with.
     public let configuration: Configuration
     /// The cluster client requests go through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
 
+    /// An admin client for `configuration`; it connects on first use.
+    ///
+    /// - Throws: `.invalidConfiguration` when a bootstrap server is not `host:port`.
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.admin")) throws(KafkaError) {
         self.configuration = configuration
         cluster = try KafkaCluster(configuration: configuration.cluster, logger: logger)

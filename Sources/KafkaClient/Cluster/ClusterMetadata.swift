@@ -3,17 +3,17 @@ import KafkaWire
 /// What the cluster said about itself in its latest Metadata response:
 /// brokers, controller, and per topic its id and partitions with leaders,
 /// leader epochs, replicas and in-sync replicas.
-public struct ClusterMetadata: Sendable, Hashable {
+package struct ClusterMetadata: Sendable, Hashable {
     /// The cluster's id, when the broker reports one.
-    public var clusterId: String?
+    package var clusterId: String?
     /// The controller's node id, or nil when unknown.
-    public var controllerId: Int32?
+    package var controllerId: Int32?
     /// Every live broker by node id.
-    public var brokers: [Int32: BrokerAddress]
+    package var brokers: [Int32: BrokerAddress]
     /// Topics by name: those asked for, or all of them for a full refresh.
-    public var topics: [String: TopicMetadata]
+    package var topics: [String: TopicMetadata]
 
-    public init(clusterId: String? = nil, controllerId: Int32? = nil, brokers: [Int32: BrokerAddress] = [:],
+    package init(clusterId: String? = nil, controllerId: Int32? = nil, brokers: [Int32: BrokerAddress] = [:],
                 topics: [String: TopicMetadata] = [:]) {
         self.clusterId = clusterId
         self.controllerId = controllerId
@@ -22,7 +22,7 @@ public struct ClusterMetadata: Sendable, Hashable {
     }
 
     /// Reads a Metadata response (any version).
-    public init(_ response: MetadataResponse) {
+    package init(_ response: MetadataResponse) {
         clusterId = response.clusterId
         controllerId = response.controllerId >= 0 ? response.controllerId : nil
         brokers = Dictionary(response.brokers.map {
@@ -37,14 +37,14 @@ public struct ClusterMetadata: Sendable, Hashable {
     }
 
     /// The leader of `topic`'s `partition`, when the metadata knows a live one.
-    public func leader(topic: String, partition: Int32) -> BrokerAddress? {
+    package func leader(topic: String, partition: Int32) -> BrokerAddress? {
         guard let leader = topics[topic]?.partition(partition)?.leaderId, leader >= 0 else { return nil }
         return brokers[leader]
     }
 
     /// This metadata updated with a newer response: brokers and controller are
     /// replaced, topics in `newer` replace their old entries, others are kept.
-    public func merging(_ newer: ClusterMetadata) -> ClusterMetadata {
+    package func merging(_ newer: ClusterMetadata) -> ClusterMetadata {
         var merged = newer
         merged.clusterId = newer.clusterId ?? clusterId
         for (name, topic) in topics where merged.topics[name] == nil {
@@ -56,11 +56,16 @@ public struct ClusterMetadata: Sendable, Hashable {
 
 /// Where a broker listens.
 public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
+    /// The broker's node id.
     public var nodeId: Int32
+    /// The host the broker advertises.
     public var host: String
+    /// The port the broker advertises.
     public var port: Int
+    /// The broker's rack (`broker.rack`), if it has one.
     public var rack: String?
 
+    /// A broker's address.
     public init(nodeId: Int32, host: String, port: Int, rack: String? = nil) {
         self.nodeId = nodeId
         self.host = host
@@ -68,21 +73,22 @@ public struct BrokerAddress: Sendable, Hashable, CustomStringConvertible {
         self.rack = rack
     }
 
+    /// `id@host:port`.
     public var description: String { "\(nodeId)@\(host):\(port)" }
 }
 
 /// One topic's metadata.
-public struct TopicMetadata: Sendable, Hashable {
-    public var name: String
+package struct TopicMetadata: Sendable, Hashable {
+    package var name: String
     /// The topic's id (zero before Kafka 2.8).
-    public var topicId: KafkaUUID
-    public var isInternal: Bool
+    package var topicId: KafkaUUID
+    package var isInternal: Bool
     /// The topic-level error (for example UNKNOWN_TOPIC_OR_PARTITION), `.noError` when fine.
-    public var error: KafkaErrorCode
+    package var error: KafkaErrorCode
     /// Partitions, sorted by index.
-    public var partitions: [PartitionMetadata]
+    package var partitions: [PartitionMetadata]
 
-    public init(name: String, topicId: KafkaUUID = .zero, isInternal: Bool = false, error: KafkaErrorCode = .noError,
+    package init(name: String, topicId: KafkaUUID = .zero, isInternal: Bool = false, error: KafkaErrorCode = .noError,
                 partitions: [PartitionMetadata] = []) {
         self.name = name
         self.topicId = topicId
@@ -97,7 +103,7 @@ public struct TopicMetadata: Sendable, Hashable {
     }
 
     /// The partition with index `partition`, if the topic has it.
-    public func partition(_ partition: Int32) -> PartitionMetadata? {
+    package func partition(_ partition: Int32) -> PartitionMetadata? {
         // Partitions are normally dense 0..<n, so try the direct index first.
         if partition >= 0, Int(partition) < partitions.count, partitions[Int(partition)].partition == partition {
             return partitions[Int(partition)]
@@ -108,17 +114,22 @@ public struct TopicMetadata: Sendable, Hashable {
 
 /// One partition's metadata.
 public struct PartitionMetadata: Sendable, Hashable {
+    /// The partition number.
     public var partition: Int32
     /// The leader's node id; -1 while the partition has no leader.
     public var leaderId: Int32
     /// The leader epoch (-1 when the broker does not report one).
     public var leaderEpoch: Int32
+    /// The node ids of the replicas, preferred leader first.
     public var replicas: [Int32]
+    /// The node ids of the in-sync replicas.
     public var inSyncReplicas: [Int32]
+    /// The node ids of replicas that are offline.
     public var offlineReplicas: [Int32]
     /// The partition-level error (for example LEADER_NOT_AVAILABLE).
     public var error: KafkaErrorCode
 
+    /// A partition's metadata.
     public init(partition: Int32, leaderId: Int32, leaderEpoch: Int32 = -1, replicas: [Int32] = [], inSyncReplicas: [Int32] = [],
                 offlineReplicas: [Int32] = [], error: KafkaErrorCode = .noError) {
         self.partition = partition

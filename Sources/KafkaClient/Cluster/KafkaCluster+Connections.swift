@@ -3,7 +3,7 @@ import KafkaWire
 /// Connections: one per broker address, reopened after failures with backoff.
 extension KafkaCluster {
     /// The connection to the broker with node id `nodeId`.
-    public func connection(toBroker nodeId: Int32) async throws(KafkaError) -> BrokerConnection {
+    package func connection(toBroker nodeId: Int32) async throws(KafkaError) -> BrokerConnection {
         var address = metadata?.brokers[nodeId]
         if address == nil {
             address = try await refreshMetadata().brokers[nodeId]
@@ -15,7 +15,7 @@ extension KafkaCluster {
     }
 
     /// The connection for `route`, looking up leaders and coordinators as needed.
-    public func connection(for route: RequestRoute) async throws(KafkaError) -> BrokerConnection {
+    package func connection(for route: RequestRoute) async throws(KafkaError) -> BrokerConnection {
         switch route {
         case .anyBroker:
             return try await anyConnection()
@@ -39,7 +39,7 @@ extension KafkaCluster {
 
     /// Sends `request` along `route`. A failed connection marks the metadata
     /// stale, so the next call looks the route up again.
-    public func send<R: KafkaRequest>(_ request: R, to route: RequestRoute, timeout: Duration? = nil) async throws(KafkaError) -> R.Response {
+    package func send<R: KafkaRequest>(_ request: R, to route: RequestRoute, timeout: Duration? = nil) async throws(KafkaError) -> R.Response {
         let connection = try await connection(for: route)
         do {
             return try await connection.send(request, timeout: timeout)
@@ -54,7 +54,7 @@ extension KafkaCluster {
     }
 
     /// The connection to the leader of `topic`'s `partition`.
-    public func leaderConnection(topic: String, partition: Int32) async throws(KafkaError) -> BrokerConnection {
+    package func leaderConnection(topic: String, partition: Int32) async throws(KafkaError) -> BrokerConnection {
         var current = try await metadata(topics: [topic])
         if current.leader(topic: topic, partition: partition) == nil {
             current = try await refreshMetadata(topics: [topic])
@@ -76,7 +76,7 @@ extension KafkaCluster {
     }
 
     /// An open connection to any broker, preferring one already open.
-    public func anyConnection() async throws(KafkaError) -> BrokerConnection {
+    package func anyConnection() async throws(KafkaError) -> BrokerConnection {
         if let open = connections.values.first(where: { !$0.isClosed && $0.negotiatedVersions != nil }) { return open }
         return try await metadataConnection()
     }
@@ -148,7 +148,7 @@ extension KafkaCluster {
     }
 
     /// How many consecutive failures the backoff counts for `host:port` (tests and diagnostics).
-    public func reconnectFailures(host: String, port: Int) -> Int {
+    package func reconnectFailures(host: String, port: Int) -> Int {
         let key = Self.key(host, port)
         if let existing = connections[key] {
             if existing.isClosed { recordClosed(existing, key: key) } else if existing.negotiatedVersions != nil { reconnects[key] = nil }
@@ -157,7 +157,7 @@ extension KafkaCluster {
     }
 
     /// Closes every connection; later calls fail with `.connectionClosed`.
-    public func close() async {
+    package func close() async {
         isClosed = true
         let open = Array(connections.values)
         connections = [:]

@@ -14,18 +14,18 @@ extension KafkaCluster {
     }
 
     /// Forgets the coordinator of `key` (after NOT_COORDINATOR or a disconnect).
-    public func invalidateCoordinator(group: String) {
+    package func invalidateCoordinator(group: String) {
         coordinators[CoordinatorKey(key: group, type: 0)] = nil
     }
 
     /// Forgets the coordinator of a transactional id.
-    public func invalidateCoordinator(transactionalId: String) {
+    package func invalidateCoordinator(transactionalId: String) {
         coordinators[CoordinatorKey(key: transactionalId, type: 1)] = nil
     }
 
     /// Sends `request` to `group`'s coordinator, finding the coordinator again (up to
     /// twice) after a connection failure or timeout.
-    public func sendToGroupCoordinator<R: KafkaRequest>(_ request: R, group: String, versionCeiling: Int16? = nil)
+    package func sendToGroupCoordinator<R: KafkaRequest>(_ request: R, group: String, versionCeiling: Int16? = nil)
         async throws(KafkaError) -> R.Response {
         var attempt = 0
         while true {

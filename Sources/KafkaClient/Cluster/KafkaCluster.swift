@@ -9,8 +9,8 @@ import Logging
 /// (`invalidateMetadata`), routes requests to partition leaders, coordinators,
 /// the controller or any broker, and reconnects to failed brokers with
 /// exponential backoff and jitter.
-public actor KafkaCluster {
-    public nonisolated let configuration: Configuration
+package actor KafkaCluster {
+    package nonisolated let configuration: Configuration
     let logger: Logger
     let tlsContext: TLSContext?
     let bootstrap: [(host: String, port: Int)]
@@ -41,7 +41,7 @@ public actor KafkaCluster {
     /// Prepares a cluster client; nothing connects until the first request.
     ///
     /// - Throws: `.invalidConfiguration` for an empty or malformed bootstrap list or unusable TLS settings.
-    public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.cluster")) throws(KafkaError) {
+    package init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.cluster")) throws(KafkaError) {
         guard !configuration.bootstrapServers.isEmpty else {
             throw KafkaError(.invalidConfiguration, detail: "bootstrap.servers is empty")
         }
@@ -57,7 +57,7 @@ public actor KafkaCluster {
 
     /// The cluster's metadata covering `topics` (nil: every topic), refreshed
     /// first when missing, stale, older than `metadataMaxAge`, or lacking a topic.
-    public func metadata(topics: [String]? = nil) async throws(KafkaError) -> ClusterMetadata {
+    package func metadata(topics: [String]? = nil) async throws(KafkaError) -> ClusterMetadata {
         if let metadata, !metadataIsStale, let fetchedAt = metadataFetchedAt,
            fetchedAt.duration(to: .now) < configuration.metadataMaxAge,
            let topics, topics.allSatisfy({ metadata.topics[$0] != nil }) {
@@ -69,7 +69,7 @@ public actor KafkaCluster {
     /// Fetches metadata now for `topics` plus every topic asked about before
     /// (nil: all topics). Concurrent callers share one request.
     @discardableResult
-    public func refreshMetadata(topics: [String]? = nil) async throws(KafkaError) -> ClusterMetadata {
+    package func refreshMetadata(topics: [String]? = nil) async throws(KafkaError) -> ClusterMetadata {
         let wanted: [String]?
         if let topics {
             knownTopics.formUnion(topics)
@@ -97,13 +97,13 @@ public actor KafkaCluster {
 
     /// Marks the metadata stale so the next lookup refreshes it; call after
     /// NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION, FENCED_LEADER_EPOCH or a disconnect.
-    public func invalidateMetadata() {
+    package func invalidateMetadata() {
         metadataIsStale = true
     }
 
     /// Invalidates what `error` shows to be out of date: metadata for leadership
     /// and topic errors and disconnects, the coordinator cache for coordinator errors.
-    public func noteError(_ error: KafkaErrorCode) {
+    package func noteError(_ error: KafkaErrorCode) {
         switch error {
         case .notLeaderOrFollower, .unknownTopicOrPartition, .fencedLeaderEpoch, .leaderNotAvailable, .unknownLeaderEpoch,
              .kafkaStorageError, .notController, .unknownTopicId, .inconsistentTopicId:

@@ -10,6 +10,7 @@ public struct ReconnectBackoff: Sendable, Hashable {
     /// The relative spread of each delay, 0.2 for ±20%.
     public var jitter: Double
 
+    /// A backoff from `base` doubling up to `maximum`, each delay spread by `jitter` (clamped to 0...1).
     public init(base: Duration = .milliseconds(50), maximum: Duration = .seconds(1), jitter: Double = 0.2) {
         self.base = base
         self.maximum = max(base, maximum)

@@ -29,7 +29,7 @@ extension KafkaClientProperties {
         },
         KafkaPropertyDefinition("compression.type", "compression.codec", scope: .producer) { value, properties in
             properties.producer.compression = try value.choice([
-                "none": CompressionCodec.none, "gzip": .gzip, "snappy": .snappy, "lz4": .lz4, "zstd": .zstd,
+                "none": KafkaCompressionCodec.none, "gzip": .gzip, "snappy": .snappy, "lz4": .lz4, "zstd": .zstd,
             ])
         },
         // -1 is librdkafka's "the codec's default".
@@ -56,6 +56,15 @@ extension KafkaClientProperties {
         // Only the partitioner that matches Java's: murmur2 for keys, sticky for the rest.
         KafkaPropertyDefinition("partitioner", scope: .producer) { value, properties in
             properties.producer.partitioner = try value.choice(["murmur2_random": Partitioner.default])
+        },
+        KafkaPropertyDefinition("partitioner.adaptive.partitioning.enable", scope: .producer) { value, properties in
+            properties.producer.adaptivePartitioning = try value.bool()
+        },
+        KafkaPropertyDefinition("partitioner.availability.timeout.ms", scope: .producer) { value, properties in
+            properties.producer.partitionerAvailabilityTimeout = try value.milliseconds(in: 0...Int(Int32.max))
+        },
+        KafkaPropertyDefinition("partitioner.ignore.keys", scope: .producer) { value, properties in
+            properties.producer.partitionerIgnoresKeys = try value.bool()
         },
         KafkaPropertyDefinition("transactional.id", scope: .producer) { value, properties in
             guard !value.text.isEmpty else { throw value.invalid("must not be empty") }

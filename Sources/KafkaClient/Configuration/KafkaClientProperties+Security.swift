@@ -7,13 +7,13 @@ struct KafkaSecurityProperties: Sendable {
     var mechanism = "GSSAPI"
     /// `sasl.username`, `sasl.password` and the extension mechanisms' properties.
     var sasl: [String: String] = [:]
-    var tls = TLSConfiguration()
+    var tls = KafkaTLSConfiguration()
     var certificateGiven = false
     var keyGiven = false
 
     /// The TLS settings and SASL mechanism the properties amount to.
-    func resolve(saslMechanisms: [KafkaPropertySASLMechanism]) throws(KafkaError) -> (tls: TLSConfiguration?, sasl: (any SASLMechanism)?) {
-        var tls: TLSConfiguration?
+    func resolve(saslMechanisms: [KafkaPropertySASLMechanism]) throws(KafkaError) -> (tls: KafkaTLSConfiguration?, sasl: (any SASLMechanism)?) {
+        var tls: KafkaTLSConfiguration?
         if securityProtocol == .ssl || securityProtocol == .saslSSL {
             guard certificateGiven == keyGiven else {
                 let missing = certificateGiven ? "ssl.key.location" : "ssl.certificate.location"

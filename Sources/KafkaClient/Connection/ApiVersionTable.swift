@@ -2,21 +2,21 @@ import KafkaWire
 
 /// The version range a broker advertises for each API, from its ApiVersions
 /// response, and the choice of version for each request type.
-public struct ApiVersionTable: Sendable, Hashable {
+package struct ApiVersionTable: Sendable, Hashable {
     /// The broker's min...max per API key.
-    public private(set) var ranges: [ApiKey: ClosedRange<Int16>]
+    package private(set) var ranges: [ApiKey: ClosedRange<Int16>]
     /// The cluster-wide finalized feature levels (KIP-584; ApiVersions v3+), by
     /// feature name: the level the whole cluster has agreed to use, such as
     /// `transaction.version`. Empty when the broker reports none.
-    public private(set) var finalizedFeatures: [String: Int16]
+    package private(set) var finalizedFeatures: [String: Int16]
     /// The epoch of `finalizedFeatures`, which grows whenever the controller changes
     /// them; -1 when unknown (then `finalizedFeatures` is empty).
-    public private(set) var finalizedFeaturesEpoch: Int64
+    package private(set) var finalizedFeaturesEpoch: Int64
 
     /// Reads the ranges from a successful ApiVersions response. Entries with
     /// min > max are malformed and skipped rather than trusted. The finalized
     /// features are kept only when their epoch is valid (>= 0), as the spec says.
-    public init(_ response: ApiVersionsResponse) {
+    package init(_ response: ApiVersionsResponse) {
         var ranges: [ApiKey: ClosedRange<Int16>] = [:]
         for api in response.apiKeys where api.minVersion <= api.maxVersion {
             ranges[ApiKey(rawValue: api.apiKey)] = api.minVersion...api.maxVersion
@@ -33,7 +33,7 @@ public struct ApiVersionTable: Sendable, Hashable {
     }
 
     /// A table from explicit ranges (tests, or a broker known in advance).
-    public init(ranges: [ApiKey: ClosedRange<Int16>], finalizedFeatures: [String: Int16] = [:], finalizedFeaturesEpoch: Int64 = -1) {
+    package init(ranges: [ApiKey: ClosedRange<Int16>], finalizedFeatures: [String: Int16] = [:], finalizedFeaturesEpoch: Int64 = -1) {
         self.ranges = ranges
         self.finalizedFeatures = finalizedFeatures
         self.finalizedFeaturesEpoch = finalizedFeaturesEpoch
@@ -41,23 +41,23 @@ public struct ApiVersionTable: Sendable, Hashable {
 
     /// The finalized level of `feature` across the cluster (0 when not finalized:
     /// a feature at level 0 is off).
-    public func finalizedLevel(of feature: String) -> Int16 {
+    package func finalizedLevel(of feature: String) -> Int16 {
         finalizedFeatures[feature] ?? 0
     }
 
     /// The broker's range for `apiKey`, or nil when it does not support the API.
-    public func brokerRange(for apiKey: ApiKey) -> ClosedRange<Int16>? {
+    package func brokerRange(for apiKey: ApiKey) -> ClosedRange<Int16>? {
         ranges[apiKey]
     }
 
     /// The highest version of `R` both this client and the broker support, no
     /// higher than `ceiling` when given.
-    public func version<R: KafkaRequest>(for _: R.Type, ceiling: Int16? = nil) throws(KafkaError) -> Int16 {
+    package func version<R: KafkaRequest>(for _: R.Type, ceiling: Int16? = nil) throws(KafkaError) -> Int16 {
         try version(apiKey: R.apiKey, clientVersions: R.validVersions, ceiling: ceiling)
     }
 
     /// The highest version in `clientVersions` the broker also supports for `apiKey`.
-    public func version(apiKey: ApiKey, clientVersions: ClosedRange<Int16>, ceiling: Int16? = nil) throws(KafkaError) -> Int16 {
+    package func version(apiKey: ApiKey, clientVersions: ClosedRange<Int16>, ceiling: Int16? = nil) throws(KafkaError) -> Int16 {
         guard let broker = ranges[apiKey] else {
             throw KafkaError(.apiNotSupported, detail: "the broker does not list this API", apiKey: apiKey,
                                   clientVersions: clientVersions)
@@ -82,12 +82,12 @@ public struct ApiVersionTable: Sendable, Hashable {
 /// client software); a broker that rejects it with UNSUPPORTED_VERSION lists
 /// its own ApiVersions range in the error response (KIP-511), so retry at the
 /// highest version in both ranges, or v0 when it listed nothing usable.
-public enum ApiVersionsNegotiation {
+package enum ApiVersionsNegotiation {
     /// The version of the first ApiVersions request.
-    public static var initialVersion: Int16 { ApiVersionsRequest.validVersions.upperBound }
+    package static var initialVersion: Int16 { ApiVersionsRequest.validVersions.upperBound }
 
     /// What to do with an ApiVersions response received for a request sent at `sentVersion`.
-    public enum Outcome: Sendable, Hashable {
+    package enum Outcome: Sendable, Hashable {
         /// The broker answered; these are its ranges.
         case negotiated(ApiVersionTable)
         /// The broker rejected the version; send ApiVersions again at this version.
@@ -95,7 +95,7 @@ public enum ApiVersionsNegotiation {
     }
 
     /// Decides the next step from a response to ApiVersions sent at `sentVersion`.
-    public static func evaluate(_ response: ApiVersionsResponse, sentVersion: Int16) throws(KafkaError) -> Outcome {
+    package static func evaluate(_ response: ApiVersionsResponse, sentVersion: Int16) throws(KafkaError) -> Outcome {
         let error = KafkaErrorCode(response.errorCode)
         if error == .unsupportedVersion {
             let retry = retryVersion(after: response)

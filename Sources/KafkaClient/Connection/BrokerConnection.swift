@@ -15,15 +15,15 @@ import Synchronization
 /// id. Requests sent before the connection is ready wait for it. A connection
 /// lives once: after it closes (by `close()` or a failure) every pending and
 /// later request fails with a `KafkaError`, and a new connection must be made.
-public final class BrokerConnection: Sendable {
+package final class BrokerConnection: Sendable {
     /// The host this connection was opened to.
-    public let host: String
+    package let host: String
     /// The port this connection was opened to.
-    public let port: Int
+    package let port: Int
     /// The broker's node id, when known.
-    public let brokerId: Int32?
+    package let brokerId: Int32?
     /// The settings it was opened with.
-    public let configuration: Configuration
+    package let configuration: Configuration
 
     let mailbox: ConnectionMailbox
     let status: ConnectionStatus
@@ -34,7 +34,7 @@ public final class BrokerConnection: Sendable {
     /// - Parameter tlsContext: a context shared among connections; made from
     ///   `configuration.tls` when nil and TLS is configured.
     /// - Throws: `.invalidConfiguration` for unusable TLS settings, `.ioError` if no thread could start.
-    public init(host: String, port: Int, brokerId: Int32? = nil, configuration: Configuration = Configuration(),
+    package init(host: String, port: Int, brokerId: Int32? = nil, configuration: Configuration = Configuration(),
                 tlsContext: TLSContext? = nil, logger: Logger = Logger(label: "swift-kafka-native.connection")) throws(KafkaError) {
         self.host = host
         self.port = port
@@ -62,7 +62,7 @@ public final class BrokerConnection: Sendable {
     /// The version is the highest both sides support, capped at `versionCeiling`.
     /// - Throws: `KafkaError` when the connection fails or closes, the request times out
     ///   (`timeout`, else `requestTimeout`), no version fits, or the response cannot be decoded.
-    public func send<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil) async throws(KafkaError) -> R.Response {
+    package func send<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil) async throws(KafkaError) -> R.Response {
         let frame = try await sendFrame(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: true)
         guard let frame else {
             throw KafkaError(.protocolViolation, detail: "no response frame", apiKey: R.apiKey, brokerId: brokerId, address: address)
@@ -86,19 +86,19 @@ public final class BrokerConnection: Sendable {
     /// already delayed the answer, and waiting again would throttle twice. `send`
     /// does this itself; callers that decode frames from `submit` call it with the
     /// response they decoded and the frame's version.
-    public func holdBack(throttleTimeMs: Int32, apiKey: ApiKey, version: Int16) {
+    package func holdBack(throttleTimeMs: Int32, apiKey: ApiKey, version: Int16) {
         guard throttleTimeMs > 0, apiKey.clientEnforcesThrottle(version: version) else { return }
         _ = mailbox.post(.throttle(.milliseconds(throttleTimeMs)))
     }
 
     /// Sends a request the broker does not answer (Produce with acks=0); returns once written.
-    public func sendWithoutResponse<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil) async throws(KafkaError) {
+    package func sendWithoutResponse<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil) async throws(KafkaError) {
         _ = try await sendFrame(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: false)
     }
 
     /// Sends `request` and returns the raw response frame and its version, for
     /// callers that decode it themselves (or off the hot path).
-    public func sendFrame<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil,
+    package func sendFrame<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil,
                                            expectsResponse: Bool = true) async throws(KafkaError) -> ResponseFrame? {
         let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ResponseFrame?, KafkaError>, Never>) in
             submit(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: expectsResponse) {
@@ -132,28 +132,28 @@ public final class BrokerConnection: Sendable {
     }
 
     /// Waits until the connection is ready and returns the negotiated version ranges.
-    public func apiVersions() async throws(KafkaError) -> ApiVersionTable {
+    package func apiVersions() async throws(KafkaError) -> ApiVersionTable {
         try await status.waitUntilReady()
     }
 
     /// The negotiated version ranges, once the connection is ready.
-    public var negotiatedVersions: ApiVersionTable? { status.versions }
+    package var negotiatedVersions: ApiVersionTable? { status.versions }
 
     /// True once the connection has closed (or failed); it will not reopen.
-    public var isClosed: Bool { status.isClosed || mailbox.isShutDown }
+    package var isClosed: Bool { status.isClosed || mailbox.isShutDown }
 
     /// Why the connection closed, once it has.
-    public var closeReason: KafkaError? { status.closeReason }
+    package var closeReason: KafkaError? { status.closeReason }
 
     /// Closes the connection and waits for its thread to finish. With `drain`,
     /// requests already written get their responses first; others fail with
     /// `.connectionClosed`.
-    public func close(drain: Bool = true) async {
+    package func close(drain: Bool = true) async {
         if mailbox.post(.close(drain: drain)) {
             await mailbox.waitForShutdown()
         }
     }
 
     /// `host:port`, for errors.
-    public var address: String { "\(host):\(port)" }
+    package var address: String { "\(host):\(port)" }
 }

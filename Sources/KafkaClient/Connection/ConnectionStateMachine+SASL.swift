@@ -40,7 +40,7 @@ extension ConnectionStateMachine {
     }
 
     /// The mechanism produced its next message: send it in SaslAuthenticate.
-    public mutating func saslMessageReady(_ authBytes: [UInt8], now: ContinuousClock.Instant) -> [Action] {
+    package mutating func saslMessageReady(_ authBytes: [UInt8], now: ContinuousClock.Instant) -> [Action] {
         guard case .authenticating(let table, .mechanism, let reauth) = state else {
             return failAll(error(.authenticationFailed, "SASL message produced outside an exchange", apiKey: .saslAuthenticate))
         }
@@ -74,7 +74,7 @@ extension ConnectionStateMachine {
     }
 
     /// The mechanism accepted the broker's last reply: the session is authenticated.
-    public mutating func saslMechanismCompleted(now: ContinuousClock.Instant) -> [Action] {
+    package mutating func saslMechanismCompleted(now: ContinuousClock.Instant) -> [Action] {
         guard case .authenticating(let table, .mechanism, _) = state else {
             return failAll(error(.authenticationFailed, "SASL completed outside an exchange", apiKey: .saslAuthenticate))
         }
@@ -90,13 +90,13 @@ extension ConnectionStateMachine {
     }
 
     /// The mechanism rejected the broker's reply (or failed to produce a message).
-    public mutating func saslMechanismFailed(_ message: String) -> [Action] {
+    package mutating func saslMechanismFailed(_ message: String) -> [Action] {
         failAll(error(.authenticationFailed, message, apiKey: .saslAuthenticate))
     }
 
     /// Re-authenticates (KIP-368): requests already written complete normally,
     /// while new ones queue until the exchange finishes.
-    public mutating func reauthenticationDue(now: ContinuousClock.Instant) -> [Action] {
+    package mutating func reauthenticationDue(now: ContinuousClock.Instant) -> [Action] {
         guard case .ready(let table) = state, let mechanism = configuration.saslMechanism else { return [] }
         reauthenticationDeadline = nil
         return startAuthentication(table, mechanism: mechanism, isReauthentication: true, now: now)

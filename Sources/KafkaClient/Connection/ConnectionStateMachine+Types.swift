@@ -2,21 +2,21 @@ import KafkaWire
 
 extension ConnectionStateMachine {
     /// Settings fixed for the life of one connection.
-    public struct Configuration: Sendable {
+    package struct Configuration: Sendable {
         /// The broker's node id, when known, for errors.
-        public var brokerId: Int32?
+        package var brokerId: Int32?
         /// The broker's `host:port`, for errors.
-        public var address: String?
+        package var address: String?
         /// Most requests awaiting responses at once; further requests queue.
-        public var maxInFlight: Int = 5
+        package var maxInFlight: Int = 5
         /// How long ApiVersions and each SASL exchange may take.
-        public var setupTimeout: Duration = .seconds(10)
+        package var setupTimeout: Duration = .seconds(10)
         /// The SASL mechanism to authenticate with, or nil for none.
-        public var saslMechanism: String?
+        package var saslMechanism: String?
         /// Seeds the jitter of the re-authentication deadline (KIP-368); tests fix it.
-        public var reauthenticationSeed: UInt64 = UInt64.random(in: .min ... .max)
+        package var reauthenticationSeed: UInt64 = UInt64.random(in: .min ... .max)
 
-        public init(brokerId: Int32? = nil, address: String? = nil, maxInFlight: Int = 5, saslMechanism: String? = nil) {
+        package init(brokerId: Int32? = nil, address: String? = nil, maxInFlight: Int = 5, saslMechanism: String? = nil) {
             self.brokerId = brokerId
             self.address = address
             self.maxInFlight = max(1, maxInFlight)
@@ -25,21 +25,21 @@ extension ConnectionStateMachine {
     }
 
     /// A caller's request, as the machine tracks it; the payload stays with the I/O layer.
-    public struct Request: Sendable, Hashable {
+    package struct Request: Sendable, Hashable {
         /// The caller's handle, echoed in every action about this request.
-        public var token: UInt64
+        package var token: UInt64
         /// The request's API.
-        public var apiKey: ApiKey
+        package var apiKey: ApiKey
         /// The versions the request type implements (`R.validVersions`).
-        public var clientVersions: ClosedRange<Int16>
+        package var clientVersions: ClosedRange<Int16>
         /// An optional cap on the negotiated version.
-        public var versionCeiling: Int16?
+        package var versionCeiling: Int16?
         /// False for requests the broker never answers (Produce with acks=0).
-        public var expectsResponse: Bool
+        package var expectsResponse: Bool
         /// How long from enqueueing the request may wait for its response.
-        public var timeout: Duration
+        package var timeout: Duration
 
-        public init(token: UInt64, apiKey: ApiKey, clientVersions: ClosedRange<Int16>, versionCeiling: Int16? = nil,
+        package init(token: UInt64, apiKey: ApiKey, clientVersions: ClosedRange<Int16>, versionCeiling: Int16? = nil,
                     expectsResponse: Bool = true, timeout: Duration = .seconds(30)) {
             self.token = token
             self.apiKey = apiKey
@@ -50,7 +50,7 @@ extension ConnectionStateMachine {
         }
 
         /// A request of type `R`.
-        public init<R: KafkaRequest>(_: R.Type, token: UInt64, versionCeiling: Int16? = nil, expectsResponse: Bool = true,
+        package init<R: KafkaRequest>(_: R.Type, token: UInt64, versionCeiling: Int16? = nil, expectsResponse: Bool = true,
                                      timeout: Duration = .seconds(30)) {
             self.init(token: token, apiKey: R.apiKey, clientVersions: R.validVersions, versionCeiling: versionCeiling,
                       expectsResponse: expectsResponse, timeout: timeout)
@@ -58,7 +58,7 @@ extension ConnectionStateMachine {
     }
 
     /// What the I/O layer must do; perform the actions of one event in order.
-    public enum Action: Sendable, Equatable {
+    package enum Action: Sendable, Equatable {
         /// Open the TCP (and TLS) connection, then report `connected` or `connectFailed`.
         case connect
         /// Write an ApiVersions request at `version` naming this client's software.

@@ -7,7 +7,7 @@ import KafkaWire
 /// pipelined: each gets a correlation id and waits in an in-flight FIFO, since
 /// Kafka answers a connection's requests in the order they were sent; any
 /// other correlation id is a protocol violation that closes the connection.
-public struct ConnectionStateMachine: Sendable {
+package struct ConnectionStateMachine: Sendable {
     enum SaslPhase: Sendable, Equatable {
         /// SaslHandshake is in flight.
         case handshake(correlationId: Int32)
@@ -29,7 +29,7 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     var state: State = .idle
-    public let configuration: Configuration
+    package let configuration: Configuration
     private var inFlight = InFlightQueue()
     /// Requests accepted but not yet written, oldest first.
     private var waiting: [(request: Request, deadline: ContinuousClock.Instant)] = []
@@ -38,25 +38,25 @@ public struct ConnectionStateMachine: Sendable {
     var sessionLifetimeMs: Int64 = 0
     var jitter: SplitMix
     /// When the session must be re-authenticated (KIP-368), if the broker set a lifetime.
-    public internal(set) var reauthenticationDeadline: ContinuousClock.Instant?
+    package internal(set) var reauthenticationDeadline: ContinuousClock.Instant?
     /// Until when the broker throttles this client (KIP-219): nothing more is written before it.
-    public private(set) var throttledUntil: ContinuousClock.Instant?
+    package private(set) var throttledUntil: ContinuousClock.Instant?
 
-    public init(configuration: Configuration) {
+    package init(configuration: Configuration) {
         self.configuration = configuration
         self.jitter = SplitMix(seed: configuration.reauthenticationSeed)
     }
 
     /// Requests written and awaiting a response (including the machine's own).
-    public var inFlightCount: Int { inFlight.count }
+    package var inFlightCount: Int { inFlight.count }
     /// Requests accepted but not yet written.
-    public var queuedCount: Int { waiting.count }
+    package var queuedCount: Int { waiting.count }
     /// True once negotiation (and authentication) finished and the connection is open.
-    public var isReady: Bool { if case .ready = state { true } else { false } }
+    package var isReady: Bool { if case .ready = state { true } else { false } }
     /// True once the connection is closed for good.
-    public var isClosed: Bool { if case .closed = state { true } else { false } }
+    package var isClosed: Bool { if case .closed = state { true } else { false } }
     /// The negotiated versions, once known.
-    public var apiVersions: ApiVersionTable? {
+    package var apiVersions: ApiVersionTable? {
         switch state {
         case .ready(let table), .authenticating(let table, _, _): table
         default: nil
@@ -66,20 +66,20 @@ public struct ConnectionStateMachine: Sendable {
     // MARK: Connecting and negotiating
 
     /// Starts connecting.
-    public mutating func start() -> [Action] {
+    package mutating func start() -> [Action] {
         guard case .idle = state else { return [] }
         state = .connecting
         return [.connect]
     }
 
     /// The socket is open: negotiate versions first.
-    public mutating func connected(now: ContinuousClock.Instant) -> [Action] {
+    package mutating func connected(now: ContinuousClock.Instant) -> [Action] {
         guard case .connecting = state else { return [] }
         return sendApiVersions(version: ApiVersionsNegotiation.initialVersion, now: now)
     }
 
     /// The socket could not be opened.
-    public mutating func connectFailed(_ description: String) -> [Action] {
+    package mutating func connectFailed(_ description: String) -> [Action] {
         failAll(KafkaError(.ioError, detail: "connect failed", underlying: description), closeSocket: false)
     }
 
@@ -131,7 +131,7 @@ public struct ConnectionStateMachine: Sendable {
 
     /// A caller's request: written now if the connection is ready and below the
     /// in-flight limit, else queued (or failed once the connection is closing).
-    public mutating func enqueue(_ request: Request, now: ContinuousClock.Instant) -> [Action] {
+    package mutating func enqueue(_ request: Request, now: ContinuousClock.Instant) -> [Action] {
         switch state {
         case .closing, .closed:
             return [.fail(token: request.token, error(.connectionClosed, "the connection is closed", apiKey: request.apiKey))]
@@ -143,7 +143,7 @@ public struct ConnectionStateMachine: Sendable {
 
     /// A response said the broker throttles this client for `duration` (a quota was
     /// exceeded): requests wait until it has passed, as the Java client mutes the channel.
-    public mutating func throttled(for duration: Duration, now: ContinuousClock.Instant) {
+    package mutating func throttled(for duration: Duration, now: ContinuousClock.Instant) {
         guard duration > .zero else { return }
         let until = now.advanced(by: duration)
         throttledUntil = max(throttledUntil ?? until, until)
@@ -184,7 +184,7 @@ public struct ConnectionStateMachine: Sendable {
 
     /// The I/O layer could not encode the request it was told to `send`: nothing
     /// was written, so forget its correlation id and fail only that request.
-    public mutating func sendFailed(token: UInt64, correlationId: Int32, _ failure: KafkaError,
+    package mutating func sendFailed(token: UInt64, correlationId: Int32, _ failure: KafkaError,
                                     now: ContinuousClock.Instant) -> [Action] {
         guard let entry = inFlight.remove(correlationId: correlationId) else { return [] }
         var failure = identified(failure)
@@ -193,7 +193,7 @@ public struct ConnectionStateMachine: Sendable {
     }
 
     /// A response frame (header and body, without the size prefix) arrived.
-    public mutating func frameReceived(_ frame: [UInt8], now: ContinuousClock.Instant) -> [Action] {
+    package mutating func frameReceived(_ frame: [UInt8], now: ContinuousClock.Instant) -> [Action] {
         guard let id = KafkaFrame.correlationId(ofResponse: frame) else {
             return failAll(violation("response frame of \(frame.count) bytes has no correlation id"))
         }
@@ -242,7 +242,7 @@ public struct ConnectionStateMachine: Sendable {
     /// Expires requests past their deadline. A written request that timed out
     /// closes the connection (Kafka cannot cancel it); a queued one just fails.
     /// Also starts re-authentication once its deadline has passed.
-    public mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+    package mutating func tick(now: ContinuousClock.Instant) -> [Action] {
         var actions: [Action] = []
         if let head = inFlight.earliestDeadline, head <= now {
             let expired = inFlight.removeAll()
@@ -273,7 +273,7 @@ public struct ConnectionStateMachine: Sendable {
 
     /// Closes the connection. With `drain`, requests already written may finish
     /// first; queued requests fail with `connectionClosed` either way.
-    public mutating func closeRequested(drain: Bool) -> [Action] {
+    package mutating func closeRequested(drain: Bool) -> [Action] {
         switch state {
         case .closed, .closing: return []
         case .ready where drain && !inFlight.isEmpty:
@@ -295,7 +295,7 @@ public struct ConnectionStateMachine: Sendable {
     /// of answering with an error. librdkafka reports this state the same way; the Java
     /// client logs it as a disconnect "during authentication" and retries, which leaves
     /// an application with wrong credentials waiting with no error.
-    public mutating func ioError(_ description: String) -> [Action] {
+    package mutating func ioError(_ description: String) -> [Action] {
         if case .authenticating = state {
             return failAll(KafkaError(.authenticationFailed,
                                       detail: "the broker closed the connection during SASL authentication (rejected credentials?)",

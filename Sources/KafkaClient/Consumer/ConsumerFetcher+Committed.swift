@@ -14,7 +14,7 @@ extension ConsumerFetcher {
             state.partitions.compactMap { key, value in value.pendingStart == .committed ? (key, value.generation) : nil }
         }
         guard !waiting.isEmpty else { return nil }
-        var committed: [TopicPartition: Int64] = [:]
+        var committed: [TopicPartition: ConsumedPosition] = [:]
         if let group = configuration.groupId, !group.isEmpty {
             do throws(KafkaError) {
                 // Unstable offsets (a transaction still open) are asked again after the
@@ -30,10 +30,20 @@ extension ConsumerFetcher {
         shared.state.withLock { state in
             for (key, generation) in waiting where state.partitions[key]?.generation == generation
                 && state.partitions[key]?.pendingStart == .committed {
-                if let offset = committed[key] {
-                    state.partitions[key]?.fetchOffset = offset
-                    state.partitions[key]?.position = offset
+                if let start = committed[key] {
+                    state.partitions[key]?.fetchOffset = start.offset
+                    state.partitions[key]?.position = start.offset
                     state.partitions[key]?.pendingStart = nil
+                    // KIP-320: a commit with its leader epoch is checked against the
+                    // leader's log before fetching, as the Java client validates a
+                    // position restored from a commit: after an unclean election
+                    // truncated the log below it, reading goes on from the log's end for
+                    // that epoch instead of falling to auto.offset.reset.
+                    if start.leaderEpoch >= 0 {
+                        state.partitions[key]?.positionEpoch = start.leaderEpoch
+                        state.partitions[key]?.lastFetchedEpoch = start.leaderEpoch
+                        state.partitions[key]?.awaitsValidation = true
+                    }
                     continue
                 }
                 switch policy {

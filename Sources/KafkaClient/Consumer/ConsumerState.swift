@@ -105,26 +105,30 @@ final class ConsumerState: Sendable {
     /// Auto-commit and commit-on-revoke commit this, so a crash while a record is
     /// processed delivers it again, as the Java client's auto-commit (which commits
     /// what earlier polls returned) does.
-    func finishedPosition(_ partition: TopicPartition) -> Int64? {
-        position(partition, countingRecordInHand: false)
+    func finishedPosition(_ partition: TopicPartition) -> ConsumedPosition? {
+        state.withLock { state in consumedPosition(partition, countingRecordInHand: false, in: state) }
+    }
+
+    /// The position with the leader epoch of the record before it, for a commit.
+    func consumedPosition(_ partition: TopicPartition) -> ConsumedPosition? {
+        state.withLock { state in consumedPosition(partition, countingRecordInHand: true, in: state) }
     }
 
     private func position(_ partition: TopicPartition, countingRecordInHand: Bool) -> Int64? {
-        state.withLock { state in position(partition, countingRecordInHand: countingRecordInHand, in: state) }
+        state.withLock { state in consumedPosition(partition, countingRecordInHand: countingRecordInHand, in: state)?.offset }
     }
 
-    private func finishedPosition(_ partition: TopicPartition, in state: State) -> Int64? {
-        position(partition, countingRecordInHand: false, in: state)
-    }
-
-    private func position(_ partition: TopicPartition, countingRecordInHand: Bool, in state: State) -> Int64? {
+    private func consumedPosition(_ partition: TopicPartition, countingRecordInHand: Bool, in state: State) -> ConsumedPosition? {
         guard let entry = state.partitions[partition] else { return nil }
-        if let active = current.withLock({ $0.map { (partition: $0.topicPartition, generation: $0.generation) } }),
-           active.partition == partition, active.generation == entry.generation {
+        if let active = current.withLock({ $0 }), active.topicPartition == partition, active.generation == entry.generation {
             let next = currentNextOffset.load(ordering: .relaxed)
-            if next >= 0 { return countingRecordInHand ? next : next - 1 }
+            if next >= 0 {
+                let offset = countingRecordInHand ? next : next - 1
+                // The record before `offset` is in this chunk, or it ended the chunk before.
+                return ConsumedPosition(offset: offset, leaderEpoch: active.leaderEpoch(of: offset - 1) ?? entry.positionEpoch)
+            }
         }
-        return entry.position
+        return entry.position.map { ConsumedPosition(offset: $0, leaderEpoch: entry.positionEpoch) }
     }
 
     /// The iterator moves to `chunk` (nil: none); the finished chunk's end becomes its partition's position.
@@ -133,6 +137,9 @@ final class ConsumerState: Sendable {
         state.withLock { state in
             if let finished, state.partitions[finished.topicPartition]?.generation == finished.generation {
                 state.partitions[finished.topicPartition]?.position = finished.nextOffset
+                if let epoch = finished.selections.last?.leaderEpoch {
+                    state.partitions[finished.topicPartition]?.positionEpoch = epoch
+                }
             }
             current.withLock { $0 = chunk }
             currentNextOffset.store(-1, ordering: .relaxed)
@@ -168,19 +175,20 @@ final class ConsumerState: Sendable {
     /// Committing the result afterwards then covers every record handed out but the
     /// one in hand, and no record is handed out after it (which the partitions' next
     /// owner would read again).
-    func stopDelivering(_ partitions: [TopicPartition]) -> [TopicPartition: Int64] {
-        var finished: [TopicPartition: Int64] = [:]
+    func stopDelivering(_ partitions: [TopicPartition]) -> [TopicPartition: ConsumedPosition] {
+        var finished: [TopicPartition: ConsumedPosition] = [:]
         for key in partitions {
-            if let offset = finishedPosition(key) { finished[key] = offset }
+            if let position = finishedPosition(key) { finished[key] = position }
         }
         state.withLock { state in
             invalidateCurrentChunk(ifIn: Set(partitions))
             for key in partitions where state.partitions[key] != nil {
                 // A record handed out between the lookup above and the invalidation moves the position on.
-                if let offset = finishedPosition(key, in: state) { finished[key] = offset }
+                if let position = consumedPosition(key, countingRecordInHand: false, in: state) { finished[key] = position }
                 state.partitions[key]!.generation = state.nextGeneration
                 state.nextGeneration += 1
-                state.partitions[key]!.position = finished[key]
+                state.partitions[key]!.position = finished[key]?.offset
+                state.partitions[key]!.positionEpoch = finished[key]?.leaderEpoch ?? -1
                 state.partitions[key]!.isPaused = true
             }
         }

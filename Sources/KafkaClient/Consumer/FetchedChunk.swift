@@ -28,6 +28,9 @@ struct ConsumerPartitionState: Sendable {
     var isFetching = false
     /// The next offset the application will receive.
     var position: Int64?
+    /// The leader epoch of the record before `position` (-1: unknown), committed with
+    /// it so a later reader can check the commit against the log (KIP-320).
+    var positionEpoch: Int32 = -1
     /// From the latest fetch response, for lag.
     var highWatermark: Int64 = -1
     var lastStableOffset: Int64 = -1
@@ -39,7 +42,24 @@ struct ConsumerPartitionState: Sendable {
     var awaitsValidation = false
 }
 
+/// A position with the leader epoch of the record before it: what a commit carries
+/// (the Java client's `OffsetAndMetadata` offset and leader epoch).
+struct ConsumedPosition: Sendable, Hashable {
+    var offset: Int64
+    /// -1 when unknown.
+    var leaderEpoch: Int32 = -1
+}
+
 extension FetchedChunk {
+    /// The leader epoch of the batch holding `offset`, if the chunk holds it.
+    func leaderEpoch(of offset: Int64) -> Int32? {
+        for selection in selections {
+            guard let first = selection.records.first, let last = selection.records.last else { continue }
+            if first.offset <= offset, offset <= last.offset { return selection.leaderEpoch }
+        }
+        return nil
+    }
+
     /// What a fetched partition holds in memory until the application has taken it,
     /// for the prefetch limit: the response bytes, each decoded record, and for
     /// compressed batches the decompressed keys and values.

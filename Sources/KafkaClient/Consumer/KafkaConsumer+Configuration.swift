@@ -2,7 +2,7 @@ extension KafkaConsumer {
     /// Consumer settings, named after the Java client's (librdkafka's where it differs).
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
-        public var cluster: KafkaCluster.Configuration
+        public var cluster: KafkaClusterConfiguration
         /// The consumer group offsets are committed in (`group.id`).
         public var groupId: String?
         /// What to do when the position is outside the log (`auto.offset.reset`).
@@ -59,8 +59,9 @@ extension KafkaConsumer {
         /// new ones are assigned; the rebalance waits for it.
         public var onRebalance: (@Sendable (KafkaConsumerRebalance) async -> Void)?
 
+        /// Defaults for every setting, with these brokers to bootstrap from (`bootstrap.servers`).
         public init(bootstrapServers: [String]) {
-            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
         }
     }
 }
@@ -75,6 +76,7 @@ public enum KafkaGroupProtocol: String, Sendable, Hashable {
 
 /// A change of the partitions a group member owns.
 public enum KafkaConsumerRebalance: Sendable, Hashable {
+    /// Newly given to this member.
     case assigned([TopicPartition])
     /// Given up in a rebalance; offsets may still be committed.
     case revoked([TopicPartition])
@@ -85,8 +87,12 @@ public enum KafkaConsumerRebalance: Sendable, Hashable {
 
 /// What the consumer reports besides records.
 public enum KafkaConsumerEvent: Sendable {
+    /// The group gave these partitions to this member.
     case partitionsAssigned([TopicPartition])
+    /// A rebalance took these partitions away; offsets were committed first when auto-commit is on.
     case partitionsRevoked([TopicPartition])
+    /// These partitions were taken away without a rebalance; their offsets can no longer be committed.
     case partitionsLost([TopicPartition])
+    /// A problem the consumer recovers from or reports once, such as an unreachable coordinator.
     case error(KafkaError)
 }

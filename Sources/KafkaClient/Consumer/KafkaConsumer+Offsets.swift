@@ -14,13 +14,20 @@ extension KafkaConsumer {
     /// - Throws: `.invalidConfiguration` without `groupId`; the first partition's
     ///   broker error (for example `OFFSET_METADATA_TOO_LARGE`) otherwise.
     public func commit(_ offsets: [TopicPartition: Int64]? = nil) async throws(KafkaError) {
+        // Positions the consumer reached go with the leader epoch of the record before
+        // them (KIP-320), so a reader after an unclean election can detect truncation.
+        try await commit(positions: offsets?.mapValues { ConsumedPosition(offset: $0) }
+            ?? Dictionary(uniqueKeysWithValues: assignment.compactMap { key in shared.consumedPosition(key).map { (key, $0) } }))
+    }
+
+    /// Commits `positions` and waits for the broker (see `commit(_ offsets:)`).
+    func commit(positions toCommit: [TopicPartition: ConsumedPosition]) async throws(KafkaError) {
         let groupId = try requireGroupId()
-        let toCommit = offsets ?? Dictionary(uniqueKeysWithValues: assignment.compactMap { key in position(key).map { (key, $0) } })
         guard !toCommit.isEmpty else { return }
         let deadline = ContinuousClock.now.advanced(by: configuration.cluster.connection.requestTimeout)
         while true {
             let generation = groupGeneration
-            var request = OffsetCommitRequest(group: groupId, offsets: toCommit, generation: generation)
+            var request = OffsetCommitRequest(group: groupId, positions: toCommit, generation: generation)
             // A static member names itself (OffsetCommit v7+), so the coordinator can
             // refuse a commit from a process whose group.instance.id was taken over.
             if generation != nil, let instanceId = configuration.groupInstanceId, await offsetCommitVersion(group: groupId) >= 7 {
@@ -52,7 +59,8 @@ extension KafkaConsumer {
     ///
     /// - Throws: as `commit(_ offsets:)`.
     public func commit(_ message: KafkaConsumerMessage) async throws(KafkaError) {
-        try await commit([TopicPartition(topic: message.topic, partition: message.partition): message.offset + 1])
+        try await commit(positions: [TopicPartition(topic: message.topic, partition: message.partition):
+                                        ConsumedPosition(offset: message.offset + 1, leaderEpoch: message.leaderEpoch)])
     }
 
     /// The group's committed offsets for `partitions` (absent when none is committed).
@@ -63,13 +71,14 @@ extension KafkaConsumer {
     /// starts from offsets whose transaction may still abort.
     public func committed(_ partitions: [TopicPartition]) async throws(KafkaError) -> [TopicPartition: Int64] {
         try await Self.committed(partitions, group: try requireGroupId(), cluster: cluster, configuration: configuration)
+            .mapValues(\.offset)
     }
 
     /// OffsetFetch for `partitions` in `group`, waiting out unstable offsets (see
     /// `committed(_:)`) unless `waitingForStable` is false: then UNSTABLE_OFFSET_COMMIT
     /// is thrown at once, for a caller that retries later and has other work meanwhile.
     static func committed(_ partitions: [TopicPartition], group groupId: String, cluster: KafkaCluster,
-                          configuration: Configuration, waitingForStable: Bool = true) async throws(KafkaError) -> [TopicPartition: Int64] {
+                          configuration: Configuration, waitingForStable: Bool = true) async throws(KafkaError) -> [TopicPartition: ConsumedPosition] {
         var request = OffsetFetchRequest()
         request.groupId = groupId
         request.requireStable = configuration.isolationLevel == .readCommitted
@@ -81,7 +90,7 @@ extension KafkaConsumer {
             // v8+ batches groups in another shape; one group needs no more than v7.
             let response = try await cluster.sendToGroupCoordinator(request, group: groupId, versionCeiling: 7)
             do throws(KafkaError) {
-                return try Self.committedOffsets(in: response)
+                return try Self.committedPositions(in: response)
             } catch where error.brokerErrorCode == .unstableOffsetCommit && waitingForStable && ContinuousClock.now < deadline {
                 try? await Task.sleep(for: .milliseconds(100))
             }
@@ -89,6 +98,11 @@ extension KafkaConsumer {
     }
 
     static func committedOffsets(in response: OffsetFetchResponse) throws(KafkaError) -> [TopicPartition: Int64] {
+        try committedPositions(in: response).mapValues(\.offset)
+    }
+
+    /// The committed offsets of `response`, each with its leader epoch (-1 when none was committed).
+    static func committedPositions(in response: OffsetFetchResponse) throws(KafkaError) -> [TopicPartition: ConsumedPosition] {
         let topLevel = KafkaErrorCode(response.errorCode)
         // A group that does not exist has committed nothing. Kafka answers such a fetch
         // with no offsets; some brokers (kfake, Kafka's new coordinator for a fetch that
@@ -96,7 +110,7 @@ extension KafkaConsumer {
         // about to choose its start offsets.
         if topLevel == .groupIdNotFound { return [:] }
         guard !topLevel.isError else { throw KafkaError.broker(topLevel, apiKey: .offsetFetch) }
-        var result: [TopicPartition: Int64] = [:]
+        var result: [TopicPartition: ConsumedPosition] = [:]
         for topic in response.topics {
             for partition in topic.partitions {
                 let code = KafkaErrorCode(partition.errorCode)
@@ -105,7 +119,8 @@ extension KafkaConsumer {
                     throw KafkaError.broker(code, apiKey: .offsetFetch, message: "\(topic.name)-\(partition.partitionIndex): \(code.message)")
                 }
                 if partition.committedOffset >= 0 {
-                    result[TopicPartition(topic: topic.name, partition: partition.partitionIndex)] = partition.committedOffset
+                    result[TopicPartition(topic: topic.name, partition: partition.partitionIndex)] =
+                        ConsumedPosition(offset: partition.committedOffset, leaderEpoch: partition.committedLeaderEpoch)
                 }
             }
         }
@@ -139,10 +154,10 @@ extension KafkaConsumer {
     /// Auto-commit (`enable.auto.commit`) of `offsets`, or of every finished position when
     /// nil (never past a record the application still holds): a failure is counted and
     /// reported as an event instead of thrown, and the next auto-commit tries again.
-    func autoCommit(_ offsets: [TopicPartition: Int64]? = nil) async {
+    func autoCommit(_ positions: [TopicPartition: ConsumedPosition]? = nil) async {
         guard configuration.enableAutoCommit else { return }
         do {
-            try await commit(offsets ?? finishedPositions(assignment))
+            try await commit(positions: positions ?? finishedPositions(assignment))
         } catch {
             fetcher.metrics.commitFailures.increment()
             report(error)
@@ -172,7 +187,7 @@ extension KafkaConsumer {
     }
 
     /// What the application has finished with in `partitions` (`ConsumerState.finishedPosition`).
-    func finishedPositions(_ partitions: some Sequence<TopicPartition>) -> [TopicPartition: Int64] {
+    func finishedPositions(_ partitions: some Sequence<TopicPartition>) -> [TopicPartition: ConsumedPosition] {
         Dictionary(uniqueKeysWithValues: partitions.compactMap { key in shared.finishedPosition(key).map { (key, $0) } })
     }
 

@@ -15,9 +15,10 @@ import Synchronization
 /// request in flight per leader broker. Consumer groups (`subscribe`) build on
 /// this and come next.
 public final class KafkaConsumer: Sendable, Service {
+    /// The settings the consumer was created with.
     public let configuration: Configuration
     /// The cluster client the consumer fetches through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
@@ -29,6 +30,9 @@ public final class KafkaConsumer: Sendable, Service {
     private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let logger: Logger
 
+    /// A consumer for `configuration`; it connects when first used (`subscribe`, `assign` or `run()`).
+    ///
+    /// - Throws: `.invalidConfiguration` when the settings contradict each other or a bootstrap server is not `host:port`.
     public init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.consumer")) throws(KafkaError) {
         self.configuration = configuration
         self.logger = logger
@@ -260,6 +264,7 @@ public final class KafkaConsumer: Sendable, Service {
 
     private static func apply(_ start: KafkaConsumerStartOffset, to partition: inout ConsumerPartitionState) {
         partition.isFetching = false
+        partition.positionEpoch = -1
         switch start {
         case .offset(let offset):
             partition.fetchOffset = offset
@@ -283,6 +288,7 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
     public func makeAsyncIterator() -> AsyncIterator { AsyncIterator(shared: shared) }
 
+    /// Iterates the consumer's messages; one iterator at a time.
     public struct AsyncIterator: AsyncIteratorProtocol {
         let shared: ConsumerState
         var chunk: FetchedChunk?
@@ -299,13 +305,15 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
         init(shared: ConsumerState) { self.shared = shared }
 
+        /// The next message, waiting for one to be fetched; nil once the consumer is closed.
+        ///
+        /// - Throws: a fatal consumer error, such as a fenced static member or `.pollIntervalExceeded`.
         public mutating func next() async throws -> KafkaConsumerMessage? {
             try await next(isolation: nil)
         }
 
         /// The next message, run in the caller's isolation (what `for try await` calls):
-        /// a message already fetched is returned without a hop to another executor, and
-        /// without the generic default that wraps `next()` and copies each message.
+        /// a message already fetched is returned without a hop to another executor.
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> KafkaConsumerMessage? {
             if !checkedUnfinished {
                 checkedUnfinished = true
@@ -313,16 +321,16 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
             }
             while true {
                 if hasRecordInChunk() {
-                    // Built straight into the return value: a message made in a helper and
-                    // returned through an optional was copied and destroyed once more.
                     let at = index
                     index += 1
                     let offset = records[at].offset
                     shared.currentNextOffset.store(offset + 1, ordering: .relaxed)
                     return KafkaConsumerMessage(topic: topicPartition.topic, partition: topicPartition.partition,
                                                 offset: offset, key: records[at].key, value: records[at].value,
-                                                headers: records[at].headers, timestamp: records[at].timestamp,
-                                                timestampType: timestampType, leaderEpoch: leaderEpoch)
+                                                // Header values stay slices of the fetched buffer; only the array
+                                                // is rebuilt (and an empty one allocates nothing).
+                                                headers: records[at].headers.map(KafkaHeader.init), timestamp: records[at].timestamp,
+                                                timestampType: KafkaTimestampType(timestampType), leaderEpoch: leaderEpoch)
                 }
                 let finished = chunk
                 chunk = nil

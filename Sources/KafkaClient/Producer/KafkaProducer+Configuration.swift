@@ -4,7 +4,7 @@ extension KafkaProducer {
     /// Producer settings, named after the Java client's (librdkafka's where it differs).
     public struct Configuration: Sendable {
         /// Where the cluster, its connections and their security come from.
-        public var cluster: KafkaCluster.Configuration
+        public var cluster: KafkaClusterConfiguration
         /// Acknowledgements the leader waits for (`acks`): `.all` by default, as idempotence requires.
         public var acks: Acks = .all
         /// How long a batch waits for more records (`linger.ms`, default 5 ms as in Kafka 3.7+).
@@ -19,7 +19,7 @@ extension KafkaProducer {
         /// Records held before `send` refuses more (`queue.buffering.max.messages`).
         public var maxBufferedRecords: Int = 1_000_000
         /// The codec batches are compressed with (`compression.type`).
-        public var compression: CompressionCodec = .none
+        public var compression: KafkaCompressionCodec = .none
         /// The codec's level (`compression.level`); nil for its default.
         public var compressionLevel: Int?
         /// Produce requests awaiting responses per broker (`max.in.flight.requests.per.connection`, at most 5 with idempotence).
@@ -40,6 +40,18 @@ extension KafkaProducer {
         public var maxRequestSize: Int = 1_048_576
         /// How partitions are chosen for records that name none (`partitioner`).
         public var partitioner: Partitioner = .default
+        /// The default partitioner draws each new sticky partition with weights that fall
+        /// as a partition's queue of unsent batches grows, so a slow broker gets fewer
+        /// keyless records (`partitioner.adaptive.partitioning.enable`, KIP-794).
+        public var adaptivePartitioning = true
+        /// When set, a broker that has had batches ready for this long without taking any
+        /// (its in-flight requests stay at the limit) has its partitions skipped by the
+        /// default partitioner until it catches up (`partitioner.availability.timeout.ms`;
+        /// zero, the default, never skips).
+        public var partitionerAvailabilityTimeout: Duration = .zero
+        /// The default partitioner spreads keyed records like keyless ones, ignoring the
+        /// key (`partitioner.ignore.keys`).
+        public var partitionerIgnoresKeys = false
         /// Makes the producer transactional (`transactional.id`): records are sent only
         /// inside transactions that commit or abort as a whole. Requires idempotence.
         public var transactionalId: String?
@@ -50,8 +62,9 @@ extension KafkaProducer {
         /// `sendOffsetsToTransaction` keep retrying before they throw `.requestTimedOut` (`max.block.ms`).
         public var maxBlock: Duration = .seconds(60)
 
+        /// Defaults for every setting, with these brokers to bootstrap from (`bootstrap.servers`); producers may create missing topics, as in Java.
         public init(bootstrapServers: [String]) {
-            cluster = KafkaCluster.Configuration(bootstrapServers: bootstrapServers)
+            cluster = KafkaClusterConfiguration(bootstrapServers: bootstrapServers)
             cluster.allowAutoTopicCreation = true
         }
     }

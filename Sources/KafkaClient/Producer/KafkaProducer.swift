@@ -19,7 +19,7 @@ public final class KafkaProducer: Sendable, Service {
     /// The settings the producer was made with.
     public let configuration: Configuration
     /// The cluster client the producer sends through.
-    public let cluster: KafkaCluster
+    package let cluster: KafkaCluster
     let accumulator: RecordAccumulator
     let sender: ProducerSender
     /// The transaction state and coordinator requests, with `transactionalId` set.
@@ -53,7 +53,10 @@ public final class KafkaProducer: Sendable, Service {
             maxInFlightPerPartition: idempotent ? min(5, configuration.maxInFlightPerConnection) : configuration.maxInFlightPerConnection,
             deliveryTimeout: configuration.deliveryTimeout, metadataWait: min(configuration.maxBlock, configuration.deliveryTimeout),
             retryBackoff: configuration.retryBackoff,
-            retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner))
+            retryBackoffMax: configuration.retryBackoffMax, retries: configuration.retries, partitioner: configuration.partitioner,
+            partitionerOptions: .init(adaptive: configuration.adaptivePartitioning,
+                                      availabilityTimeout: configuration.partitionerAvailabilityTimeout,
+                                      ignoreKeys: configuration.partitionerIgnoresKeys)))
         let cluster = self.cluster, accumulator = self.accumulator
         transactions = configuration.transactionalId.map {
             TransactionManager(transactionalId: $0, configuration: configuration, cluster: cluster, accumulator: accumulator, logger: logger)
@@ -193,8 +196,10 @@ public struct KafkaProducerEvents: AsyncSequence, Sendable {
     public typealias Element = KafkaProducerEvent
     let stream: AsyncStream<KafkaProducerEvent>
 
+    /// Iterates the producer's events.
     public struct AsyncIterator: AsyncIteratorProtocol {
         var base: AsyncStream<KafkaProducerEvent>.AsyncIterator
+        /// The next event; nil once the producer is closed.
         public mutating func next() async -> KafkaProducerEvent? { await base.next() }
     }
 

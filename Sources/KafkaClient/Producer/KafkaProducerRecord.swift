@@ -11,11 +11,12 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     /// The value (nil for a tombstone).
     public var value: [UInt8]?
     /// Record headers, in order; names may repeat.
-    public var headers: [RecordHeader]
+    public var headers: [KafkaHeader]
     /// The create time in milliseconds since the epoch; nil for the time of `send`.
     public var timestamp: Int64?
 
-    public init(topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8]?, headers: [RecordHeader] = [],
+    /// A record with byte key and value.
+    public init(topic: String, partition: Int32? = nil, key: [UInt8]? = nil, value: [UInt8]?, headers: [KafkaHeader] = [],
                 timestamp: Int64? = nil) {
         self.topic = topic
         self.partition = partition
@@ -26,7 +27,7 @@ public struct KafkaProducerRecord: Sendable, Hashable {
     }
 
     /// A record with UTF-8 string key and value.
-    public init(topic: String, partition: Int32? = nil, key: String? = nil, value: String?, headers: [RecordHeader] = [],
+    public init(topic: String, partition: Int32? = nil, key: String? = nil, value: String?, headers: [KafkaHeader] = [],
                 timestamp: Int64? = nil) {
         self.init(topic: topic, partition: partition, key: key.map { Array($0.utf8) }, value: value.map { Array($0.utf8) },
                   headers: headers, timestamp: timestamp)
@@ -34,7 +35,7 @@ public struct KafkaProducerRecord: Sendable, Hashable {
 
     /// A record with any contiguous bytes as key and value (`Data`, `ArraySlice`, ...).
     public init<Key: Sequence<UInt8>, Value: Sequence<UInt8>>(topic: String, partition: Int32? = nil, key: Key?, value: Value?,
-                                                            headers: [RecordHeader] = [], timestamp: Int64? = nil) {
+                                                            headers: [KafkaHeader] = [], timestamp: Int64? = nil) {
         self.init(topic: topic, partition: partition, key: key.map { Array($0) }, value: value.map { Array($0) }, headers: headers,
                   timestamp: timestamp)
     }
@@ -54,7 +55,9 @@ public struct KafkaProducerRecord: Sendable, Hashable {
 
 /// The handle `send` returns; delivery reports carry it.
 public struct KafkaProducerMessageID: Sendable, Hashable, Comparable, CustomStringConvertible {
+    /// The id: records of one producer get increasing ids in the order they were sent.
     public let rawValue: UInt64
+    /// The id with this raw value.
     public init(rawValue: UInt64) { self.rawValue = rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
     public var description: String { "\(rawValue)" }
@@ -64,6 +67,7 @@ public struct KafkaProducerMessageID: Sendable, Hashable, Comparable, CustomStri
 public struct KafkaDeliveryReport: Sendable, Hashable {
     /// The id `send` returned.
     public var id: KafkaProducerMessageID
+    /// The record's topic.
     public var topic: String
     /// The partition the record went to (or was meant for).
     public var partition: Int32

@@ -2,9 +2,9 @@
 /// function the Java client's default partitioner and librdkafka's
 /// `murmur2_random` apply to record keys. Byte-for-byte the same results are
 /// what keeps a key on the same partition whichever client produced it.
-public enum Murmur2 {
+package enum Murmur2 {
     /// The hash of `bytes`.
-    public static func hash(_ bytes: UnsafeRawBufferPointer) -> Int32 {
+    package static func hash(_ bytes: UnsafeRawBufferPointer) -> Int32 {
         let m: UInt32 = 0x5bd1_e995
         let length = bytes.count
         var h: UInt32 = 0x9747_b28c ^ UInt32(truncatingIfNeeded: length)
@@ -41,13 +41,13 @@ public enum Murmur2 {
     }
 
     /// The hash of `bytes`.
-    public static func hash(_ bytes: [UInt8]) -> Int32 {
+    package static func hash(_ bytes: [UInt8]) -> Int32 {
         bytes.withUnsafeBytes { hash($0) }
     }
 
     /// The partition the Java client and librdkafka's `murmur2_random` pick for
     /// a key: the hash made non-negative by masking the sign bit, modulo the count.
-    public static func partition(forKey key: UnsafeRawBufferPointer, partitionCount: Int32) -> Int32 {
+    package static func partition(forKey key: UnsafeRawBufferPointer, partitionCount: Int32) -> Int32 {
         precondition(partitionCount > 0, "a topic has at least one partition")
         return (hash(key) & 0x7fff_ffff) % partitionCount
     }

@@ -26,23 +26,41 @@ public struct Partitioner: Sendable {
 }
 
 /// The partitioner's per-topic memory: the sticky partition with the bytes sent to
-/// it, the partitions that have a leader, and the round-robin counter.
+/// it, the partitions that have a leader, the round-robin counter, and how well
+/// each broker keeps up (for `partitioner.availability.timeout.ms`).
 struct PartitionerState {
+    /// Settings of the uniform sticky partitioner (KIP-794).
+    struct Options: Sendable {
+        /// `partitioner.adaptive.partitioning.enable`: a new sticky partition is drawn
+        /// with weights that fall as its queue grows.
+        var adaptive = true
+        /// `partitioner.availability.timeout.ms`: a broker that had batches ready for
+        /// this long without taking one has its partitions skipped; zero: never.
+        var availabilityTimeout: Duration = .zero
+        /// `partitioner.ignore.keys`: keyed records are spread like keyless ones.
+        var ignoreKeys = false
+    }
+
+    var options = Options()
     var sticky: [String: Int32] = [:]
     /// Bytes of keyless records sent to the sticky partition since it was chosen.
     var stickyBytes: [String: Int] = [:]
-    /// Partitions with a known leader, from the latest metadata; absent: all count.
-    var available: [String: [Int32]] = [:]
+    /// Partitions with a known leader and that leader, from the latest metadata; absent: all count.
+    var leaders: [String: [Int32: Int32]] = [:]
     var roundRobin: [String: UInt32] = [:]
+    /// Per broker: when it last had a batch ready to take, and when it last took one.
+    var brokerReadyAt: [Int32: ContinuousClock.Instant] = [:]
+    var brokerDrainedAt: [Int32: ContinuousClock.Instant] = [:]
     var random = SystemRandomNumberGenerator()
 
-    /// The partition for a record of `topic` with `key`.
-    mutating func partition(for topic: String, key: [UInt8]?, partitionCount: Int32, using partitioner: Partitioner) -> Int32 {
+    /// The partition for a record of `topic` with `key`, or nil when the sticky
+    /// partition must be drawn first (`chooseSticky`).
+    mutating func partition(for topic: String, key: [UInt8]?, partitionCount: Int32, using partitioner: Partitioner) -> Int32? {
         switch partitioner.strategy {
         case .custom(let choose):
             return choose(key, partitionCount)
         case .default, .roundRobin:
-            if let key {
+            if let key, !options.ignoreKeys {
                 return key.withUnsafeBytes { Murmur2.partition(forKey: $0, partitionCount: partitionCount) }
             }
         }
@@ -52,42 +70,85 @@ struct PartitionerState {
             return Int32(next % UInt32(partitionCount))
         }
         if let current = sticky[topic], current < partitionCount, isAvailable(current, of: topic) { return current }
-        let chosen = choose(for: topic, partitionCount: partitionCount, avoiding: nil)
+        return nil
+    }
+
+    /// Whether a record with `key` was placed by the sticky partitioner.
+    func isSticky(key: [UInt8]?, using partitioner: Partitioner) -> Bool {
+        guard case .default = partitioner.strategy else { return false }
+        return key == nil || options.ignoreKeys
+    }
+
+    /// Draws the sticky partition of `topic`, other than `avoiding` where there is a
+    /// choice. `queueSizes[p]`: batches waiting in partition p's queue.
+    mutating func chooseSticky(for topic: String, partitionCount: Int32, avoiding: Int32?, queueSizes: [Int],
+                               now: ContinuousClock.Instant) -> Int32 {
+        let chosen = choose(for: topic, partitionCount: partitionCount, avoiding: avoiding, queueSizes: queueSizes, now: now)
         sticky[topic] = chosen
         stickyBytes[topic] = 0
         return chosen
     }
 
-    /// `bytes` of a keyless record went to `partition` of `topic`: after `batchSize`
-    /// bytes the sticky partition moves to another one (KIP-794), so keyless records
-    /// spread evenly even when lingering sends batches before they fill.
-    mutating func keylessAppended(topic: String, partition: Int32, bytes: Int, batchSize: Int, partitionCount: Int32) {
-        guard sticky[topic] == partition else { return }
+    /// `bytes` of a sticky record went to `partition` of `topic`. Returns true when
+    /// `batchSize` bytes have gone to the sticky partition and it should move on
+    /// (KIP-794), so records spread evenly even when lingering sends batches before they fill.
+    mutating func stickyAppended(topic: String, partition: Int32, bytes: Int, batchSize: Int) -> Bool {
+        guard sticky[topic] == partition else { return false }
         let sent = stickyBytes[topic, default: 0] + bytes
-        guard sent >= batchSize else {
-            stickyBytes[topic] = sent
-            return
-        }
-        sticky[topic] = choose(for: topic, partitionCount: partitionCount, avoiding: partition)
-        stickyBytes[topic] = 0
+        stickyBytes[topic] = sent
+        return sent >= batchSize
     }
 
-    /// The partitions of `topic` with a leader in the latest metadata.
-    mutating func setAvailable(_ partitions: [Int32], for topic: String) {
-        available[topic] = partitions.sorted()
+    /// The partitions of `topic` with a leader in the latest metadata, and their leaders.
+    mutating func setLeaders(_ partitionLeaders: [Int32: Int32], for topic: String) {
+        leaders[topic] = partitionLeaders
+    }
+
+    /// The drain saw batches ready for `broker` at `now`, and it took one (`drained`) or
+    /// could not (its in-flight requests are at the limit): Java's node latency stats.
+    mutating func brokerReady(_ broker: Int32, drained: Bool, now: ContinuousClock.Instant) {
+        brokerReadyAt[broker] = now
+        if drained || brokerDrainedAt[broker] == nil { brokerDrainedAt[broker] = now }
     }
 
     private func isAvailable(_ partition: Int32, of topic: String) -> Bool {
-        guard let known = available[topic], !known.isEmpty else { return true }
-        return known.contains(partition)
+        guard let known = leaders[topic], !known.isEmpty else { return true }
+        return known[partition] != nil
     }
 
-    /// A partition chosen uniformly among those with a leader (all when none has one),
-    /// other than `avoiding` where there is a choice.
-    private mutating func choose(for topic: String, partitionCount: Int32, avoiding: Int32?) -> Int32 {
-        var candidates = (available[topic] ?? []).filter { $0 < partitionCount }
+    /// A broker that had batches ready for longer than the availability timeout without taking any.
+    private func isLagging(_ broker: Int32) -> Bool {
+        guard options.availabilityTimeout > .zero, let ready = brokerReadyAt[broker], let drained = brokerDrainedAt[broker] else {
+            return false
+        }
+        return drained.duration(to: ready) > options.availabilityTimeout
+    }
+
+    /// A partition among those with a leader (all when none has one), skipping lagging
+    /// brokers' partitions where others remain; drawn uniformly, or, when adaptive,
+    /// with weight `longest queue + 1 - own queue`, as Java's built-in partitioner does.
+    private mutating func choose(for topic: String, partitionCount: Int32, avoiding: Int32?, queueSizes: [Int],
+                                 now: ContinuousClock.Instant) -> Int32 {
+        let known = leaders[topic] ?? [:]
+        var candidates = known.keys.filter { $0 < partitionCount }.sorted()
         if candidates.isEmpty { candidates = Array(0..<partitionCount) }
+        if options.availabilityTimeout > .zero {
+            let keeping = candidates.filter { partition in known[partition].map { !isLagging($0) } ?? true }
+            if !keeping.isEmpty { candidates = keeping }
+        }
         if candidates.count > 1, let avoiding { candidates.removeAll { $0 == avoiding } }
-        return candidates.randomElement(using: &random) ?? 0
+        guard options.adaptive, candidates.count > 1 else { return candidates.randomElement(using: &random) ?? 0 }
+        let sizes = candidates.map { Int($0) < queueSizes.count ? queueSizes[Int($0)] : 0 }
+        let ceiling = (sizes.max() ?? 0) + 1
+        var cumulative: [Int] = []
+        cumulative.reserveCapacity(sizes.count)
+        var total = 0
+        for size in sizes {
+            total += ceiling - size
+            cumulative.append(total)
+        }
+        let draw = Int.random(in: 0..<total, using: &random)
+        let index = cumulative.firstIndex { draw < $0 } ?? candidates.count - 1
+        return candidates[index]
     }
 }

@@ -2,12 +2,16 @@ import KafkaWire
 
 /// A topic partition.
 public struct TopicPartition: Sendable, Hashable, CustomStringConvertible {
+    /// The topic.
     public var topic: String
+    /// The partition number, from 0.
     public var partition: Int32
+    /// Partition `partition` of `topic`.
     public init(topic: String, partition: Int32) {
         self.topic = topic
         self.partition = partition
     }
+    /// `topic-partition`, as the Java client prints it.
     public var description: String { "\(topic)-\(partition)" }
 }
 

@@ -131,9 +131,11 @@ final class ProducerSender: Sendable {
         }
         leaders.withLock { $0 = map }
         for (name, topic) in metadata.topics where !topic.error.isError {
-            accumulator.updateAvailablePartitions(topic.partitions.map(\.partition).filter {
-                map[TopicPartition(topic: name, partition: $0)] != nil
-            }, for: name)
+            var partitionLeaders: [Int32: Int32] = [:]
+            for partition in topic.partitions {
+                if let leader = map[TopicPartition(topic: name, partition: partition.partition)] { partitionLeaders[partition.partition] = leader }
+            }
+            accumulator.updateLeaders(partitionLeaders, for: name)
         }
         for name in wanted {
             guard let topic = metadata.topics[name] else { continue }
@@ -230,7 +232,7 @@ final class ProducerSender: Sendable {
                     batch.encoder.producerEpoch = batch.identity?.epoch ?? -1
                     batch.encoder.baseSequence = batch.baseSequence
                     batch.encoder.attributes.isTransactional = transactions != nil
-                    batch.bytes = try batch.encoder.finish(compression: configuration.compression, level: configuration.compressionLevel)
+                    batch.bytes = try batch.encoder.finish(compression: configuration.compression.codec, level: configuration.compressionLevel)
                 } catch {
                     fail(batch, wasInFlight: true, error: KafkaError(.invalidConfiguration, detail: "the batch could not be encoded: \(error)"))
                     continue

@@ -46,6 +46,16 @@ struct ProducerTopicTable {
 
     func partitionCount(slot: Int) -> Int32? { topics[slot].partitionCount }
 
+    /// Batches waiting (sealed, and the open one) in each partition's queue of the
+    /// topic at `slot`, by partition: the adaptive partitioner's measure of a slow broker.
+    func queueSizes(slot: Int, partitionCount: Int32) -> [Int] {
+        var sizes = [Int](repeating: 0, count: Int(partitionCount))
+        for (partition, queue) in topics[slot].partitions.enumerated() where partition < sizes.count {
+            sizes[partition] = queue.sealed.count + (queue.openRecords > 0 ? 1 : 0)
+        }
+        return sizes
+    }
+
     mutating func setPartitionCount(_ count: Int32, slot: Int) {
         topics[slot].partitionCount = count
     }

@@ -31,6 +31,9 @@ extension RecordAccumulator {
             var candidates: [Int32: [ProducerTopicTable.Position]] = [:]
             // Open batches past their linger behind sealed ones that have not gone yet.
             var dueBehindSealed: [ProducerTopicTable.Position] = []
+            // Brokers with a batch ready, for the partitioner's availability timeout (only kept when one is set).
+            let tracksAvailability = settings.partitionerOptions.availabilityTimeout > .zero
+            var readyBrokers: Set<Int32> = []
 
             var table = state.table
             state.table = ProducerTopicTable()
@@ -66,6 +69,7 @@ extension RecordAccumulator {
                     result.needsMetadata.insert(key.topic)
                     return
                 }
+                if tracksAvailability { readyBrokers.insert(broker) }
                 if let registered = state.transactionPartitions, !registered.contains(key) {
                     result.partitionsToAdd.insert(key)
                     return
@@ -89,6 +93,7 @@ extension RecordAccumulator {
                 }
                 if sealed { result.nextWake = now }
             }
+            for broker in readyBrokers { state.partitioner.brokerReady(broker, drained: candidates[broker] != nil, now: now) }
             if bumping && !anyInFlight && result.requests.isEmpty { result.readyForEpochBump = true }
             if !state.unpartitioned.isEmpty {
                 result.expiredRecords = takeUnpartitioned(&state, waitingSince: now.advanced(by: .zero - settings.metadataWait), all: false)

@@ -28,6 +28,7 @@ final class RecordAccumulator: Sendable {
         var retryBackoffMax: Duration
         var retries: Int
         var partitioner: Partitioner
+        var partitionerOptions = PartitionerState.Options()
     }
 
     struct PartitionQueue {
@@ -94,6 +95,7 @@ final class RecordAccumulator: Sendable {
 
     init(settings: Settings) {
         self.settings = settings
+        state.withLock { $0.partitioner.options = settings.partitionerOptions }
     }
 
     /// Milliseconds since the epoch, for record timestamps. The coarse clock costs
@@ -150,15 +152,14 @@ final class RecordAccumulator: Sendable {
             guard let count else {
                 // It waits in its own copy, with the borrowed header copied into its headers.
                 var waiting = record
-                if let trailingHeader { waiting.headers.append(trailingHeader.owned) }
+                if let trailingHeader { waiting.headers.append(KafkaHeader(trailingHeader.owned)) }
                 state.unpartitioned[record.topic, default: []].append(PendingRecord(record: waiting, id: id, timestamp: timestamp,
                                                                                           enqueuedAt: .now))
                 state.bufferedBytes += size
                 state.bufferedRecords += 1
                 return Appended(id: id, wakeSender: true)
             }
-            let partition = record.partition
-                ?? state.partitioner.partition(for: record.topic, key: record.key, partitionCount: count, using: settings.partitioner)
+            let partition = record.partition ?? partitionLocked(&state, topic: record.topic, slot: slot, key: record.key, count: count)
             if partition < 0 || partition >= count {
                 state.waiters[id] = nil
                 throw KafkaError(.unknownTopicOrPartition, detail: "topic \(record.topic) has no partition \(partition) (it has \(count))",
@@ -203,17 +204,30 @@ final class RecordAccumulator: Sendable {
         state.bufferPool = pool
         state.bufferedBytes += size
         state.bufferedRecords += 1
-        if record.partition == nil, record.key == nil, let count = state.table.partitionCount(slot: slot) {
-            state.partitioner.keylessAppended(topic: record.topic, partition: partition, bytes: size, batchSize: batchSize,
-                                              partitionCount: count)
+        if record.partition == nil, state.partitioner.isSticky(key: record.key, using: settings.partitioner),
+           state.partitioner.stickyAppended(topic: record.topic, partition: partition, bytes: size, batchSize: batchSize),
+           let count = state.table.partitionCount(slot: slot) {
+            let sizes = state.table.queueSizes(slot: slot, partitionCount: count)
+            _ = state.partitioner.chooseSticky(for: record.topic, partitionCount: count, avoiding: partition, queueSizes: sizes, now: .now)
         }
         return wake
     }
 
-    /// The partitions of `topic` that have a leader: the sticky partitioner only
-    /// moves keyless records to those (KIP-794).
-    func updateAvailablePartitions(_ partitions: [Int32], for topic: String) {
-        state.withLock { $0.partitioner.setAvailable(partitions, for: topic) }
+    /// The partition for a record without one: the partitioner's choice, drawing a
+    /// sticky partition (weighed by the queues' lengths) when one is due.
+    private func partitionLocked(_ state: inout State, topic: String, slot: Int, key: [UInt8]?, count: Int32) -> Int32 {
+        if let partition = state.partitioner.partition(for: topic, key: key, partitionCount: count, using: settings.partitioner) {
+            return partition
+        }
+        let sizes = state.table.queueSizes(slot: slot, partitionCount: count)
+        return state.partitioner.chooseSticky(for: topic, partitionCount: count, avoiding: nil, queueSizes: sizes, now: .now)
+    }
+
+    /// The partitions of `topic` that have a leader, and their leaders: the sticky
+    /// partitioner only moves records to those (KIP-794), and skips those of a broker
+    /// that stopped taking batches (`partitioner.availability.timeout.ms`).
+    func updateLeaders(_ leaders: [Int32: Int32], for topic: String) {
+        state.withLock { $0.partitioner.setLeaders(leaders, for: topic) }
     }
 
     /// Records how many partitions `topic` has, partitioning records that waited for it.
@@ -229,8 +243,7 @@ final class RecordAccumulator: Sendable {
                 let size = pending.record.estimatedSize
                 state.bufferedBytes -= size
                 state.bufferedRecords -= 1
-                let partition = pending.record.partition
-                    ?? state.partitioner.partition(for: topic, key: pending.record.key, partitionCount: count, using: settings.partitioner)
+                let partition = pending.record.partition ?? partitionLocked(&state, topic: topic, slot: slot, key: pending.record.key, count: count)
                 guard partition >= 0 && partition < count else {
                     rejected.append(pending)
                     continue

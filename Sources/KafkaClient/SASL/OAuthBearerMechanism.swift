@@ -7,6 +7,7 @@ public struct OAuthBearerMechanism: SASLMechanism, CustomStringConvertible {
     /// Act as this identity (the gs2 `a=`); empty for none, the usual case.
     public let authorizationId: String
 
+    /// OAUTHBEARER with tokens from `tokenProvider`, called at every authentication and re-authentication.
     public init(authorizationId: String = "", tokenProvider: @escaping @Sendable () async throws -> OAuthBearerToken) {
         self.authorizationId = authorizationId
         self.tokenProvider = tokenProvider

@@ -10,6 +10,7 @@ public struct OAuthBearerToken: Sendable, CustomStringConvertible, CustomReflect
     /// Keys are letters only and not "auth"; values are printable ASCII, space, tab, CR or LF.
     public var extensions: [String: String]
 
+    /// A token; its expiry, when given, lets the client re-authenticate in time.
     public init(value: String, expiresAt: ContinuousClock.Instant? = nil, principalName: String? = nil,
                 extensions: [String: String] = [:]) {
         self.value = value

@@ -8,6 +8,7 @@ public struct PlainMechanism: SASLMechanism, CustomStringConvertible, CustomRefl
     /// Act as this identity instead of `username` (empty: none; brokers rarely allow it).
     public let authorizationId: String
 
+    /// PLAIN with these credentials; `authorizationId` empty to act as `username`.
     public init(username: String, password: String, authorizationId: String = "") {
         self.username = username
         self.password = password

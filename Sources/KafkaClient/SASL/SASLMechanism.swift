@@ -9,6 +9,7 @@ public struct SASLBrokerContext: Sendable, Hashable {
     /// The broker's node id, when known (nil for a bootstrap server).
     public var brokerId: Int32?
 
+    /// The broker at `host:port`, with its node id when known.
     public init(host: String, port: Int, brokerId: Int32? = nil) {
         self.host = host
         self.port = port

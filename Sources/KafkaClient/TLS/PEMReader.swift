@@ -8,11 +8,11 @@ import Musl
 /// Parses PEM certificates and keys from a file or from memory, turning every
 /// failure into `.invalidConfiguration` that names the source and OpenSSL's reason.
 struct PEMReader {
-    let source: TLSConfiguration.PEMSource
+    let source: KafkaTLSConfiguration.PEMSource
     /// What the PEM is for ("CA certificates", "private key", ...), for messages.
     let role: String
 
-    init(_ source: TLSConfiguration.PEMSource, role: String) {
+    init(_ source: KafkaTLSConfiguration.PEMSource, role: String) {
         self.source = source
         self.role = role
     }

@@ -1,14 +1,14 @@
 internal import CKafkaOpenSSL
 
-/// OpenSSL settings built once from a `TLSConfiguration`: trusted CAs, the
+/// OpenSSL settings built once from a `KafkaTLSConfiguration`: trusted CAs, the
 /// client certificate and key, versions, ciphers and verification mode.
 ///
 /// Loading certificates and keys happens here, so a bad file or password fails
 /// once, up front, rather than on every connection. One context serves every
 /// connection of a client, from any thread.
-public final class TLSContext: Sendable {
+package final class TLSContext: Sendable {
     /// The configuration this context was built from.
-    public let configuration: TLSConfiguration
+    package let configuration: KafkaTLSConfiguration
     /// The `SSL_CTX*`. OpenSSL allows `SSL_new` on a fully configured context from
     /// any thread; it is never modified after `init`, so sharing it is safe.
     nonisolated(unsafe) let context: OpaquePointer
@@ -19,7 +19,7 @@ public final class TLSContext: Sendable {
     ///   or key files (naming the file), a wrong key password, a key that does not
     ///   match the certificate, an invalid cipher list or version range;
     ///   `.tlsFailed` if OpenSSL cannot create a context at all.
-    public init(configuration: TLSConfiguration) throws(KafkaError) {
+    package init(configuration: KafkaTLSConfiguration) throws(KafkaError) {
         OpenSSLErrorQueue.clear()
         guard let context = SSL_CTX_new(TLS_client_method()) else {
             throw KafkaError(.tlsFailed, detail: "cannot create an OpenSSL context",
@@ -39,7 +39,7 @@ public final class TLSContext: Sendable {
 /// The steps of configuring a client `SSL_CTX`, in the order OpenSSL needs them.
 struct TLSContextSetup {
     let context: OpaquePointer
-    let configuration: TLSConfiguration
+    let configuration: KafkaTLSConfiguration
 
     func apply() throws(KafkaError) {
         try applyVersions()
@@ -66,7 +66,7 @@ struct TLSContextSetup {
         }
     }
 
-    private static func protocolNumber(_ version: TLSConfiguration.TLSVersion) -> Int32 {
+    private static func protocolNumber(_ version: KafkaTLSConfiguration.TLSVersion) -> Int32 {
         switch version {
         case .tls12: TLS1_2_VERSION
         case .tls13: TLS1_3_VERSION
@@ -99,7 +99,7 @@ struct TLSContextSetup {
     }
 
     /// Adds every certificate in `source` to the context's trust store.
-    private func addTrusted(from source: TLSConfiguration.PEMSource) throws(KafkaError) {
+    private func addTrusted(from source: KafkaTLSConfiguration.PEMSource) throws(KafkaError) {
         let certificates = try PEMReader(source, role: "CA certificates").certificates()
         let store = SSL_CTX_get_cert_store(context)
         for certificate in certificates {
@@ -132,7 +132,7 @@ struct TLSContextSetup {
     }
 
     /// The first certificate is the client's own; the rest are sent as its chain.
-    private func useCertificateChain(from source: TLSConfiguration.PEMSource) throws(KafkaError) {
+    private func useCertificateChain(from source: KafkaTLSConfiguration.PEMSource) throws(KafkaError) {
         let certificates = try PEMReader(source, role: "certificate chain").certificates()
         var remaining = certificates[...]
         let leaf = remaining.removeFirst()

@@ -1,21 +1,21 @@
 /// Kafka's framing over a `TCPSocket`: every request and response is a
 /// 4-byte big-endian size followed by that many bytes.
-public struct KafkaFrameTransport: Sendable {
+package struct KafkaFrameTransport: Sendable {
     /// The default cap on a received frame: 100 MiB, like the Java client's `socket.request.max.bytes`.
-    public static let defaultMaxFrameSize = 100 * 1024 * 1024
+    package static let defaultMaxFrameSize = 100 * 1024 * 1024
 
     /// The connection frames travel on.
-    public let socket: TCPSocket
+    package let socket: TCPSocket
     /// The largest frame `receiveFrame()` accepts; larger size prefixes throw `.frameTooLarge`.
-    public var maxFrameSize: Int
+    package var maxFrameSize: Int
 
-    public init(socket: TCPSocket, maxFrameSize: Int = KafkaFrameTransport.defaultMaxFrameSize) {
+    package init(socket: TCPSocket, maxFrameSize: Int = KafkaFrameTransport.defaultMaxFrameSize) {
         self.socket = socket
         self.maxFrameSize = maxFrameSize
     }
 
     /// Connects to `host:port` and wraps the socket.
-    public static func connect(
+    package static func connect(
         host: String, port: Int,
         options: TCPSocketOptions = TCPSocketOptions(),
         maxFrameSize: Int = KafkaFrameTransport.defaultMaxFrameSize
@@ -24,7 +24,7 @@ public struct KafkaFrameTransport: Sendable {
     }
 
     /// Sends one frame: the size of `payload`, then `payload`, in a single write.
-    public func sendFrame(_ payload: [UInt8]) throws(TransportError) {
+    package func sendFrame(_ payload: [UInt8]) throws(TransportError) {
         guard let size = Int32(exactly: payload.count) else {
             throw TransportError(.frameTooLarge, peer: socket.remoteAddress,
                                  detail: "frame of \(payload.count) bytes does not fit a 32-bit size")
@@ -41,7 +41,7 @@ public struct KafkaFrameTransport: Sendable {
     /// - Throws: `.invalidFrameSize` for a negative size, `.frameTooLarge` when the
     ///   size exceeds `maxFrameSize` (nothing past the prefix is read), and the
     ///   socket's errors.
-    public func receiveFrame() throws(TransportError) -> [UInt8] {
+    package func receiveFrame() throws(TransportError) -> [UInt8] {
         let prefix = try socket.receive(exactly: 4)
         let size = prefix.withUnsafeBytes { Int32(bigEndian: $0.loadUnaligned(as: Int32.self)) }
         guard size >= 0 else {
@@ -55,7 +55,7 @@ public struct KafkaFrameTransport: Sendable {
     }
 
     /// Closes the underlying socket.
-    public func close() {
+    package func close() {
         socket.close()
     }
 }

@@ -6,7 +6,7 @@ import Musl
 
 extension TCPSocket {
     /// Sends every byte, waiting for buffer space up to `options.writeTimeout` in total.
-    public func send(_ bytes: [UInt8]) throws(TransportError) {
+    package func send(_ bytes: [UInt8]) throws(TransportError) {
         var failure: TransportError?
         bytes.withUnsafeBytes { raw in
             do throws(TransportError) { try send(raw) } catch { failure = error }
@@ -15,7 +15,7 @@ extension TCPSocket {
     }
 
     /// Sends every byte of `buffer`, waiting for buffer space up to `options.writeTimeout` in total.
-    public func send(_ buffer: UnsafeRawBufferPointer) throws(TransportError) {
+    package func send(_ buffer: UnsafeRawBufferPointer) throws(TransportError) {
         let deadline = IODeadline(after: options.writeTimeout)
         var offset = 0
         while offset < buffer.count {
@@ -41,7 +41,7 @@ extension TCPSocket {
     /// Receives exactly `count` bytes, waiting up to `options.readTimeout` in total.
     ///
     /// - Throws: `.closedByPeer` if the stream ends first, `.timedOut`, `.socketClosed`, ...
-    public func receive(exactly count: Int) throws(TransportError) -> [UInt8] {
+    package func receive(exactly count: Int) throws(TransportError) -> [UInt8] {
         guard count >= 0 else {
             throw TransportError(.invalidArgument, peer: remoteAddress, detail: "cannot receive \(count) bytes")
         }
@@ -60,7 +60,7 @@ extension TCPSocket {
     }
 
     /// Fills all of `buffer`, waiting up to `options.readTimeout` in total.
-    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) {
+    package func receive(into buffer: UnsafeMutableRawBufferPointer) throws(TransportError) {
         let deadline = IODeadline(after: options.readTimeout)
         var offset = 0
         while offset < buffer.count {

@@ -12,13 +12,13 @@ import Synchronization
 /// while another receives. `close()` shuts the connection down at once (waking
 /// any thread blocked on it); the descriptor itself is released when the last
 /// reference goes away, so a concurrent call can never hit a reused descriptor.
-public final class TCPSocket: Sendable {
+package final class TCPSocket: Sendable {
     let descriptor: Int32
     private let closed = Atomic<Bool>(false)
     /// The options the socket was opened with.
-    public let options: TCPSocketOptions
+    package let options: TCPSocketOptions
     /// The numeric address connected to, as `1.2.3.4:9092` or `[::1]:9092`.
-    public let remoteAddress: String
+    package let remoteAddress: String
 
     init(descriptor: Int32, options: TCPSocketOptions, remoteAddress: String) {
         self.descriptor = descriptor
@@ -36,7 +36,7 @@ public final class TCPSocket: Sendable {
     /// - Throws: `TransportError` with `.hostNotFound`, `.connectionRefused`,
     ///   `.timedOut`, `.networkUnreachable` and so on; when every address fails,
     ///   the last failure, with each attempt listed in `detail`.
-    public static func connect(host: String, port: Int, options: TCPSocketOptions = TCPSocketOptions()) throws(TransportError) -> TCPSocket {
+    package static func connect(host: String, port: Int, options: TCPSocketOptions = TCPSocketOptions()) throws(TransportError) -> TCPSocket {
         let addresses = try SocketAddressResolver.resolve(host: host, port: port)
         var failures: [String] = []
         var lastError: TransportError?
@@ -103,7 +103,7 @@ public final class TCPSocket: Sendable {
     }
 
     /// Reads back an integer socket option (for example `SO_RCVBUF`), or nil if the call fails.
-    public func integerOption(level: Int32, name: Int32) -> Int? {
+    package func integerOption(level: Int32, name: Int32) -> Int? {
         var value: Int32 = 0
         var length = socklen_t(MemoryLayout<Int32>.size)
         guard getsockopt(descriptor, level, name, &value, &length) == 0 else { return nil }
@@ -111,11 +111,11 @@ public final class TCPSocket: Sendable {
     }
 
     /// True once `close()` has been called.
-    public var isClosed: Bool { closed.load(ordering: .acquiring) }
+    package var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     /// Shuts the connection down in both directions; later and blocked calls fail with `.socketClosed`.
     /// Calling it again does nothing.
-    public func close() {
+    package func close() {
         guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
         _ = shutdown(descriptor, Int32(SHUT_RDWR))
     }

@@ -16,5 +16,6 @@ public struct TCPSocketOptions: Sendable, Hashable {
     /// `SO_RCVBUF` in bytes; nil keeps the OS default (and its auto-tuning).
     public var receiveBufferSize: Int? = nil
 
+    /// The defaults: 10 s to connect, 30 s reads and writes, `TCP_NODELAY` on.
     public init() {}
 }

@@ -8,9 +8,9 @@ import Musl
 ///
 /// Carries a `Code` to switch on, the OS error number and its text when the
 /// failure came from a system call, and the peer it concerned.
-public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
+package struct TransportError: Error, Sendable, Hashable, CustomStringConvertible {
     /// What kind of failure this is. New codes may be added in later releases.
-    public struct Code: Hashable, Sendable, CustomStringConvertible {
+    package struct Code: Hashable, Sendable, CustomStringConvertible {
         enum Base: String, Hashable, Sendable {
             case hostNotFound
             case connectionRefused
@@ -30,43 +30,43 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         init(_ base: Base) { self.base = base }
 
         /// The host name could not be resolved to any address.
-        public static let hostNotFound = Code(.hostNotFound)
+        package static let hostNotFound = Code(.hostNotFound)
         /// Nothing listens at the address (`ECONNREFUSED`).
-        public static let connectionRefused = Code(.connectionRefused)
+        package static let connectionRefused = Code(.connectionRefused)
         /// A connect, send or receive did not finish within its timeout.
-        public static let timedOut = Code(.timedOut)
+        package static let timedOut = Code(.timedOut)
         /// The peer closed the connection (end of stream while bytes were expected).
-        public static let closedByPeer = Code(.closedByPeer)
+        package static let closedByPeer = Code(.closedByPeer)
         /// The peer reset the connection, or it broke while writing (`ECONNRESET`, `EPIPE`).
-        public static let connectionReset = Code(.connectionReset)
+        package static let connectionReset = Code(.connectionReset)
         /// No route to the address (`ENETUNREACH`, `EHOSTUNREACH`).
-        public static let networkUnreachable = Code(.networkUnreachable)
+        package static let networkUnreachable = Code(.networkUnreachable)
         /// The socket was closed locally before or during the operation.
-        public static let socketClosed = Code(.socketClosed)
+        package static let socketClosed = Code(.socketClosed)
         /// A frame's size prefix exceeds the configured maximum.
-        public static let frameTooLarge = Code(.frameTooLarge)
+        package static let frameTooLarge = Code(.frameTooLarge)
         /// A frame's size prefix is negative.
-        public static let invalidFrameSize = Code(.invalidFrameSize)
+        package static let invalidFrameSize = Code(.invalidFrameSize)
         /// A parameter was out of range (for example a port outside 0...65535).
-        public static let invalidArgument = Code(.invalidArgument)
+        package static let invalidArgument = Code(.invalidArgument)
         /// Any other operating-system error; see `errno`.
-        public static let systemError = Code(.systemError)
+        package static let systemError = Code(.systemError)
 
-        public var description: String { base.rawValue }
+        package var description: String { base.rawValue }
     }
 
     /// The kind of failure.
-    public var code: Code
+    package var code: Code
     /// The OS error number, when a system call failed.
-    public var errno: Int32?
+    package var errno: Int32?
     /// The OS's text for `errno` (or for a resolver error).
-    public var systemMessage: String?
+    package var systemMessage: String?
     /// The peer, as `host:port`, when known.
-    public var peer: String?
+    package var peer: String?
     /// What was being done.
-    public var detail: String
+    package var detail: String
 
-    public init(_ code: Code, errno: Int32? = nil, systemMessage: String? = nil, peer: String? = nil, detail: String) {
+    package init(_ code: Code, errno: Int32? = nil, systemMessage: String? = nil, peer: String? = nil, detail: String) {
         self.code = code
         self.errno = errno
         self.systemMessage = systemMessage
@@ -74,7 +74,7 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
         self.detail = detail
     }
 
-    public var description: String {
+    package var description: String {
         var parts = ["TransportError.\(code)"]
         if let peer { parts.append(peer) }
         if !detail.isEmpty { parts.append(detail) }

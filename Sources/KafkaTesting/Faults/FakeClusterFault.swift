@@ -44,6 +44,7 @@ public struct FakeClusterFault: Sendable {
     public var topic: String?
     /// With `topic`: only requests naming this partition of it; nil for any partition.
     public var partition: Int32?
+    /// What happens to a matching request.
     public var action: Action
     /// How many matching requests are affected.
     public var times: Int
@@ -82,8 +83,12 @@ struct FaultTarget: Hashable, Sendable {
 
 /// One request the fake cluster received: which broker, which API and version, and when.
 public struct FakeClusterRequest: Sendable, Hashable {
+    /// The broker that received the request.
     public let broker: Int32
+    /// The request's API.
     public let apiKey: ApiKey
+    /// The request's version.
     public let version: Int16
+    /// When it arrived.
     public let receivedAt: ContinuousClock.Instant
 }

@@ -11,17 +11,24 @@ import KafkaClient
 /// try await tracked.send(try event.record(topic: "shop.prod.orders.order-placed"), eventType: event.eventType)
 /// ```
 public struct DomainEvent<Payload: Codable & Sendable>: Codable, Sendable {
+    /// The event's unique id.
     public var eventId: UUID
     /// `^[A-Z][a-zA-Z]*Event$`, e.g. `OrderPlacedEvent`.
     public var eventType: String
+    /// The id of the aggregate the event is about.
     public var aggregateId: String
+    /// The aggregate's type, such as `Order`.
     public var aggregateType: String
+    /// When the event happened.
     public var occurredOn: Date
     /// The payload's schema version, 1 or more.
     public var version: Int
+    /// The event's data.
     public var payload: Payload
+    /// Free-form string metadata.
     public var metadata: [String: String]
 
+    /// An event; its id and time default to new ones.
     public init(eventId: UUID = UUID(), eventType: String, aggregateId: String, aggregateType: String, occurredOn: Date = Date(),
                 version: Int = 1, payload: Payload, metadata: [String: String] = [:]) {
         self.eventId = eventId
@@ -90,7 +97,10 @@ public struct DomainEvent<Payload: Codable & Sendable>: Codable, Sendable {
 
 /// A domain event that breaks the schema: which field and why.
 public struct DomainEventError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The envelope field at fault; empty for the whole event.
     public var field: String
+    /// What is wrong with it.
     public var reason: String
+    /// The field and the reason.
     public var description: String { "domain event \(field.isEmpty ? "" : "field \(field) ")\(reason)" }
 }

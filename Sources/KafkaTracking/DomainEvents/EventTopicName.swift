@@ -3,8 +3,11 @@ import KafkaClient
 /// Topic names of the form `{project}.{environment}.{domain}.{event-type}`, e.g.
 /// `shop.prod.orders.order-placed`, checked against Kafka's topic name rules.
 public struct EventTopicName: Sendable, Hashable, CustomStringConvertible {
+    /// The project, first part of the name.
     public var project: String
+    /// The environment (`prod`, `staging`, ...).
     public var environment: String
+    /// The business domain.
     public var domain: String
     /// Kebab-case, e.g. `order-placed`; `init(eventType:)` derives it from `OrderPlacedEvent`.
     public var eventType: String
@@ -44,6 +47,7 @@ public struct EventTopicName: Sendable, Hashable, CustomStringConvertible {
         try self.init(project: parts[0], environment: parts[1], domain: parts[2], eventType: parts[3])
     }
 
+    /// `project.environment.domain.event-type`.
     public var description: String { "\(project).\(environment).\(domain).\(eventType)" }
 
     static func kebab(_ camel: String) -> String {

@@ -1,11 +1,11 @@
+import KafkaClient
 import Foundation
-import KafkaWire
 
 /// The one-header-per-field form of lineage (`HeaderFormat.perField`): text values
 /// any tool can show, and what records written before the compact form carry.
 extension LineageMetadata {
     /// The headers of the per-field form.
-    var perFieldHeaders: [RecordHeader] {
+    var perFieldHeaders: [KafkaHeader] {
         // All values share one buffer: one allocation per record instead of one per header.
         var bytes: [UInt8] = []
         bytes.reserveCapacity(160 + sourceService.utf8.count + (eventType?.utf8.count ?? 0) + (sequence?.producerId.utf8.count ?? 0))
@@ -27,11 +27,11 @@ extension LineageMetadata {
             add(Header.producerId) { $0.append(contentsOf: sequence.producerId.utf8) }
             add(Header.sequence) { $0.append(contentsOf: String(sequence.number).utf8) }
         }
-        return fields.map { RecordHeader(key: $0.key, valueSlice: bytes[$0.range]) }
+        return fields.map { KafkaHeader(key: $0.key, valueSlice: bytes[$0.range]) }
     }
 
     /// Reads the per-field form; nil without an event id header.
-    init?(perFieldHeaders headers: [RecordHeader]) throws(LineageError) {
+    init?(perFieldHeaders headers: [KafkaHeader]) throws(LineageError) {
         var values: [String: String] = [:]
         for header in headers where header.key.hasPrefix("lineage.") {
             values[header.key] = header.value.map { String(decoding: $0, as: UTF8.self) } ?? ""

@@ -1,5 +1,5 @@
+import KafkaClient
 import Foundation
-import KafkaWire
 
 /// Where an event came from, carried in record headers (never in the payload,
 /// so any payload format works): its own id, the business flow it belongs to
@@ -24,6 +24,7 @@ public struct LineageMetadata: Sendable, Hashable {
     /// The producing instance and its sequence number for the record's partition.
     public var sequence: ProducerSequence?
 
+    /// Lineage for a new event; without a correlation id the event starts a flow of its own.
     public init(eventId: UUID = UUID(), correlationId: UUID? = nil, causationId: UUID? = nil, sourceService: String,
                 eventType: String? = nil, schemaVersion: Int? = nil, producedAt: Int64, sequence: ProducerSequence? = nil) {
         self.eventId = eventId
@@ -42,8 +43,10 @@ public struct LineageMetadata: Sendable, Hashable {
 public struct ProducerSequence: Sendable, Hashable {
     /// Identifies the producing instance (a UUID per `TrackedProducer`).
     public var producerId: String
+    /// The sequence number, from 0, per producer and partition.
     public var number: Int64
 
+    /// Sequence `number` of producer `producerId`.
     public init(producerId: String, number: Int64) {
         self.producerId = producerId
         self.number = number
@@ -54,8 +57,10 @@ public struct ProducerSequence: Sendable, Hashable {
 public struct LineageError: Error, Sendable, Hashable, CustomStringConvertible {
     /// The header at fault.
     public var header: String
+    /// What is wrong with the header.
     public var reason: String
 
+    /// The header and the reason.
     public var description: String { "lineage header \(header): \(reason)" }
 }
 
@@ -65,14 +70,23 @@ extension LineageMetadata {
     public enum Header {
         /// The one header of the compact form.
         public static let compact = "lineage"
+        /// The event id header (per-field format).
         public static let eventId = "lineage.event-id"
+        /// The correlation id header (per-field format).
         public static let correlationId = "lineage.correlation-id"
+        /// The causation id header (per-field format).
         public static let causationId = "lineage.causation-id"
+        /// The source service header (per-field format).
         public static let sourceService = "lineage.source-service"
+        /// The event type header (per-field format).
         public static let eventType = "lineage.event-type"
+        /// The schema version header (per-field format).
         public static let schemaVersion = "lineage.schema-version"
+        /// The produced-at header (per-field format).
         public static let producedAt = "lineage.produced-at"
+        /// The producer id header (per-field format).
         public static let producerId = "lineage.producer-id"
+        /// The sequence header (per-field format).
         public static let sequence = "lineage.sequence"
     }
 
@@ -87,18 +101,18 @@ extension LineageMetadata {
     }
 
     /// The headers carrying this lineage, in the compact form.
-    public var headers: [RecordHeader] { headers(format: .compact) }
+    public var headers: [KafkaHeader] { headers(format: .compact) }
 
     /// The headers carrying this lineage in `format`.
-    public func headers(format: HeaderFormat) -> [RecordHeader] {
+    public func headers(format: HeaderFormat) -> [KafkaHeader] {
         switch format {
-        case .compact: [RecordHeader(key: Header.compact, value: CompactLineage.encode(self))]
+        case .compact: [KafkaHeader(key: Header.compact, value: CompactLineage.encode(self))]
         case .perField: perFieldHeaders
         }
     }
 
     /// `headers` without any lineage headers already there (of either form), then this lineage's in `format`.
-    public func stamped(onto headers: [RecordHeader], format: HeaderFormat = .compact) -> [RecordHeader] {
+    public func stamped(onto headers: [KafkaHeader], format: HeaderFormat = .compact) -> [KafkaHeader] {
         let own = self.headers(format: format)
         if headers.isEmpty { return own }
         return headers.filter { !Self.isLineageHeader($0.key) } + own
@@ -112,7 +126,7 @@ extension LineageMetadata {
     ///
     /// - Returns: nil when the record carries no lineage (no `lineage` header, no event id header).
     /// - Throws: `LineageError` when lineage headers are present but malformed.
-    public init?(headers: [RecordHeader]) throws(LineageError) {
+    public init?(headers: [KafkaHeader]) throws(LineageError) {
         if let compact = headers.last(where: { $0.key == Header.compact }) {
             guard let value = compact.value else { throw LineageError(header: Header.compact, reason: "has no value") }
             self = try CompactLineage.decode(value)

@@ -6,8 +6,11 @@ import Foundation
 public struct LineageGraph: Sendable, Hashable {
     /// A service's reading of an event.
     public struct Consumption: Sendable, Hashable {
+        /// The consuming service.
         public var service: String
+        /// Its consumer group, when known.
         public var consumerGroup: String?
+        /// The offset it consumed, when known.
         public var offset: Int64?
         /// When it was consumed, milliseconds since the epoch.
         public var consumedAt: Int64
@@ -17,7 +20,9 @@ public struct LineageGraph: Sendable, Hashable {
 
     /// A service's giving up on an event: its handler failed for good and the record went to a dead-letter topic.
     public struct DeadLetter: Sendable, Hashable {
+        /// The service that dead-lettered the event.
         public var service: String
+        /// Its consumer group, when known.
         public var consumerGroup: String?
         /// The dead-letter topic.
         public var topic: String
@@ -29,19 +34,25 @@ public struct LineageGraph: Sendable, Hashable {
 
     /// An event of the flow.
     public struct Event: Sendable, Hashable {
+        /// The event's id.
         public var eventId: UUID
         /// The event whose handling produced this one.
         public var causationId: UUID?
+        /// The event's type, when known.
         public var eventType: String?
         /// The producing service.
         public var producer: String
+        /// The topic it was produced to.
         public var topic: String
+        /// Its partition.
         public var partition: Int32
+        /// Its offset, when the producer recorded one.
         public var offset: Int64?
         /// When it was produced, milliseconds since the epoch.
         public var producedAt: Int64
         /// Whether the produce hop itself was recorded (otherwise the event is known from its consumption only).
         public var produceRecorded: Bool
+        /// Every consumption of the event.
         public var consumptions: [Consumption]
         /// Where the event ended when a consumer gave up on it.
         public var deadLetters: [DeadLetter] = []
@@ -49,10 +60,13 @@ public struct LineageGraph: Sendable, Hashable {
 
     /// "`cause` was handled, and that produced `effect`".
     public struct Edge: Sendable, Hashable {
+        /// The event that caused `effect`.
         public var cause: UUID
+        /// The event produced while handling `cause`.
         public var effect: UUID
     }
 
+    /// The flow's correlation id.
     public var correlationId: UUID
     /// The hops as recorded, in order.
     public var hops: [LineageHop]

@@ -9,14 +9,19 @@ import Foundation
 public struct LineageHop: Sendable, Hashable, Codable {
     /// Whether the event was produced, consumed, or dead-lettered.
     public enum Kind: String, Sendable, Hashable, Codable {
+        /// A producer wrote the event.
         case produce
+        /// A consumer processed the event.
         case consume
         /// A consumer's handler failed for good and the record went to a dead-letter topic.
         case deadLetter = "dead-letter"
     }
 
+    /// Produced, consumed or dead-lettered.
     public var kind: Kind
+    /// The event the hop is about.
     public var eventId: UUID
+    /// The flow the event belongs to.
     public var correlationId: UUID
     /// The event whose handling produced this one; nil for a flow's first event.
     public var causationId: UUID?
@@ -24,8 +29,11 @@ public struct LineageHop: Sendable, Hashable, Codable {
     public var service: String
     /// The service that produced the event (equal to `service` on produce hops).
     public var sourceService: String
+    /// The event's type, when known.
     public var eventType: String?
+    /// The topic the event was written to or read from.
     public var topic: String
+    /// Its partition.
     public var partition: Int32
     /// The record's offset when known: on consume and dead-letter hops, and on produce hops
     /// recorded at delivery.
@@ -41,6 +49,7 @@ public struct LineageHop: Sendable, Hashable, Codable {
     /// When this hop happened, milliseconds since the epoch.
     public var timestamp: Int64
 
+    /// A hop.
     public init(kind: Kind, eventId: UUID, correlationId: UUID, causationId: UUID? = nil, service: String, sourceService: String,
                 eventType: String? = nil, topic: String, partition: Int32, offset: Int64? = nil, consumerGroup: String? = nil,
                 deadLetterTopic: String? = nil, errorClass: String? = nil, producedAt: Int64, timestamp: Int64) {

@@ -24,6 +24,7 @@ public struct LineageQuery: Sendable {
     /// so the rest of that batch comes after the record at the reported end.
     public var settle: Duration = .milliseconds(200)
 
+    /// A query reading `topic` with consumers made from `configuration`.
     public init(configuration: KafkaConsumer.Configuration, topic: String = LineageRecorder.defaultTopic) {
         self.configuration = configuration
         self.configuration.groupId = nil

@@ -45,6 +45,7 @@ public final class LineageRecorder: Sendable {
         /// Topic configurations (`retention.ms`, ...).
         public var configs: [String: String]
 
+        /// The layout of the lineage topic when the recorder creates it.
         public init(partitions: Int32 = 6, replicationFactor: Int16 = -1, configs: [String: String] = [:]) {
             self.partitions = partitions
             self.replicationFactor = replicationFactor
@@ -52,6 +53,7 @@ public final class LineageRecorder: Sendable {
         }
     }
 
+    /// A recorder writing `service`'s hops to `topic` with `producer`.
     public init(producer: KafkaProducer, service: String, topic: String = LineageRecorder.defaultTopic,
                 topicCreation: TopicCreation? = TopicCreation(), logger: Logger = Logger(label: "swift-kafka-native.tracking")) {
         self.producer = producer

@@ -4,6 +4,7 @@ import Synchronization
 
 /// A gap or repeat in a producer's sequence on one partition.
 public struct SequenceAnomaly: Sendable, Hashable {
+    /// What went wrong in the sequence.
     public enum Kind: Sendable, Hashable {
         /// Sequence numbers `missing` never arrived: those records are lost (or were deleted).
         case gap(missing: Range<Int64>)
@@ -11,9 +12,13 @@ public struct SequenceAnomaly: Sendable, Hashable {
         case duplicate(number: Int64)
     }
 
+    /// A gap or a duplicate.
     public var kind: Kind
+    /// The producer whose sequence it is (the lineage producer id).
     public var producerId: String
+    /// The topic.
     public var topic: String
+    /// The partition.
     public var partition: Int32
     /// The offset of the record that revealed it.
     public var offset: Int64
@@ -37,6 +42,7 @@ public final class LossDetector: Sendable {
     /// Every anomaly, as it is found.
     public let anomalies: AsyncStream<SequenceAnomaly>
 
+    /// A detector that has seen nothing yet.
     public init() {
         (anomalies, continuation) = AsyncStream<SequenceAnomaly>.makeStream(bufferingPolicy: .bufferingNewest(10_000))
     }

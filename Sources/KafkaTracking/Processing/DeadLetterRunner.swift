@@ -19,16 +19,25 @@ public final class DeadLetterRunner: Sendable {
 
     /// Header names on dead-lettered records.
     public enum Header {
+        /// The type of the error the handler threw.
         public static let errorClass = "dlq.error-class"
+        /// The error's description.
         public static let errorMessage = "dlq.error-message"
+        /// How many times the handler ran.
         public static let attempts = "dlq.attempts"
+        /// The topic the record was consumed from.
         public static let originalTopic = "dlq.original-topic"
+        /// Its partition.
         public static let originalPartition = "dlq.original-partition"
+        /// Its offset.
         public static let originalOffset = "dlq.original-offset"
     }
 
+    /// The consumer the runner reads from and commits with.
     public let consumer: KafkaConsumer
+    /// The producer dead letters are written with.
     public let deadLetterProducer: KafkaProducer
+    /// How failing handlers are retried.
     public let policy: RetryPolicy
     /// The dead-letter topic for records of a topic (`<topic>.dlq` by default).
     public let deadLetterTopic: @Sendable (String) -> String
@@ -36,8 +45,14 @@ public final class DeadLetterRunner: Sendable {
     public let recorder: LineageRecorder?
     let logger: Logger
 
-    /// - Parameter recorder: records a dead-letter hop, with the error's type, for each
-    ///   dead-lettered record that carries lineage.
+    /// - Parameters:
+    ///   - consumer: the consumer whose messages are handled; the runner commits through it.
+    ///   - deadLetterProducer: writes records the handler keeps failing on.
+    ///   - policy: how often and how long apart a failing handler is retried.
+    ///   - deadLetterTopic: the dead-letter topic for a record's topic.
+    ///   - recorder: records a dead-letter hop, with the error's type, for each
+    ///     dead-lettered record that carries lineage.
+    ///   - logger: where retries and dead letters are logged.
     public init(consumer: KafkaConsumer, deadLetterProducer: KafkaProducer, policy: RetryPolicy = RetryPolicy(),
                 deadLetterTopic: @escaping @Sendable (String) -> String = { "\($0).dlq" }, recorder: LineageRecorder? = nil,
                 logger: Logger = Logger(label: "swift-kafka-native.tracking")) {
@@ -81,12 +96,12 @@ public final class DeadLetterRunner: Sendable {
         let error = lastError ?? CancellationError()
         let errorClass = String(reflecting: type(of: error))
         var headers = message.headers
-        headers.append(RecordHeader(key: Header.errorClass, value: Array(errorClass.utf8)))
-        headers.append(RecordHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))
-        headers.append(RecordHeader(key: Header.attempts, value: Array(String(attempts).utf8)))
-        headers.append(RecordHeader(key: Header.originalTopic, value: Array(message.topic.utf8)))
-        headers.append(RecordHeader(key: Header.originalPartition, value: Array(String(message.partition).utf8)))
-        headers.append(RecordHeader(key: Header.originalOffset, value: Array(String(message.offset).utf8)))
+        headers.append(KafkaHeader(key: Header.errorClass, value: Array(errorClass.utf8)))
+        headers.append(KafkaHeader(key: Header.errorMessage, value: Array(String(describing: error).utf8)))
+        headers.append(KafkaHeader(key: Header.attempts, value: Array(String(attempts).utf8)))
+        headers.append(KafkaHeader(key: Header.originalTopic, value: Array(message.topic.utf8)))
+        headers.append(KafkaHeader(key: Header.originalPartition, value: Array(String(message.partition).utf8)))
+        headers.append(KafkaHeader(key: Header.originalOffset, value: Array(String(message.offset).utf8)))
         let record = KafkaProducerRecord(topic: topic, key: message.key.map(Array.init), value: message.value.map(Array.init),
                                          headers: headers, timestamp: message.timestamp)
         _ = try await deadLetterProducer.sendAndWait(record)

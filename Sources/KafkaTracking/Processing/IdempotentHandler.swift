@@ -17,9 +17,11 @@ public final class InMemoryLRUEventStore: ProcessedEventStore {
         var next = 0
     }
 
+    /// The most event ids remembered.
     public let capacity: Int
     private let state: Mutex<State>
 
+    /// A store remembering the last `capacity` event ids.
     public init(capacity: Int = 100_000) {
         self.capacity = max(1, capacity)
         state = Mutex(State(order: Array(repeating: nil, count: max(1, capacity))))
@@ -48,8 +50,10 @@ public final class InMemoryLRUEventStore: ProcessedEventStore {
 /// rebalance, a retry, a producer retry without idempotence) is skipped. Records
 /// without lineage are always handled.
 public struct IdempotentHandler: Sendable {
+    /// Where processed event ids are kept.
     public let store: any ProcessedEventStore
 
+    /// A handler that remembers processed events in `store`.
     public init(store: any ProcessedEventStore = InMemoryLRUEventStore()) {
         self.store = store
     }

@@ -10,6 +10,7 @@ public struct RetryPolicy: Sendable, Hashable {
     /// Each further delay is the previous one times this.
     public var multiplier: Double
 
+    /// Up to `maxRetries` retries, waiting `initialBackoff`, then that times `multiplier` each time.
     public init(maxRetries: Int = 3, initialBackoff: Duration = .seconds(1), multiplier: Double = 2) {
         self.maxRetries = maxRetries
         self.initialBackoff = initialBackoff

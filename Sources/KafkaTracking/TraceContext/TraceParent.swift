@@ -8,6 +8,7 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     public var traceId: String
     /// 16 lowercase hex digits, not all zero.
     public var parentId: String
+    /// Whether the trace is sampled (the `01` flag).
     public var sampled: Bool
 
     /// The `traceparent` header name.
@@ -15,6 +16,7 @@ public struct TraceParent: Sendable, Hashable, CustomStringConvertible {
     /// The X-Ray header name.
     public static let xRayHeaderName = "X-Amzn-Trace-Id"
 
+    /// A trace parent from hex ids (32 and 16 digits, not all zero); nil when they are not valid.
     public init?(traceId: String, parentId: String, sampled: Bool) {
         guard Self.isHex(traceId, count: 32), Self.isHex(parentId, count: 16) else { return nil }
         self.traceId = traceId

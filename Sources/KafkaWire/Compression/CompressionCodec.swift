@@ -33,8 +33,10 @@ public enum CompressionCodec: Int8, Sendable, CaseIterable, CustomStringConverti
 
     /// Compresses `input` in the framing Kafka clients expect for this codec.
     ///
-    /// - Parameter level: a codec-specific level (gzip 1-9, lz4 0-12, zstd 1-22);
-    ///   nil picks the codec's default. Snappy has no levels.
+    /// - Parameters:
+    ///   - input: the bytes to compress.
+    ///   - level: a codec-specific level (gzip 1-9, lz4 0-12, zstd 1-22);
+    ///     nil picks the codec's default. Snappy has no levels.
     public func compress(_ input: UnsafeRawBufferPointer, level: Int? = nil) throws(KafkaWireError) -> [UInt8] {
         switch self {
         case .none: return Array(input)

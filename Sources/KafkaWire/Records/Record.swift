@@ -1,5 +1,15 @@
+/// A header the record batch encoder can write: a string key and nullable bytes.
+/// Clients conform their own header types so that records are encoded without
+/// their headers being converted first.
+public protocol EncodableRecordHeader {
+    /// The header name (UTF-8).
+    var key: String { get }
+    /// The header value; nil for a null value.
+    var value: ArraySlice<UInt8>? { get }
+}
+
 /// A record header: a string key and nullable bytes.
-public struct RecordHeader: Hashable, Sendable {
+public struct RecordHeader: Hashable, Sendable, EncodableRecordHeader {
     /// The header name (UTF-8).
     public var key: String
     /// The header value; decoded values are slices of the fetched buffer.

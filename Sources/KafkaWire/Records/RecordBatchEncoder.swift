@@ -36,6 +36,12 @@ public struct RecordBatchEncoder: Sendable {
     var headerOverride: (lastOffsetDelta: Int32, baseTimestamp: Int64, maxTimestamp: Int64)?
 
     /// - Parameters:
+    ///   - baseOffset: the offset of the first record (0 from producers; brokers assign offsets).
+    ///   - partitionLeaderEpoch: the leader epoch field (-1 from producers).
+    ///   - attributes: the batch attributes other than the codec (transactional, control, ...).
+    ///   - producerId: the idempotent or transactional producer id, or -1.
+    ///   - producerEpoch: the producer epoch, or -1.
+    ///   - baseSequence: the sequence number of the first record, or -1.
     ///   - estimatedSize: bytes to reserve up front (the batch size limit is a good choice).
     ///   - buffer: a buffer to write into instead of allocating one, typically the
     ///     bytes a previous `finish()` returned once they have been sent. Reusing
@@ -89,10 +95,36 @@ public struct RecordBatchEncoder: Sendable {
         append(key: key, value: value, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp, offsetDelta: delta)
     }
 
+    /// Appends a record with headers of another header type (a client's own), whose
+    /// offset delta is the next one.
+    @inlinable
+    public mutating func append<Header: EncodableRecordHeader>(key: [UInt8]?, value: [UInt8]?, headers: [Header],
+                                                               trailingHeader: BorrowedRecordHeader? = nil, timestamp: Int64) {
+        let delta = lastOffsetDelta &+ 1
+        append(key: key, value: value, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp, offsetDelta: delta)
+    }
+
     /// Appends a record with an explicit offset delta (must be above the previous one).
     @inlinable
     public mutating func append(key: [UInt8]?, value: [UInt8]?, headers: [RecordHeader] = [],
                                 trailingHeader: BorrowedRecordHeader? = nil, timestamp: Int64, offsetDelta: Int32) {
+        append(key: key, value: value, headers: headers as [RecordHeader], trailingHeader: trailingHeader, timestamp: timestamp,
+               offsetDelta: offsetDelta, generic: ())
+    }
+
+    /// Appends a record with an explicit offset delta and headers of any encodable header type.
+    @inlinable
+    public mutating func append<Header: EncodableRecordHeader>(key: [UInt8]?, value: [UInt8]?, headers: [Header],
+                                                               trailingHeader: BorrowedRecordHeader? = nil, timestamp: Int64,
+                                                               offsetDelta: Int32) {
+        append(key: key, value: value, headers: headers, trailingHeader: trailingHeader, timestamp: timestamp,
+               offsetDelta: offsetDelta, generic: ())
+    }
+
+    @inlinable
+    mutating func append<Header: EncodableRecordHeader>(key: [UInt8]?, value: [UInt8]?, headers: [Header],
+                                                        trailingHeader: BorrowedRecordHeader?, timestamp: Int64,
+                                                        offsetDelta: Int32, generic: Void) {
         if let key {
             key.withUnsafeBytes { keyBytes in
                 if let value {
@@ -131,11 +163,13 @@ public struct RecordBatchEncoder: Sendable {
     }
 
     /// Appends a record from borrowed bytes (nil key/value are nulls), with
-    /// `trailingHeader` (if any) after `headers`.
-    public mutating func appendRaw(
+    /// `trailingHeader` (if any) after `headers`. Specialized for `RecordHeader`; a
+    /// client's own header type goes through the generic path.
+    @_specialize(exported: true, where Header == RecordHeader)
+    public mutating func appendRaw<Header: EncodableRecordHeader>(
         key: UnsafeRawBufferPointer?,
         value: UnsafeRawBufferPointer?,
-        headers: [RecordHeader],
+        headers: [Header],
         trailingHeader: BorrowedRecordHeader? = nil,
         timestamp: Int64,
         offsetDelta: Int32

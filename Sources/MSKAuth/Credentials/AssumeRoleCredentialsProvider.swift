@@ -32,7 +32,7 @@ public struct AssumeRoleAWSCredentialsProvider: AWSCredentialsProvider {
     ///   - tls: TLS for an `https` STS endpoint; nil for the defaults (system trust roots, full verification).
     public init(roleARN: String, source: any AWSCredentialsProvider, sessionName: String? = nil, externalID: String? = nil,
                 durationSeconds: Int? = nil, region: String? = nil, environment: [String: String]? = nil,
-                stsEndpoint: String? = nil, tls: TLSConfiguration? = nil) {
+                stsEndpoint: String? = nil, tls: KafkaTLSConfiguration? = nil) {
         self.init(roleARN: roleARN, source: source, sessionName: sessionName, externalID: externalID,
                   durationSeconds: durationSeconds, region: region, environment: environment,
                   stsEndpoint: stsEndpoint, tls: tls, clock: .system)
@@ -40,7 +40,7 @@ public struct AssumeRoleAWSCredentialsProvider: AWSCredentialsProvider {
 
     init(roleARN: String, source: any AWSCredentialsProvider, sessionName: String?, externalID: String?,
          durationSeconds: Int?, region: String?, environment: [String: String]?, stsEndpoint: String?,
-         tls: TLSConfiguration?, clock: SigV4Clock) {
+         tls: KafkaTLSConfiguration?, clock: SigV4Clock) {
         self.roleARN = roleARN
         self.source = source
         self.sessionName = sessionName

@@ -46,11 +46,13 @@ public struct DefaultAWSCredentialsProvider: AWSCredentialsProvider {
     /// - Parameters:
     ///   - profile: the shared-file profile; nil for `AWS_PROFILE` or `default`.
     ///   - environment: the variables to read (the process environment by default).
-    ///   - stsEndpoint, containerRelativeBase, instanceMetadataEndpoint: endpoint overrides, for tests.
+    ///   - stsEndpoint: the STS URL for web identity and assumed roles; nil for the regional one (an override for tests).
+    ///   - containerRelativeBase: the ECS container credentials base URL (an override for tests).
+    ///   - instanceMetadataEndpoint: the EC2 instance metadata URL; nil for the standard one (an override for tests).
     ///   - stsTLS: TLS for `https` STS endpoints; nil for the defaults (system trust roots, full verification).
     ///   - refreshBeforeExpiry: how long before expiry cached credentials are replaced.
     public init(profile: String? = nil, environment: [String: String]? = nil, stsEndpoint: String? = nil,
-                stsTLS: TLSConfiguration? = nil,
+                stsTLS: KafkaTLSConfiguration? = nil,
                 containerRelativeBase: String = ContainerAWSCredentialsProvider.defaultRelativeBase,
                 instanceMetadataEndpoint: String? = nil,
                 refreshBeforeExpiry: Duration = CachedAWSCredentialsProvider.defaultRefreshBeforeExpiry) {

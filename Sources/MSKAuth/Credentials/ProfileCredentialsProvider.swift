@@ -15,7 +15,7 @@ public struct ProfileAWSCredentialsProvider: AWSCredentialsProvider {
     let environment: [String: String]
     let profile: String?
     let stsEndpoint: String?
-    let tls: TLSConfiguration?
+    let tls: KafkaTLSConfiguration?
     /// The profiles whose `source_profile` led here, to stop cycles.
     let sourceChain: [String]
 
@@ -28,12 +28,12 @@ public struct ProfileAWSCredentialsProvider: AWSCredentialsProvider {
     ///   - stsEndpoint: STS for role profiles (see ``WebIdentityAWSCredentialsProvider``).
     ///   - tls: TLS for an `https` STS endpoint; nil for the defaults (system trust roots, full verification).
     public init(profile: String? = nil, environment: [String: String]? = nil, stsEndpoint: String? = nil,
-                tls: TLSConfiguration? = nil) {
+                tls: KafkaTLSConfiguration? = nil) {
         self.init(profile: profile, environment: environment ?? AWSEnvironment.current, stsEndpoint: stsEndpoint,
                   tls: tls, sourceChain: [])
     }
 
-    init(profile: String?, environment: [String: String], stsEndpoint: String?, tls: TLSConfiguration?,
+    init(profile: String?, environment: [String: String], stsEndpoint: String?, tls: KafkaTLSConfiguration?,
          sourceChain: [String]) {
         self.profile = profile
         self.environment = environment

@@ -22,13 +22,15 @@ public struct WebIdentityAWSCredentialsProvider: AWSCredentialsProvider {
     let client: HTTPClient
 
     /// - Parameters:
-    ///   - roleARN, tokenFile, sessionName, region: nil to read `AWS_ROLE_ARN`,
-    ///     `AWS_WEB_IDENTITY_TOKEN_FILE`, `AWS_ROLE_SESSION_NAME`, `AWS_REGION`.
+    ///   - roleARN: the role to assume; nil to read `AWS_ROLE_ARN`.
+    ///   - tokenFile: the web identity token's file; nil to read `AWS_WEB_IDENTITY_TOKEN_FILE`.
+    ///   - sessionName: the role session's name; nil to read `AWS_ROLE_SESSION_NAME`.
+    ///   - region: the STS region; nil to read `AWS_REGION`.
     ///   - environment: the variables to read (the process environment by default).
     ///   - stsEndpoint: the STS URL (override for tests).
     ///   - tls: TLS for an `https` STS endpoint; nil for the defaults (system trust roots, full verification).
     public init(roleARN: String? = nil, tokenFile: String? = nil, sessionName: String? = nil, region: String? = nil,
-                environment: [String: String]? = nil, stsEndpoint: String? = nil, tls: TLSConfiguration? = nil) {
+                environment: [String: String]? = nil, stsEndpoint: String? = nil, tls: KafkaTLSConfiguration? = nil) {
         self.roleARN = roleARN
         self.tokenFile = tokenFile
         self.sessionName = sessionName

@@ -11,9 +11,9 @@ struct HTTPClient: Sendable {
     /// Timeout of the whole exchange's writes and of the response's reads.
     var ioTimeout: Duration = .seconds(5)
     /// TLS for `https` endpoints: trust roots, verification, server name.
-    var tls: TLSConfiguration = .default
+    var tls: KafkaTLSConfiguration = .default
 
-    init(tls: TLSConfiguration = .default) {
+    init(tls: KafkaTLSConfiguration = .default) {
         self.tls = tls
     }
 

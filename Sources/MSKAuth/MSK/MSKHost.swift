@@ -1,8 +1,8 @@
 /// Host name helpers for Amazon MSK brokers.
-public enum MSKHost {
+package enum MSKHost {
     /// The host name of `hostAndPort` without its port: `b-1.x.kafka.us-east-1.amazonaws.com:9098`
     /// becomes `b-1.x.kafka.us-east-1.amazonaws.com`; `[::1]:9098` becomes `::1`.
-    public static func hostName(_ hostAndPort: String) throws(MSKAuthError) -> String {
+    package static func hostName(_ hostAndPort: String) throws(MSKAuthError) -> String {
         var host = Substring(hostAndPort)
         if host.hasPrefix("[") {
             guard let close = host.firstIndex(of: "]") else {
@@ -26,7 +26,7 @@ public enum MSKHost {
     /// `kafka` (provisioned, `b-1.cluster.abc123.c2.kafka.<region>.amazonaws.com`)
     /// or `kafka-serverless` (`boot-abc.c1.kafka-serverless.<region>.amazonaws.com`),
     /// under `amazonaws.com` or `amazonaws.com.cn`. A port is ignored.
-    public static func region(ofBroker hostAndPort: String) throws(MSKAuthError) -> String {
+    package static func region(ofBroker hostAndPort: String) throws(MSKAuthError) -> String {
         let labels = try hostName(hostAndPort).lowercased().split(separator: ".", omittingEmptySubsequences: false)
         for index in labels.indices.dropLast(3) where labels[index] == "kafka" || labels[index] == "kafka-serverless" {
             let suffix = labels[(index + 2)...]

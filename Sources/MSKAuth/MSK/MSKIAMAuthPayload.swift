@@ -6,32 +6,32 @@ import Foundation
 ///
 /// Building it is a pure function of the credentials, host, region, user
 /// agent and clock. `description` hides the signature and session token.
-public struct MSKIAMAuthPayload: Sendable, CustomStringConvertible {
+package struct MSKIAMAuthPayload: Sendable, CustomStringConvertible {
     /// The protocol version the payload and the broker's response carry.
-    public static let version = "2020_10_22"
+    package static let version = "2020_10_22"
     /// The IAM action authorised by the signature.
-    public static let action = "kafka-cluster:Connect"
+    package static let action = "kafka-cluster:Connect"
     /// The SigV4 signing name of MSK's data plane.
-    public static let service = "kafka-cluster"
+    package static let service = "kafka-cluster"
     /// How long the signature is valid unless told otherwise (15 minutes, as aws-msk-iam-auth).
-    public static let defaultExpiry = 900
+    package static let defaultExpiry = 900
 
     /// The JSON fields in the order they are written.
-    public let fields: [(name: String, value: String)]
+    package let fields: [(name: String, value: String)]
     /// The UTF-8 JSON to send as the SASL client message.
-    public let bytes: [UInt8]
+    package let bytes: [UInt8]
     /// The broker host name that was signed (no port).
-    public let host: String
+    package let host: String
     /// The region in the credential scope.
-    public let region: String
+    package let region: String
     /// The signing time, in whole seconds.
-    public let signingDate: Date
+    package let signingDate: Date
     /// When the broker stops accepting the signature.
-    public let expiration: Date
+    package let expiration: Date
 
     /// Signs an `AWS_MSK_IAM` payload for `brokerHost` (a port, if present, is
     /// dropped). The region is read from the host unless given.
-    public init(
+    package init(
         credentials: AWSCredentials,
         brokerHost: String,
         region: String? = nil,
@@ -70,11 +70,11 @@ public struct MSKIAMAuthPayload: Sendable, CustomStringConvertible {
     }
 
     /// The value of one field, if present.
-    public subscript(field name: String) -> String? {
+    package subscript(field name: String) -> String? {
         fields.first { $0.name == name }?.value
     }
 
-    public var description: String {
+    package var description: String {
         "MSKIAMAuthPayload(host: \(host), region: \(region), signedAt: \(signingDate), expiration: \(expiration))"
     }
 }

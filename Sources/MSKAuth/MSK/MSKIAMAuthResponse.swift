@@ -2,13 +2,13 @@ import Foundation
 
 /// The broker's answer to a successful `AWS_MSK_IAM` authentication:
 /// `{"version": "2020_10_22", "request-id": "..."}`.
-public struct MSKIAMAuthResponse: Sendable, Hashable {
+package struct MSKIAMAuthResponse: Sendable, Hashable {
     /// The protocol version; always ``MSKIAMAuthPayload/version``.
-    public var version: String
+    package var version: String
     /// The broker's id for this authentication, useful when asking AWS support.
-    public var requestID: String
+    package var requestID: String
 
-    public init(version: String, requestID: String) {
+    package init(version: String, requestID: String) {
         self.version = version
         self.requestID = requestID
     }
@@ -25,7 +25,7 @@ public struct MSKIAMAuthResponse: Sendable, Hashable {
 
     /// Parses and checks the server's JSON: both fields must be present, the
     /// version must be the one this library speaks, the request id non-empty.
-    public init(parsing bytes: some Sequence<UInt8>) throws(MSKAuthError) {
+    package init(parsing bytes: some Sequence<UInt8>) throws(MSKAuthError) {
         let wire: Wire
         do {
             wire = try JSONDecoder().decode(Wire.self, from: Data(bytes))

@@ -26,8 +26,8 @@ public struct MSKOAuthBearerToken: Sendable, CustomStringConvertible {
         Int64(expiration.timeIntervalSince1970.rounded(.down)) * 1_000
     }
 
-    /// Signs a token for the cluster's region (see ``MSKHost/region(ofBroker:)``
-    /// to read it from a broker host).
+    /// Signs a token for the cluster's region: the one in broker host names such
+    /// as `b-1.mycluster.abc123.c2.kafka.eu-west-1.amazonaws.com`.
     public init(
         credentials: AWSCredentials,
         region: String,

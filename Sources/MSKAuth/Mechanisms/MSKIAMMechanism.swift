@@ -3,8 +3,8 @@ import KafkaClient
 import KafkaWire
 
 /// The `AWS_MSK_IAM` SASL mechanism of Amazon MSK (the aws-msk-iam-auth protocol):
-/// one client message, the SigV4-signed ``MSKIAMAuthPayload`` for the broker's
-/// host, answered by the broker's JSON (``MSKIAMAuthResponse``).
+/// one client message, the SigV4-signed `MSKIAMAuthPayload` for the broker's
+/// host, answered by the broker's JSON (`MSKIAMAuthResponse`).
 ///
 /// Each authentication, including every KIP-368 re-authentication, asks the
 /// provider for credentials and signs afresh.
@@ -48,7 +48,7 @@ public struct MSKIAMMechanism: SASLMechanism, CustomStringConvertible {
     }
 
     /// The signed payload for `broker`, as ``authenticate(with:)`` sends it (for tools and tests).
-    public func payload(for broker: SASLBrokerContext) async throws -> MSKIAMAuthPayload {
+    package func payload(for broker: SASLBrokerContext) async throws -> MSKIAMAuthPayload {
         let credentials = try await MSKCredentials.fetch(from: credentialsProvider, mechanism: name)
         do {
             return try MSKIAMAuthPayload(credentials: credentials, brokerHost: broker.host, region: region,

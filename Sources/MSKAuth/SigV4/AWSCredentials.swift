@@ -15,6 +15,7 @@ public struct AWSCredentials: Sendable, Hashable, CustomStringConvertible, Custo
     /// When temporary credentials stop working (nil: long-term keys that do not expire).
     public var expiration: Date?
 
+    /// Credentials; temporary ones have a session token and an expiration.
     public init(accessKeyID: String, secretAccessKey: String, sessionToken: String? = nil, expiration: Date? = nil) {
         self.accessKeyID = accessKeyID
         self.secretAccessKey = secretAccessKey

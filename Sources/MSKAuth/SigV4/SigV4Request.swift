@@ -1,27 +1,27 @@
 /// One HTTP header field. Repeated names are allowed and are signed in order.
-public struct SigV4Header: Sendable, Hashable {
-    public var name: String
-    public var value: String
+package struct SigV4Header: Sendable, Hashable {
+    package var name: String
+    package var value: String
 
-    public init(_ name: String, _ value: String) {
+    package init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
     }
 }
 
 /// One query parameter, with its name and value *decoded* (not percent-encoded).
-public struct SigV4QueryItem: Sendable, Hashable {
-    public var name: String
-    public var value: String
+package struct SigV4QueryItem: Sendable, Hashable {
+    package var name: String
+    package var value: String
 
-    public init(_ name: String, _ value: String) {
+    package init(_ name: String, _ value: String) {
         self.name = name
         self.value = value
     }
 }
 
 /// What the canonical request says about the body.
-public enum SigV4Payload: Sendable, Hashable {
+package enum SigV4Payload: Sendable, Hashable {
     /// The body bytes, hashed with SHA-256 (an empty array for no body).
     case bytes([UInt8])
     /// The literal `UNSIGNED-PAYLOAD`, for bodies the signer does not see.
@@ -30,23 +30,23 @@ public enum SigV4Payload: Sendable, Hashable {
     case precomputedSHA256(String)
 
     /// No body: the SHA-256 of zero bytes.
-    public static let empty = SigV4Payload.bytes([])
+    package static let empty = SigV4Payload.bytes([])
 }
 
 /// An HTTP request to sign.
-public struct SigV4Request: Sendable, Hashable {
+package struct SigV4Request: Sendable, Hashable {
     /// The method, for example `GET`; sent upper-case as given.
-    public var method: String
+    package var method: String
     /// The path exactly as it is sent on the wire (escapes such as `%20` included).
-    public var path: String
+    package var path: String
     /// The query parameters, decoded, in the order they are sent.
-    public var query: [SigV4QueryItem]
+    package var query: [SigV4QueryItem]
     /// The headers to sign; must include `Host`.
-    public var headers: [SigV4Header]
+    package var headers: [SigV4Header]
     /// The body, or how to describe it.
-    public var payload: SigV4Payload
+    package var payload: SigV4Payload
 
-    public init(
+    package init(
         method: String,
         path: String = "/",
         query: [SigV4QueryItem] = [],
@@ -62,7 +62,7 @@ public struct SigV4Request: Sendable, Hashable {
 
     /// A request whose query is given as on the wire (`a=1&b=%E1%88%B4`, raw
     /// UTF-8 allowed); escapes are decoded, a name without `=` has an empty value.
-    public init(
+    package init(
         method: String,
         path: String,
         rawQuery: String,
@@ -80,7 +80,7 @@ public struct SigV4Request: Sendable, Hashable {
     }
 
     /// The query as sent on the wire, each name and value strictly encoded.
-    public var encodedQuery: String {
+    package var encodedQuery: String {
         query.map { SigV4Encoding.encodeComponent($0.name) + "=" + SigV4Encoding.encodeComponent($0.value) }
             .joined(separator: "&")
     }

@@ -3,21 +3,21 @@ import Foundation
 /// The outcome of signing in the header form.
 ///
 /// `description` leaves out the canonical request, which can hold a session token.
-public struct SigV4SignedHeaders: Sendable, Hashable, CustomStringConvertible {
+package struct SigV4SignedHeaders: Sendable, Hashable, CustomStringConvertible {
     /// The headers to add to the request, `Authorization` last.
-    public var addedHeaders: [SigV4Header]
+    package var addedHeaders: [SigV4Header]
     /// The `Authorization` header value.
-    public var authorization: String
+    package var authorization: String
     /// The hex signature.
-    public var signature: String
+    package var signature: String
     /// The canonical request that was signed (for diagnosing signature mismatches).
-    public var canonicalRequest: String
+    package var canonicalRequest: String
     /// The string to sign derived from it.
-    public var stringToSign: String
+    package var stringToSign: String
     /// The signing time, in whole seconds.
-    public var signingDate: Date
+    package var signingDate: Date
 
-    public var description: String {
+    package var description: String {
         "SigV4SignedHeaders(signedAt: \(signingDate), headers: \(addedHeaders.map(\.name)))"
     }
 }
@@ -25,29 +25,29 @@ public struct SigV4SignedHeaders: Sendable, Hashable, CustomStringConvertible {
 /// The outcome of signing in the presigned-query form.
 ///
 /// `description` leaves out the query and canonical request, which can hold a session token.
-public struct SigV4PresignedRequest: Sendable, Hashable, CustomStringConvertible {
+package struct SigV4PresignedRequest: Sendable, Hashable, CustomStringConvertible {
     /// The complete query: the request's own parameters, then the signing ones.
-    public var query: [SigV4QueryItem]
+    package var query: [SigV4QueryItem]
     /// Only the parameters the signer added, `X-Amz-Signature` last.
-    public var addedQuery: [SigV4QueryItem]
+    package var addedQuery: [SigV4QueryItem]
     /// The hex signature.
-    public var signature: String
+    package var signature: String
     /// The canonical request that was signed.
-    public var canonicalRequest: String
+    package var canonicalRequest: String
     /// The string to sign derived from it.
-    public var stringToSign: String
+    package var stringToSign: String
     /// The signing time, in whole seconds.
-    public var signingDate: Date
+    package var signingDate: Date
     /// When the signature stops being accepted.
-    public var expiration: Date
+    package var expiration: Date
 
     /// `query` as sent on the wire, each name and value strictly percent-encoded.
-    public var encodedQuery: String {
+    package var encodedQuery: String {
         query.map { SigV4Encoding.encodeComponent($0.name) + "=" + SigV4Encoding.encodeComponent($0.value) }
             .joined(separator: "&")
     }
 
-    public var description: String {
+    package var description: String {
         "SigV4PresignedRequest(signedAt: \(signingDate), expiration: \(expiration))"
     }
 }

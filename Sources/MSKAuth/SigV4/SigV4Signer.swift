@@ -5,33 +5,33 @@ import Foundation
 ///
 /// The signing time comes from an injectable ``SigV4Clock`` so a signature
 /// can be reproduced exactly.
-public struct SigV4Signer: Sendable, CustomStringConvertible {
+package struct SigV4Signer: Sendable, CustomStringConvertible {
     /// Choices that differ between services and SDKs.
-    public struct Options: Sendable, Hashable {
+    package struct Options: Sendable, Hashable {
         /// Remove empty, `.` and `..` path segments before signing (every service but S3).
-        public var normalizePath: Bool = true
+        package var normalizePath: Bool = true
         /// Escape the wire path once more before signing (every service but S3).
-        public var doubleURIEncode: Bool = true
+        package var doubleURIEncode: Bool = true
         /// Include the session token in what is signed. When `false` it is still
         /// sent but added after signing, as a few services require.
-        public var signSessionToken: Bool = true
+        package var signSessionToken: Bool = true
         /// In the header form, add and sign `X-Amz-Content-SHA256` with the payload hash.
-        public var addContentSHA256Header: Bool = false
+        package var addContentSHA256Header: Bool = false
 
-        public init() {}
+        package init() {}
     }
 
     /// The credentials to sign with.
-    public var credentials: AWSCredentials
+    package var credentials: AWSCredentials
     /// The region in the credential scope, for example `us-east-1`.
-    public var region: String
+    package var region: String
     /// The signing name of the service, for example `kafka-cluster`.
-    public var service: String
-    public var options: Options
+    package var service: String
+    package var options: Options
     /// Where the signing time comes from.
-    public var clock: SigV4Clock
+    package var clock: SigV4Clock
 
-    public init(
+    package init(
         credentials: AWSCredentials,
         region: String,
         service: String,
@@ -45,13 +45,13 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
         self.clock = clock
     }
 
-    public var description: String {
+    package var description: String {
         "SigV4Signer(credentials: \(credentials), region: \(region), service: \(service))"
     }
 
     static let algorithm = "AWS4-HMAC-SHA256"
     /// Presigned URLs may live at most seven days.
-    public static let maximumExpiry = 604_800
+    package static let maximumExpiry = 604_800
 
     /// Signs `request` for the header form: returns the headers to add
     /// (`X-Amz-Date`, `X-Amz-Security-Token` when there is a token,
@@ -60,7 +60,7 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
     /// `Authorization`, `X-Amz-Date` and `X-Amz-Security-Token` headers already
     /// on the request (and `X-Amz-Content-SHA256` when the signer adds its own)
     /// are replaced, not signed.
-    public func signHeaders(_ request: SigV4Request) throws(MSKAuthError) -> SigV4SignedHeaders {
+    package func signHeaders(_ request: SigV4Request) throws(MSKAuthError) -> SigV4SignedHeaders {
         let context = try makeContext(request)
         var replaced: Set<String> = ["authorization", "x-amz-date", "x-amz-security-token"]
         if options.addContentSHA256Header { replaced.insert("x-amz-content-sha256") }
@@ -94,7 +94,7 @@ public struct SigV4Signer: Sendable, CustomStringConvertible {
     /// query followed by `X-Amz-Algorithm`, `X-Amz-Credential`, `X-Amz-Date`,
     /// `X-Amz-Expires`, `X-Amz-SignedHeaders`, `X-Amz-Security-Token` (with a
     /// token) and `X-Amz-Signature`, valid for `expiresIn` seconds.
-    public func presign(_ request: SigV4Request, expiresIn: Int) throws(MSKAuthError) -> SigV4PresignedRequest {
+    package func presign(_ request: SigV4Request, expiresIn: Int) throws(MSKAuthError) -> SigV4PresignedRequest {
         guard (1...Self.maximumExpiry).contains(expiresIn) else {
             throw MSKAuthError(.invalidExpiry, detail: "expiry must be 1...\(Self.maximumExpiry) seconds, got \(expiresIn)")
         }

@@ -10,7 +10,7 @@ import Testing
 @Suite("TLS connections through socat", .enabled(if: SocatTLSFront.isAvailable && ExternalTool.find("openssl") != nil,
                                                   "socat and openssl are needed"))
 struct TLSConnectionTests {
-    static func connection(host: String = "127.0.0.1", port: Int, tls: TLSConfiguration,
+    static func connection(host: String = "127.0.0.1", port: Int, tls: KafkaTLSConfiguration,
                            sasl: (any SASLMechanism)? = nil) throws(KafkaError) -> BrokerConnection {
         var configuration = BrokerConnection.Configuration()
         configuration.tls = tls
@@ -73,7 +73,7 @@ struct TLSConnectionTests {
             #expect(error.code == .tlsFailed)
             #expect("\(error)".lowercased().contains("hostname") || "\(error)".lowercased().contains("mismatch"), "\(error)")
         }
-        var relaxed = TLSConfiguration.trusting(caFile: certificates.caCertificate)
+        var relaxed = KafkaTLSConfiguration.trusting(caFile: certificates.caCertificate)
         relaxed.certificateVerification = .noHostnameVerification
         let lenient = try Self.connection(host: "localhost", port: front.port, tls: relaxed)
         _ = try await lenient.apiVersions()
@@ -86,7 +86,7 @@ struct TLSConnectionTests {
         let front = try SocatTLSFront(upstreamPort: try TestBroker.bootstrap().port, identity: certificates.server,
                                       clientCA: certificates.caCertificate)
         defer { front.stop() }
-        var mutual = TLSConfiguration.mutual(certificateChain: .file(certificates.client.certificate),
+        var mutual = KafkaTLSConfiguration.mutual(certificateChain: .file(certificates.client.certificate),
                                              privateKey: .file(certificates.encryptedClientKey), password: certificates.clientKeyPassword)
         mutual.trustRoots = .pemFile(certificates.caCertificate)
         let accepted = try Self.connection(port: front.port, tls: mutual)
@@ -111,7 +111,7 @@ struct TLSConnectionTests {
         defer { sasl.stop() }
         let front = try SocatTLSFront(upstreamPort: saslPort, identity: certificates.server)
         defer { front.stop() }
-        let tls = TLSConfiguration.trusting(caFile: certificates.caCertificate)
+        let tls = KafkaTLSConfiguration.trusting(caFile: certificates.caCertificate)
         let good = try Self.connection(port: front.port, tls: tls, sasl: SCRAMMechanism.scramSHA512(username: "erin", password: "s3cret"))
         #expect(good.configuration.securityProtocol == .saslSSL)
         #expect(try await good.send(MetadataRequest(topics: [])).brokers.count >= 1)

@@ -158,18 +158,23 @@ struct CooperativeGroupTests {
         }
         let healthyReading = Groups.Collector().run(healthy)
         let released = Atomic<Bool>(false)
+        let tookOne = Atomic<Bool>(false)
         // Takes one message, then hangs (as a handler stuck on a lock would) until released.
         let stuckReading = Task {
             var first = true
             do {
                 for try await _ in stuck.messages where first {
                     first = false
+                    tookOne.store(true, ordering: .releasing)
                     while !released.load(ordering: .acquiring) { try await Task.sleep(for: .milliseconds(50)) }
                 }
             } catch {}
         }
         try healthy.subscribe(topics: [topic])
         try stuck.subscribe(topics: [topic])
+        // The stuck member must have joined and taken its message first: before it joins,
+        // the healthy member alone holds every partition.
+        #expect(try await Groups.waitUntil(.seconds(40)) { tookOne.load(ordering: .acquiring) })
         #expect(try await Groups.waitUntil(.seconds(40)) { healthy.assignment.count == 4 && stuck.assignment.isEmpty },
                 "healthy \(healthy.assignment.count), stuck \(stuck.assignment.count)")
         #expect(stuck.takeErrors().contains { $0.code == .pollIntervalExceeded })

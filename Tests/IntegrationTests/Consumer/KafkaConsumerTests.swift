@@ -15,11 +15,11 @@ struct KafkaConsumerTests {
 
     /// Produces `count` records per partition with values "p<partition>-<index>".
     static func produce(_ topic: String, partitions: Int32, count: Int, codec: CompressionCodec = .none) async throws {
-        let producer = try KafkaProducer(configuration: try KafkaProducerTests.configuration { $0.compression = codec })
+        let producer = try KafkaProducer(configuration: try KafkaProducerTests.configuration { $0.compression = KafkaCompressionCodec(codec) })
         for partition in 0..<partitions {
             for index in 0..<count {
                 try producer.send(KafkaProducerRecord(topic: topic, partition: partition, key: "k\(index)", value: "p\(partition)-\(index)",
-                                                      headers: [RecordHeader(key: "i", value: Array("\(index)".utf8))]))
+                                                      headers: [KafkaHeader(key: "i", value: Array("\(index)".utf8))]))
             }
         }
         await producer.flush()

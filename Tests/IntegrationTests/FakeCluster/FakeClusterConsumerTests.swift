@@ -58,9 +58,15 @@ struct FakeClusterConsumerTests {
         }
         _ = try await Groups.waitUntil(.seconds(20)) { collectors.map(\.count).reduce(0, +) > 200 }
         let first = cluster.coordinator(group: "movers") ?? 1
-        cluster.moveCoordinator(group: "movers", to: first % 3 + 1)
+        let second = first % 3 + 1
+        cluster.moveCoordinator(group: "movers", to: second)
         cluster.inject(FakeClusterFault(.error(.notCoordinator), on: .heartbeat, times: 2))
-        try await Task.sleep(for: .milliseconds(500))
+        // The members find the second coordinator before it moves again (waited for, not
+        // slept for: on a loaded machine half a second may pass without a heartbeat).
+        let foundSecond = try await Groups.waitUntil(.seconds(20)) {
+            cluster.receivedRequests.contains { ($0.apiKey == .heartbeat || $0.apiKey == .offsetCommit) && $0.broker == second }
+        }
+        #expect(foundSecond)
         cluster.moveCoordinator(group: "movers", to: (first + 1) % 3 + 1)
         cluster.inject(FakeClusterFault(.error(.coordinatorLoadInProgress), on: .offsetCommit, times: 2))
         // Members heartbeat and auto-commit until closed, so every fault gets its turn.

@@ -17,7 +17,7 @@ struct FakeClusterLineageHeaderTests {
         defer { cluster.close() }
         try cluster.createTopic("stamped", partitions: 2)
         let (producer, _) = try FakeClusterProducerTests.producer(cluster)
-        let own = [RecordHeader(key: "h1", value: [1]), RecordHeader(key: "h2", value: nil)]
+        let own = [KafkaHeader(key: "h1", value: [1]), KafkaHeader(key: "h2", value: nil)]
         var sent: [LineageMetadata.HeaderFormat: LineageMetadata] = [:]
         for format in [LineageMetadata.HeaderFormat.compact, .perField] {
             let tracked = TrackedProducer(producer, sourceService: "orders", headerFormat: format)
@@ -30,14 +30,14 @@ struct FakeClusterLineageHeaderTests {
 
         let compact = try #require(try cluster.records(topic: "stamped", partition: 0).first)
         let lineage = try #require(sent[.compact])
-        #expect(compact.headers == own + lineage.headers(format: .compact))
-        #expect(try LineageMetadata(headers: compact.headers) == lineage)
+        #expect(compact.headers.map(KafkaHeader.init) == own + lineage.headers(format: .compact))
+        #expect(try LineageMetadata(headers: compact.headers.map(KafkaHeader.init)) == lineage)
         #expect(compact.timestamp == lineage.producedAt)
 
         let perField = try #require(try cluster.records(topic: "stamped", partition: 1).first)
         let perFieldLineage = try #require(sent[.perField])
-        #expect(perField.headers == own + perFieldLineage.headers(format: .perField))
-        #expect(try LineageMetadata(headers: perField.headers) == perFieldLineage)
+        #expect(perField.headers.map(KafkaHeader.init) == own + perFieldLineage.headers(format: .perField))
+        #expect(try LineageMetadata(headers: perField.headers.map(KafkaHeader.init)) == perFieldLineage)
     }
 
     @Test("a trailing header sent before the topic's partitions are known waits with the record and lands after its headers")
@@ -50,7 +50,7 @@ struct FakeClusterLineageHeaderTests {
         let key = Array("stamp".utf8)
         for index in 0..<3 {
             // A fresh producer knows no partition counts: the first records wait for metadata.
-            let record = KafkaProducerRecord(topic: "late", value: "\(index)", headers: [RecordHeader(key: "own", value: [UInt8(index)])])
+            let record = KafkaProducerRecord(topic: "late", value: "\(index)", headers: [KafkaHeader(key: "own", value: [UInt8(index)])])
             try key.withUnsafeBytes { keyBytes in
                 try stamp.withUnsafeBytes { value in
                     _ = try producer.send(record, trailingHeader: BorrowedRecordHeader(key: keyBytes, value: value))
@@ -59,7 +59,7 @@ struct FakeClusterLineageHeaderTests {
         }
         await producer.close()
         let records = try cluster.records(topic: "late", partition: 0)
-        let expected = (0..<3).map { [RecordHeader(key: "own", value: [UInt8($0)]), RecordHeader(key: "stamp", value: stamp)] }
-        #expect(records.map(\.headers) == expected)
+        let expected = (0..<3).map { [KafkaHeader(key: "own", value: [UInt8($0)]), KafkaHeader(key: "stamp", value: stamp)] }
+        #expect(records.map { $0.headers.map(KafkaHeader.init) } == expected)
     }
 }

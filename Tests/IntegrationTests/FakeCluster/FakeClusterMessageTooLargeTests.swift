@@ -20,7 +20,7 @@ struct FakeClusterMessageTooLargeTests {
     static func producer(_ cluster: FakeKafkaCluster, idempotent: Bool = true,
                          compression: CompressionCodec = .none) throws -> (KafkaProducer, KafkaProducerEvents) {
         var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
-        configuration.compression = compression
+        configuration.compression = KafkaCompressionCodec(compression)
         configuration.linger = .milliseconds(50)
         configuration.batchSize = 16_384
         configuration.retryBackoff = .milliseconds(10)

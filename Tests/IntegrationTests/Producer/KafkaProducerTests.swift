@@ -75,7 +75,7 @@ struct KafkaProducerTests {
     func manyKeyedRecords(codec: CompressionCodec) async throws {
         let topic = TestBroker.uniqueTopicName("keyed")
         try await Self.createTopic(topic, partitions: 6)
-        let (producer, events) = try KafkaProducer.makeProducerWithEvents(configuration: try Self.configuration { $0.compression = codec })
+        let (producer, events) = try KafkaProducer.makeProducerWithEvents(configuration: try Self.configuration { $0.compression = KafkaCompressionCodec(codec) })
         let total = 10_000
         var expected: [KafkaProducerMessageID: Int32] = [:]
         for index in 0..<total {

@@ -18,7 +18,7 @@ struct ProducerInteropTests {
                 topic: topic, partition: 0,
                 key: index == 3 ? nil : Array("key-\(index)".utf8),
                 value: index == 5 ? [] : Array("value-\(index)-".utf8) + [UInt8](repeating: UInt8(index), count: index * 7),
-                headers: index % 2 == 0 ? [RecordHeader(key: "trace", value: Array("t\(index)".utf8)), RecordHeader(key: "empty", value: nil)] : [],
+                headers: index % 2 == 0 ? [KafkaHeader(key: "trace", value: Array("t\(index)".utf8)), KafkaHeader(key: "empty", value: nil)] : [],
                 timestamp: 1_700_000_000_000 + Int64(index) * 1000)
         }
     }
@@ -29,7 +29,7 @@ struct ProducerInteropTests {
         let topic = TestBroker.uniqueTopicName("produced-\(codec)")
         try await KafkaProducerTests.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(configuration: try KafkaProducerTests.configuration {
-            $0.compression = codec
+            $0.compression = KafkaCompressionCodec(codec)
             $0.linger = .milliseconds(50)
         })
         let records = Self.records(topic: topic)

@@ -31,7 +31,7 @@ struct LoopBreakTests {
             read.append(message.offset)
             if message.offset == 1 { break }
         }
-        #expect(shared.finishedPosition(Self.orders) == 1, "the loop may have ended while offset 1 was processed")
+        #expect(shared.finishedPosition(Self.orders)?.offset == 1, "the loop may have ended while offset 1 was processed")
         #expect(shared.position(Self.orders) == 2)
         for try await message in messages {
             read.append(message.offset)
@@ -54,7 +54,7 @@ struct LoopBreakTests {
         var iterator = messages.makeAsyncIterator()
         read.append(try #require(try await iterator.next()).offset)
         #expect(read == [0, 1, 2, 3])
-        #expect(shared.finishedPosition(Self.orders) == 3)
+        #expect(shared.finishedPosition(Self.orders)?.offset == 3)
     }
 
     @Test("after a seek the old chunk is not resumed")

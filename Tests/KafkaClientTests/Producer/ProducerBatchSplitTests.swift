@@ -10,7 +10,7 @@ struct ProducerBatchSplitTests {
         var batch = ProducerBatch(topicPartition: TopicPartition(topic: "t", partition: 0), estimatedSize: 1024, createdAt: .now)
         for index in 0..<records {
             let record = KafkaProducerRecord(topic: "t", key: "k\(index)", value: "v\(index)",
-                                             headers: [RecordHeader(key: "h", value: [UInt8(index)])])
+                                             headers: [KafkaHeader(key: "h", value: [UInt8(index)])])
             batch.append(record, id: UInt64(100 + index), timestamp: 1_000 + Int64(index), size: 40)
         }
         batch.identity = ProducerIdentity(producerId: 9, epoch: 2, generation: 1)

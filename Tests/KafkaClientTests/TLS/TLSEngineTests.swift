@@ -12,12 +12,12 @@ struct TLSEngineTests {
         certificates = try TestCertificates.shared()
     }
 
-    private func trustingTestCA() -> TLSConfiguration {
+    private func trustingTestCA() -> KafkaTLSConfiguration {
         .trusting(caFile: certificates.caCertificate)
     }
 
     /// Runs one echo round trip of `payload` through a TLS front using `identity`.
-    private func roundTrip(_ configuration: TLSConfiguration, identity: TestCertificates.Identity? = nil,
+    private func roundTrip(_ configuration: KafkaTLSConfiguration, identity: TestCertificates.Identity? = nil,
                            serverName: String = "localhost", payload: [UInt8] = Array("hello over TLS".utf8)) throws
         -> TLSTestClient {
         let upstream = try EchoUpstream()
@@ -31,7 +31,7 @@ struct TLSEngineTests {
     }
 
     /// Expects the handshake through a front using `identity` to fail, and returns the error.
-    private func handshakeFailure(_ configuration: TLSConfiguration, identity: TestCertificates.Identity,
+    private func handshakeFailure(_ configuration: KafkaTLSConfiguration, identity: TestCertificates.Identity,
                                   options: [String] = [], serverName: String = "localhost") throws -> KafkaError? {
         let front = try SocatTLSFront(upstreamPort: 9, identity: identity, options: options)
         defer { front.stop() }
@@ -54,7 +54,7 @@ struct TLSEngineTests {
 
     @Test("an IP literal is verified against the IP SAN; CAs given as in-memory PEM")
     func ipLiteralAndInMemoryCA() throws {
-        var configuration = TLSConfiguration()
+        var configuration = KafkaTLSConfiguration()
         configuration.trustRoots = .pem(try certificates.contents(of: certificates.caCertificate))
         _ = try roundTrip(configuration, serverName: "127.0.0.1")
     }

@@ -48,11 +48,11 @@ struct TLSMutualAndConfigurationTests {
         let upstream = try EchoUpstream()
         let front = try mutualFront(upstreamPort: upstream.port)
         defer { front.stop() }
-        let chain: TLSConfiguration.PEMSource = inMemory
+        let chain: KafkaTLSConfiguration.PEMSource = inMemory
             ? .pem(try certificates.contents(of: certificates.client.certificate)) : .file(certificates.client.certificate)
-        let key: TLSConfiguration.PEMSource = inMemory
+        let key: KafkaTLSConfiguration.PEMSource = inMemory
             ? .pem(try certificates.contents(of: certificates.encryptedClientKey)) : .file(certificates.encryptedClientKey)
-        let configuration = TLSConfiguration.mutual(certificateChain: chain, privateKey: key,
+        let configuration = KafkaTLSConfiguration.mutual(certificateChain: chain, privateKey: key,
                                                     password: certificates.clientKeyPassword,
                                                     trustRoots: .pemFile(certificates.caCertificate))
         let client = try TLSTestClient(port: front.port, context: try TLSContext(configuration: configuration))
@@ -62,7 +62,7 @@ struct TLSMutualAndConfigurationTests {
 
     @Test("a wrong or missing key password is an invalid configuration", arguments: ["not the password", nil])
     func wrongKeyPassword(password: String?) throws {
-        let configuration = TLSConfiguration.mutual(certificateChain: .file(certificates.client.certificate),
+        let configuration = KafkaTLSConfiguration.mutual(certificateChain: .file(certificates.client.certificate),
                                                     privateKey: .file(certificates.encryptedClientKey),
                                                     password: password)
         let error = #expect(throws: KafkaError.self) { _ = try TLSContext(configuration: configuration) }
@@ -84,7 +84,7 @@ struct TLSMutualAndConfigurationTests {
 
     @Test("a key that does not match the certificate is an invalid configuration")
     func mismatchedKey() throws {
-        let configuration = TLSConfiguration.mutual(certificateChain: .file(certificates.client.certificate),
+        let configuration = KafkaTLSConfiguration.mutual(certificateChain: .file(certificates.client.certificate),
                                                     privateKey: .file(certificates.server.key))
         let error = #expect(throws: KafkaError.self) { _ = try TLSContext(configuration: configuration) }
         #expect(error?.code == .invalidConfiguration, "\(String(describing: error))")
@@ -92,14 +92,14 @@ struct TLSMutualAndConfigurationTests {
 
     @Test("invalid settings are rejected up front")
     func invalidSettings() throws {
-        var inverted = TLSConfiguration()
+        var inverted = KafkaTLSConfiguration()
         inverted.minimumVersion = .tls13
         inverted.maximumVersion = .tls12
-        var badCiphers = TLSConfiguration()
+        var badCiphers = KafkaTLSConfiguration()
         badCiphers.cipherSuites = "NOT-A-CIPHER"
-        var certificateOnly = TLSConfiguration()
+        var certificateOnly = KafkaTLSConfiguration()
         certificateOnly.certificateChain = .file(certificates.client.certificate)
-        var notPEM = TLSConfiguration()
+        var notPEM = KafkaTLSConfiguration()
         notPEM.trustRoots = .pem("not a certificate")
         for configuration in [inverted, badCiphers, certificateOnly, notPEM] {
             let error = #expect(throws: KafkaError.self) { _ = try TLSContext(configuration: configuration) }
@@ -112,7 +112,7 @@ struct TLSMutualAndConfigurationTests {
 struct TLSConfigurationDescriptionTests {
     @Test("the description hides the key password and in-memory PEM")
     func hidesSecrets() {
-        let configuration = TLSConfiguration.mutual(certificateChain: .pem("-----BEGIN CERTIFICATE-----"),
+        let configuration = KafkaTLSConfiguration.mutual(certificateChain: .pem("-----BEGIN CERTIFICATE-----"),
                                                     privateKey: .pem("-----BEGIN PRIVATE KEY-----secret"),
                                                     password: "hunter2")
         let text = "\(configuration)"

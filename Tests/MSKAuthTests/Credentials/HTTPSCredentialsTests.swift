@@ -25,7 +25,7 @@ struct HTTPSCredentialsTests {
             front = try SocatTLSFront(upstreamPort: port, identity: certificates.server)
         }
 
-        var trustingTestCA: TLSConfiguration { .trusting(caFile: certificates.caCertificate) }
+        var trustingTestCA: KafkaTLSConfiguration { .trusting(caFile: certificates.caCertificate) }
 
         deinit {
             front.stop()

@@ -33,11 +33,11 @@ struct PendingRequest: Sendable {
 }
 
 /// A response frame (header and body) with the version it answers.
-public struct ResponseFrame: Sendable {
+package struct ResponseFrame: Sendable {
     /// The version the request was sent at.
-    public var version: Int16
+    package var version: Int16
     /// The frame without its size prefix.
-    public var bytes: [UInt8]
+    package var bytes: [UInt8]
 }
 
 /// The thread-safe inbox of one connection's thread: a locked queue plus a

@@ -18,6 +18,8 @@ final class ConsumerProtocolMember: GroupMembership {
         var reportedTopics: [String]?
         /// A pattern's matching topics and when they were matched (version 0 brokers).
         var patternMatch: (names: [String], at: ContinuousClock.Instant)?
+        /// The broker's latest target assignment, kept until every topic in it is named.
+        var target: TargetAssignment?
     }
 
     let groupId: String
@@ -64,6 +66,9 @@ final class ConsumerProtocolMember: GroupMembership {
                 if let assignment = response.assignment, try await reconcile(assignment) {
                     continue  // acknowledge the new ownership at once
                 }
+                if response.assignment == nil, try await resolvePendingTopics() {
+                    continue
+                }
             } catch let error as KafkaError where Self.isFatal(error) {
                 consumer.report(error)
                 logger.error("group membership ended", metadata: ["group": "\(groupId)", "error": "\(error)"])
@@ -72,7 +77,7 @@ final class ConsumerProtocolMember: GroupMembership {
                 return
             } catch let error as KafkaError where Self.isFenced(error) {
                 // Our epoch is stale: the partitions are someone else's now; join again at epoch 0.
-                membership.withLock { $0.epoch = 0; $0.sendsFullRequest = true }
+                membership.withLock { $0.epoch = 0; $0.sendsFullRequest = true; $0.target = nil }
                 await owned.loseAll()
                 continue
             } catch {
@@ -109,7 +114,7 @@ final class ConsumerProtocolMember: GroupMembership {
         } catch {
             logger.debug("leaving the group failed", metadata: ["group": "\(groupId)", "error": "\(error)"])
         }
-        membership.withLock { $0.epoch = 0; $0.sendsFullRequest = true }
+        membership.withLock { $0.epoch = 0; $0.sendsFullRequest = true; $0.target = nil }
         await owned.loseAll()
         while !stopping.load(ordering: .acquiring), consumer.shared.pollSignature == stuck {
             try? await Task.sleep(for: .milliseconds(100))
@@ -200,25 +205,41 @@ final class ConsumerProtocolMember: GroupMembership {
     /// Moves to the broker's target assignment. Returns true when ownership changed
     /// (and the next heartbeat should report it straight away).
     func reconcile(_ assignment: ConsumerGroupHeartbeatResponse.Assignment) async throws -> Bool {
-        let names = try await topicNames(for: Set(assignment.topicPartitions.map(\.topicId)))
-        let target = assignment.topicPartitions.flatMap { topic in
-            names[topic.topicId].map { name in topic.partitions.map { TopicPartition(topic: name, partition: $0) } } ?? []
+        var target = TargetAssignment(assignment, previous: membership.withLock { $0.target })
+        target.learn(names(in: await cluster.metadata, for: target.unresolved))
+        if !target.unresolved.isEmpty {
+            target.learn(names(in: try await cluster.refreshMetadata(topics: nil), for: target.unresolved))
         }
-        let (revoked, added) = await owned.adopt(target)
+        return await take(target)
+    }
+
+    /// Asks metadata again for topics of the target assignment that had no name,
+    /// once per heartbeat. Returns true when ownership changed.
+    func resolvePendingTopics() async throws -> Bool {
+        guard var target = membership.withLock({ $0.target }), !target.unresolved.isEmpty else { return false }
+        let before = target.unresolved
+        target.learn(names(in: try await cluster.refreshMetadata(topics: nil), for: before))
+        guard target.unresolved != before else { return false }
+        return await take(target)
+    }
+
+    private func take(_ target: TargetAssignment) async -> Bool {
+        membership.withLock { $0.target = target }
+        if !target.unresolved.isEmpty {
+            logger.info("assigned topics not in metadata yet; their partitions wait for a metadata refresh",
+                        metadata: ["group": "\(groupId)", "topicIds": "\(target.unresolved.map { "\($0)" }.sorted())"])
+        }
+        let (revoked, added) = await owned.adopt(target.resolvedPartitions)
         consumer.fetcher.metrics.rebalances.increment()
         logger.debug("reconciled assignment", metadata: ["group": "\(groupId)", "revoked": "\(revoked.count)", "added": "\(added.count)"])
         return !revoked.isEmpty || !added.isEmpty
     }
 
-    /// Topic names for `ids`: from the metadata at hand, refreshed for every topic only when an id is new.
-    private func topicNames(for ids: Set<KafkaUUID>) async throws -> [KafkaUUID: String] {
-        func names(in metadata: ClusterMetadata?) -> [KafkaUUID: String] {
-            guard let metadata else { return [:] }
-            return Dictionary(metadata.topics.values.filter { ids.contains($0.topicId) }.map { ($0.topicId, $0.name) },
-                              uniquingKeysWith: { first, _ in first })
-        }
-        let known = names(in: await cluster.metadata)
-        return known.count == ids.count ? known : names(in: try await cluster.refreshMetadata(topics: nil))
+    /// Names `metadata` gives for `ids`.
+    private func names(in metadata: ClusterMetadata?, for ids: Set<KafkaUUID>) -> [KafkaUUID: String] {
+        guard let metadata, !ids.isEmpty else { return [:] }
+        return Dictionary(metadata.topics.values.filter { ids.contains($0.topicId) }.map { ($0.topicId, $0.name) },
+                          uniquingKeysWith: { first, _ in first })
     }
 
     static func isFenced(_ error: KafkaError) -> Bool {

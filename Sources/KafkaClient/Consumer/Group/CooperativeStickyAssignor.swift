@@ -11,6 +11,7 @@
 public struct CooperativeStickyAssignor: KafkaPartitionAssignor {
     public var name: String { "cooperative-sticky" }
     public var rebalanceProtocol: KafkaRebalanceProtocol { .cooperative }
+    /// The cooperative sticky assignor (`cooperative-sticky`, Java's `CooperativeStickyAssignor`).
     public init() {}
 
     public func assign(_ members: [GroupMemberSubscription], partitionCounts: [String: Int32]) -> [String: [TopicPartition]] {

@@ -1,7 +1,10 @@
 /// One member's subscription as the group leader sees it.
 public struct GroupMemberSubscription: Sendable, Hashable {
+    /// The member's id in the group.
     public var memberId: String
+    /// The member's static id (`group.instance.id`), if it has one.
     public var groupInstanceId: String?
+    /// The topics the member subscribes to.
     public var topics: [String]
     /// Partitions the member owned before this rebalance (cooperative protocols).
     public var ownedPartitions: [TopicPartition]
@@ -9,6 +12,7 @@ public struct GroupMemberSubscription: Sendable, Hashable {
     /// partition, the newer generation's wins.
     public var generation: Int32
 
+    /// A member's subscription as an assignor sees it.
     public init(memberId: String, groupInstanceId: String? = nil, topics: [String], ownedPartitions: [TopicPartition] = [],
                 generation: Int32 = -1) {
         self.memberId = memberId
@@ -41,6 +45,7 @@ public protocol KafkaPartitionAssignor: Sendable {
 }
 
 extension KafkaPartitionAssignor {
+    /// Eager unless an assignor says otherwise.
     public var rebalanceProtocol: KafkaRebalanceProtocol { .eager }
 }
 
@@ -49,6 +54,7 @@ extension KafkaPartitionAssignor {
 /// members get one more. The Java client's and librdkafka's "range".
 public struct RangeAssignor: KafkaPartitionAssignor {
     public var name: String { "range" }
+    /// The range assignor (`range`, Java's `RangeAssignor`).
     public init() {}
 
     public func assign(_ members: [GroupMemberSubscription], partitionCounts: [String: Int32]) -> [String: [TopicPartition]] {
@@ -77,6 +83,7 @@ public struct RangeAssignor: KafkaPartitionAssignor {
 /// partition's topic. The Java client's and librdkafka's "roundrobin".
 public struct RoundRobinAssignor: KafkaPartitionAssignor {
     public var name: String { "roundrobin" }
+    /// The round-robin assignor (`roundrobin`, Java's `RoundRobinAssignor`).
     public init() {}
 
     public func assign(_ members: [GroupMemberSubscription], partitionCounts: [String: Int32]) -> [String: [TopicPartition]] {

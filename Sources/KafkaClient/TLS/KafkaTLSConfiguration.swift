@@ -3,7 +3,7 @@
 /// The defaults are safe: the system's trusted CAs, TLS 1.2 or newer, and full
 /// verification of the broker's certificate chain and host name. Build a
 /// `TLSContext` from it once and share that between connections.
-public struct TLSConfiguration: Sendable, Hashable {
+public struct KafkaTLSConfiguration: Sendable, Hashable {
     /// Where PEM-encoded material (certificates or a key) comes from.
     public enum PEMSource: Sendable, Hashable {
         /// A file holding one or more PEM blocks.
@@ -25,7 +25,9 @@ public struct TLSConfiguration: Sendable, Hashable {
 
     /// A TLS protocol version.
     public enum TLSVersion: Sendable, Hashable, Comparable {
+        /// TLS 1.2.
         case tls12
+        /// TLS 1.3.
         case tls13
     }
 
@@ -67,22 +69,23 @@ public struct TLSConfiguration: Sendable, Hashable {
     /// broker's advertised host, for brokers reached through a proxy or by IP.
     public var serverNameOverride: String? = nil
 
+    /// The defaults: system trust store, TLS 1.2 or newer, full verification.
     public init() {}
 
     /// System trust store, TLS 1.2+, full verification.
-    public static var `default`: TLSConfiguration { TLSConfiguration() }
+    public static var `default`: KafkaTLSConfiguration { KafkaTLSConfiguration() }
 
     /// The default configuration trusting the CAs in `caFile` instead of the system store.
-    public static func trusting(caFile path: String) -> TLSConfiguration {
-        var configuration = TLSConfiguration()
+    public static func trusting(caFile path: String) -> KafkaTLSConfiguration {
+        var configuration = KafkaTLSConfiguration()
         configuration.trustRoots = .pemFile(path)
         return configuration
     }
 
     /// Mutual TLS: the client presents `certificateChain` and proves it holds `privateKey`.
     public static func mutual(certificateChain: PEMSource, privateKey: PEMSource, password: String? = nil,
-                              trustRoots: TrustRoots = .system) -> TLSConfiguration {
-        var configuration = TLSConfiguration()
+                              trustRoots: TrustRoots = .system) -> KafkaTLSConfiguration {
+        var configuration = KafkaTLSConfiguration()
         configuration.trustRoots = trustRoots
         configuration.certificateChain = certificateChain
         configuration.privateKey = privateKey
@@ -91,7 +94,7 @@ public struct TLSConfiguration: Sendable, Hashable {
     }
 }
 
-extension TLSConfiguration.PEMSource: CustomStringConvertible {
+extension KafkaTLSConfiguration.PEMSource: CustomStringConvertible {
     /// The file path, or "in-memory PEM" (never the PEM text itself: it may hold a key).
     public var description: String {
         switch self {
@@ -101,7 +104,7 @@ extension TLSConfiguration.PEMSource: CustomStringConvertible {
     }
 }
 
-extension TLSConfiguration: CustomStringConvertible {
+extension KafkaTLSConfiguration: CustomStringConvertible {
     /// The settings with the key password and in-memory PEM hidden, safe for logs.
     public var description: String {
         var parts = ["trustRoots: \(trustRoots)", "minimumVersion: \(minimumVersion)"]
@@ -113,11 +116,11 @@ extension TLSConfiguration: CustomStringConvertible {
         if let tls13CipherSuites { parts.append("tls13CipherSuites: \(tls13CipherSuites)") }
         parts.append("certificateVerification: \(certificateVerification)")
         if let serverNameOverride { parts.append("serverNameOverride: \(serverNameOverride)") }
-        return "TLSConfiguration(\(parts.joined(separator: ", ")))"
+        return "KafkaTLSConfiguration(\(parts.joined(separator: ", ")))"
     }
 }
 
-extension TLSConfiguration.TrustRoots: CustomStringConvertible {
+extension KafkaTLSConfiguration.TrustRoots: CustomStringConvertible {
     /// `system`, the file path, or "in-memory PEM".
     public var description: String {
         switch self {

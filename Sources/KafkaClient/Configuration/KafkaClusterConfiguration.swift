@@ -1,21 +1,26 @@
-extension KafkaCluster {
-    /// How a client finds and talks to the cluster. Names follow the Java client.
-    public struct Configuration: Sendable {
-        /// `host:port` pairs to bootstrap from (`bootstrap.servers`); IPv6 hosts in brackets.
-        public var bootstrapServers: [String]
-        /// Settings for every broker connection: client id, TLS, SASL, timeouts.
-        public var connection: BrokerConnection.Configuration = BrokerConnection.Configuration()
-        /// Delays between attempts to reach an unreachable broker.
-        public var reconnectBackoff: ReconnectBackoff = ReconnectBackoff()
-        /// Metadata older than this is refreshed on next use (`metadata.max.age.ms`, default 5 minutes).
-        public var metadataMaxAge: Duration = .seconds(300)
-        /// Whether Metadata requests for producers may create missing topics (`allow.auto.create.topics`).
-        public var allowAutoTopicCreation: Bool = false
+/// How a client finds and talks to the cluster: `cluster` of every client's
+/// configuration. Names follow the Java client.
+public struct KafkaClusterConfiguration: Sendable {
+    /// `host:port` pairs to bootstrap from (`bootstrap.servers`); IPv6 hosts in brackets.
+    public var bootstrapServers: [String]
+    /// Settings for every broker connection: client id, TLS, SASL, timeouts.
+    public var connection: KafkaConnectionConfiguration = KafkaConnectionConfiguration()
+    /// Delays between attempts to reach an unreachable broker.
+    public var reconnectBackoff: ReconnectBackoff = ReconnectBackoff()
+    /// Metadata older than this is refreshed on next use (`metadata.max.age.ms`, default 5 minutes).
+    public var metadataMaxAge: Duration = .seconds(300)
+    /// Whether Metadata requests for producers may create missing topics (`allow.auto.create.topics`).
+    public var allowAutoTopicCreation: Bool = false
 
-        public init(bootstrapServers: [String]) {
-            self.bootstrapServers = bootstrapServers
-        }
+    /// Defaults for every setting, with these `host:port` pairs to bootstrap from.
+    public init(bootstrapServers: [String]) {
+        self.bootstrapServers = bootstrapServers
     }
+}
+
+extension KafkaCluster {
+    /// The cluster settings under the name the cluster layer uses.
+    package typealias Configuration = KafkaClusterConfiguration
 
     /// Parses `host:port` (or `[v6]:port`).
     static func parseServer(_ text: String) throws(KafkaError) -> (host: String, port: Int) {
@@ -32,7 +37,7 @@ extension KafkaCluster {
 }
 
 /// Where a request must go.
-public enum RequestRoute: Sendable, Hashable {
+package enum RequestRoute: Sendable, Hashable {
     /// Any broker (Metadata, ApiVersions, ListGroups on one broker, ...).
     case anyBroker
     /// The broker with this node id.
