@@ -41,10 +41,10 @@ enum CancellationProbe {
 
     /// Starts `operation`, waits until `isWaiting` holds (plus a moment, so the call is
     /// suspended), cancels it and waits up to `limit` for it to return. `release` runs
-    /// afterwards either way (open the gate), so a call that ignored the cancellation
-    /// still ends before the test does.
+    /// afterwards either way, told whether the call returned (open the gate, close the
+    /// client), so a call that ignored the cancellation still ends before the test does.
     static func cancel(_ operation: @escaping @Sendable () async throws -> Void, once isWaiting: @escaping @Sendable () -> Bool,
-                       limit: Duration = .seconds(2), release: () -> Void = {}) async throws -> Outcome? {
+                       limit: Duration = .seconds(2), release: (_ returned: Bool) -> Void = { _ in }) async throws -> Outcome? {
         let finished = Mutex<(any Error)??>(nil)
         let task = Task {
             do {
@@ -68,8 +68,11 @@ enum CancellationProbe {
             }
             try await Task.sleep(for: .milliseconds(10))
         }
-        release()
-        await task.value
+        release(outcome != nil)
+        // A call that ignored the cancellation ends once released; one that does not
+        // even then is left behind rather than hanging the test run.
+        let ended = try await ConsumerGroupTests.waitUntil(.seconds(10)) { finished.withLock { $0 != nil } }
+        if ended { await task.value } else { Issue.record("the call did not return even after its wait was released") }
         return outcome
     }
 

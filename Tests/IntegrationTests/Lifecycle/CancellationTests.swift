@@ -37,7 +37,7 @@ struct CancellationTests {
         let producer = try Self.producer(cluster)
         let outcome = try await CancellationProbe.cancel({
             _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "held", partition: 0, value: "kept"))
-        }, once: { gate.held > 0 }, release: gate.open)
+        }, once: { gate.held > 0 }, release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         // Cancelling stopped the wait, not the send.
         await producer.close()
@@ -51,7 +51,7 @@ struct CancellationTests {
         let gate = RequestGate(cluster, holding: [.produce])
         let producer = try Self.producer(cluster)
         try producer.send(KafkaProducerRecord(topic: "flushed", value: "waiting"))
-        let outcome = try await CancellationProbe.cancel({ await producer.flush() }, once: { gate.held > 0 }, release: gate.open)
+        let outcome = try await CancellationProbe.cancel({ await producer.flush() }, once: { gate.held > 0 }, release: { _ in gate.open() })
         #expect(outcome != nil && outcome?.error == nil)
         await producer.close()
     }
@@ -72,7 +72,7 @@ struct CancellationTests {
         }
         try #require(full, "the buffer never filled")
         let outcome = try await CancellationProbe.cancel({ await producer.waitForBufferSpace() }, once: { gate.held > 0 },
-                                                         release: gate.open)
+                                                         release: { _ in gate.open() })
         #expect(outcome != nil && outcome?.error == nil)
         await producer.close()
     }
@@ -86,7 +86,7 @@ struct CancellationTests {
         let gate = RequestGate(cluster, holding: [.initProducerId])
         let producer = try FakeClusterTransactionTests.producer(cluster, transactionalId: "init-held")
         let outcome = try await CancellationProbe.cancel({ try await producer.initTransactions() }, once: { gate.held > 0 },
-                                                         release: gate.open)
+                                                         release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         await producer.close()
     }
@@ -101,7 +101,7 @@ struct CancellationTests {
         let outcome = try await CancellationProbe.cancel({
             try await producer.sendOffsetsToTransaction([TopicPartition(topic: "input", partition: 0): 5],
                                                         groupMetadata: ConsumerGroupMetadata(groupId: "readers"))
-        }, once: { gate.held > 0 }, release: gate.open)
+        }, once: { gate.held > 0 }, release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         await #expect { try await producer.commitTransaction() } throws: { ($0 as? KafkaError)?.code == .transactionAbortable }
         try await producer.abortTransaction()
@@ -118,7 +118,7 @@ struct CancellationTests {
         try producer.beginTransaction()
         try producer.send(KafkaProducerRecord(topic: "committed", partition: 0, value: "in the transaction"))
         let outcome = try await CancellationProbe.cancel({ try await producer.commitTransaction() }, once: { gate.held > 0 },
-                                                         release: gate.open)
+                                                         release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         // The cancelled EndTxn may have committed: only another commit may follow, and it completes.
         try await producer.commitTransaction()
@@ -137,7 +137,7 @@ struct CancellationTests {
         await producer.flush()
         let gate = RequestGate(cluster, holding: [.endTxn])
         let outcome = try await CancellationProbe.cancel({ try await producer.abortTransaction() }, once: { gate.held > 0 },
-                                                         release: gate.open)
+                                                         release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         try await producer.abortTransaction()
         try producer.beginTransaction()
@@ -155,7 +155,10 @@ struct CancellationTests {
         consumer.assign([TopicPartition(topic: "quiet", partition: 0): .earliest])
         let outcome = try await CancellationProbe.cancel({
             for try await _ in consumer.messages {}
-        }, once: { cluster.receivedRequests.contains { $0.apiKey == .fetch } })
+        }, once: { cluster.receivedRequests.contains { $0.apiKey == .fetch } }, release: { returned in
+            // A wait that ignored the cancellation ends only with the consumer.
+            if !returned { Task { await consumer.close() } }
+        })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
 
         let producer = try Self.producer(cluster)
@@ -174,7 +177,7 @@ struct CancellationTests {
         let gate = RequestGate(cluster, holding: [.offsetCommit])
         let outcome = try await CancellationProbe.cancel({
             try await consumer.commit([TopicPartition(topic: "committing", partition: 0): 3])
-        }, once: { gate.held > 0 }, release: gate.open)
+        }, once: { gate.held > 0 }, release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         await consumer.close()
     }
@@ -189,7 +192,7 @@ struct CancellationTests {
         let gate = RequestGate(cluster, holding: [.createTopics])
         let outcome = try await CancellationProbe.cancel({
             _ = try await admin.createTopics([NewTopic(name: "created", partitions: 1, replicationFactor: 1)])
-        }, once: { gate.held > 0 }, release: gate.open)
+        }, once: { gate.held > 0 }, release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         await admin.close()
     }
@@ -202,7 +205,7 @@ struct CancellationTests {
         let port = try #require(cluster.bootstrapServers.first?.split(separator: ":").last.flatMap { Int($0) })
         let connection = try BrokerConnection(host: "127.0.0.1", port: port)
         let outcome = try await CancellationProbe.cancel({ _ = try await connection.apiVersions() }, once: { gate.held > 0 },
-                                                         release: gate.open)
+                                                         release: { _ in gate.open() })
         #expect(CancellationProbe.threwCancelled(outcome), "\(String(describing: outcome))")
         await connection.close()
     }
@@ -218,7 +221,7 @@ struct CancellationTests {
         var request = MetadataRequest()
         request.topics = []
         let pending = Task { try? await connection.send(request) }
-        let outcome = try await CancellationProbe.cancel({ await connection.close() }, once: { gate.held > 0 }, release: gate.open)
+        let outcome = try await CancellationProbe.cancel({ await connection.close() }, once: { gate.held > 0 }, release: { _ in gate.open() })
         #expect(outcome != nil && outcome?.error == nil)
         _ = await pending.value
         await connection.close(drain: false)
