@@ -17,6 +17,21 @@ struct ClientLifecycleTests {
         (error as? KafkaError)?.code
     }
 
+    /// How `task` ended, if it ended within `limit`; nil (an issue recorded) when it
+    /// still runs: a run() that ignores what should end it fails here instead of hanging.
+    static func outcome<T: Sendable>(of task: Task<T, any Error>, within limit: Duration = .seconds(20),
+                                     _ what: String) async throws -> Result<T, any Error>? {
+        let ended = Mutex<Result<T, any Error>?>(nil)
+        Task { let result = await task.result; ended.withLock { $0 = result } }
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while ContinuousClock.now < deadline {
+            if let result = ended.withLock({ $0 }) { return result }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("\(what) did not end within \(limit)")
+        return nil
+    }
+
     @Test("a fenced transactional producer makes its run() throw; the group cancels the consumer, which still leaves its group")
     func fencedProducerThrows() async throws {
         let cluster = try FakeKafkaCluster(brokers: 1)
@@ -37,9 +52,15 @@ struct ClientLifecycleTests {
         try await second.initTransactions()
         await #expect { try await first.commitTransaction() } throws: { Self.code(of: $0) == .producerFenced }
 
-        await #expect { try await running.value } throws: { Self.code(of: $0) == .producerFenced }
+        let ended = try await Self.outcome(of: running, "the group's run()")
+        #expect(ended.map { if case .failure(let error) = $0 { Self.code(of: error) == .producerFenced } else { false } } == true,
+                "\(String(describing: ended))")
         #expect(cluster.groupState("payers")?.members == 0, "the cancelled consumer closed gracefully and left")
         await second.close()
+        if ended == nil {
+            await consumer.close()
+            await first.close()
+        }
     }
 
     @Test("an error that ends consumption (TOPIC_AUTHORIZATION_FAILED) makes the consumer's run() throw; the group closes the producer")
@@ -54,8 +75,14 @@ struct ClientLifecycleTests {
         let running = Task { try await group.run() }
         consumer.assign([TopicPartition(topic: "secret", partition: 0): .earliest])
 
-        await #expect { try await running.value } throws: { ($0 as? KafkaError)?.brokerErrorCode == .topicAuthorizationFailed }
+        let ended = try await Self.outcome(of: running, "the group's run()")
+        #expect(ended.map { if case .failure(let error) = $0 { (error as? KafkaError)?.brokerErrorCode == .topicAuthorizationFailed } else { false } } == true,
+                "\(String(describing: ended))")
         #expect(throws: KafkaError.self) { try producer.send(KafkaProducerRecord(topic: "secret", value: "after")) }
+        if ended == nil {
+            await consumer.close()
+            await producer.close()
+        }
     }
 
     @Test("close() while run() runs makes run() return; a second run() throws illegalState at once")
@@ -73,8 +100,8 @@ struct ClientLifecycleTests {
         try producer.send(KafkaProducerRecord(topic: "closing", value: "flushed by close"))
         await producer.close()
         await consumer.close()
-        try await producerRun.value
-        try await consumerRun.value
+        try #require(try await Self.outcome(of: producerRun, "the producer's run() after close()")).get()
+        try #require(try await Self.outcome(of: consumerRun, "the consumer's run() after close()")).get()
         #expect(cluster.endOffset(topic: "closing", partition: 0) == 1)
     }
 
@@ -105,9 +132,13 @@ struct ClientLifecycleTests {
 
         consumerRun.cancel()
         producerRun.cancel()
-        try await consumerRun.value
-        try await producerRun.value
+        let consumerEnded = try await Self.outcome(of: consumerRun, "the cancelled consumer's run()")
+        let producerEnded = try await Self.outcome(of: producerRun, "the cancelled producer's run()")
         #expect(cluster.groupState("cancelled-group")?.members == 0)
         #expect(cluster.endOffset(topic: "cancelled-out", partition: 0) == 1, "the close flushed the lingering record")
+        if consumerEnded == nil { await consumer.close() }
+        if producerEnded == nil { await producer.close() }
+        try consumerEnded?.get()
+        try producerEnded?.get()
     }
 }
