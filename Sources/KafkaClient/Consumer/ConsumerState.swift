@@ -67,10 +67,8 @@ final class ConsumerState: Sendable {
     ///   `.cancelled` when the task is cancelled while waiting (nothing is lost: chunks
     ///   arriving meanwhile stay buffered for the next call).
     func nextChunk() async throws(KafkaError) -> FetchedChunk? {
-        var wakeFetcher = false
         let result = await withCancellableContinuation(cancelled: .failure(KafkaError.cancelled("waiting for messages")), register: { id, continuation in
-            let ready: Result<FetchedChunk?, KafkaError>?
-            (ready, wakeFetcher) = state.withLock { state in
+            let (ready, wakeFetcher): (Result<FetchedChunk?, KafkaError>?, Bool) = state.withLock { state in
                 if let failure = state.failure { return (.failure(failure), false) }
                 if !state.partitionFailures.isEmpty { return (.failure(state.partitionFailures.removeFirst().error), false) }
                 while state.chunkHead < state.chunks.count {
@@ -93,6 +91,8 @@ final class ConsumerState: Sendable {
                 state.messageWaiter = (id, continuation)
                 return (nil, true)
             }
+            // Before suspending: the fetcher learns at once that there is room, or a reader waiting.
+            if wakeFetcher { wakeup.signal() }
             return ready
         }, withdraw: { [self] id in
             state.withLock { state in
@@ -100,7 +100,6 @@ final class ConsumerState: Sendable {
                 return state.messageWaiter.take()?.continuation
             }
         })
-        if wakeFetcher { wakeup.signal() }
         return try result.get()
     }
 
