@@ -33,6 +33,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
             case pollIntervalExceeded
             case unknownProperty
             case invalidProperty
+            case cancelled
         }
 
         let base: Base
@@ -97,6 +98,10 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         /// or contradicted by another; `property` names it and `detail` shows the value
         /// (never for passwords and keys).
         public static let invalidProperty = Code(.invalidProperty)
+        /// The task awaiting the call was cancelled: the call stopped waiting. What it
+        /// had started may still happen (a record sent by `sendAndWait` may be written,
+        /// a request already on the wire may take effect); only the wait ended.
+        public static let cancelled = Code(.cancelled)
 
         /// The code's name, such as `queueFull`.
         public var description: String { base.rawValue }
@@ -150,7 +155,7 @@ public struct KafkaError: Error, Sendable, Hashable, CustomStringConvertible {
         case .protocolViolation, .unsupportedVersion, .apiNotSupported, .authenticationFailed, .tlsFailed,
              .invalidConfiguration, .messageTooLarge, .deliveryTimedOut, .producerFenced, .transactionAbortable,
              .transactionFatal, .illegalState, .logTruncated, .pollIntervalExceeded, .unknownProperty,
-             .invalidProperty: false
+             .invalidProperty, .cancelled: false
         }
     }
 

@@ -110,7 +110,7 @@ extension KafkaCluster {
             do {
                 try await Task.sleep(until: notBefore, clock: .continuous)
             } catch {
-                throw KafkaError(.notConnected, detail: "cancelled while waiting to reconnect to \(key)")
+                throw KafkaError.cancelled("waiting to reconnect to \(key)")
             }
             // Another caller may have reconnected while this one slept.
             if let reopened = connections[key], !reopened.isClosed { return reopened }

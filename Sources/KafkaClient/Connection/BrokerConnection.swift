@@ -98,11 +98,20 @@ package final class BrokerConnection: Sendable {
 
     /// Sends `request` and returns the raw response frame and its version, for
     /// callers that decode it themselves (or off the hot path).
+    ///
+    /// A cancelled task stops waiting at once with `.cancelled`; the request stays
+    /// queued or in flight on the connection (the broker may still act on it) and its
+    /// answer is dropped when it comes.
     package func sendFrame<R: KafkaRequest>(_ request: R, timeout: Duration? = nil, versionCeiling: Int16? = nil,
                                            expectsResponse: Bool = true) async throws(KafkaError) -> ResponseFrame? {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ResponseFrame?, KafkaError>, Never>) in
+        let answer = OnceContinuation<Result<ResponseFrame?, KafkaError>>()
+        var cancelled = KafkaError.cancelled("\(R.apiKey) request")
+        cancelled.apiKey = R.apiKey
+        cancelled.brokerId = brokerId
+        cancelled.address = address
+        let result = await answer.wait(cancelled: .failure(cancelled)) {
             submit(request, timeout: timeout, versionCeiling: versionCeiling, expectsResponse: expectsResponse) {
-                continuation.resume(returning: $0)
+                answer.resume(returning: $0)
             }
         }
         return try result.get()

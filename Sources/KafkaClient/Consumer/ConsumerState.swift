@@ -11,7 +11,8 @@ final class ConsumerState: Sendable {
         var chunks: [FetchedChunk?] = []
         var chunkHead = 0
         var bufferedBytes = 0
-        var messageWaiter: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>?
+        /// The iterator waiting in `nextChunk()`, with its id so its cancellation takes out only itself.
+        var messageWaiter: (id: WaiterID, continuation: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>)?
         /// The newest errors, for `takeErrors()`; at most `ConsumerErrorPolicy.recentErrorLimit`.
         var errors: [KafkaError] = []
         /// The error that ended consumption: every `next()` throws it.
@@ -40,6 +41,8 @@ final class ConsumerState: Sendable {
 
     /// Where reported errors go as events (the consumer's events sequence).
     let events: AsyncStream<KafkaConsumerEvent>.Continuation?
+    /// What `KafkaConsumer.run()` waits for; an error that ends consumption ends it too.
+    let lifecycle = ClientLifecycle()
 
     init(maxPrefetchBytes: Int, events: AsyncStream<KafkaConsumerEvent>.Continuation? = nil) {
         self.maxPrefetchBytes = maxPrefetchBytes
@@ -51,10 +54,7 @@ final class ConsumerState: Sendable {
     func deliver(_ chunk: FetchedChunk) {
         let waiter: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>? = state.withLock { state in
             guard let partition = state.partitions[chunk.topicPartition], partition.generation == chunk.generation else { return nil }
-            if let waiter = state.messageWaiter {
-                state.messageWaiter = nil
-                return waiter
-            }
+            if let waiter = state.messageWaiter.take() { return waiter.continuation }
             state.chunks.append(chunk)
             state.bufferedBytes += chunk.bytes
             return nil
@@ -63,9 +63,11 @@ final class ConsumerState: Sendable {
     }
 
     /// The next chunk for the application, waiting for one; nil once closed.
-    /// - Throws: the error that ended consumption (every call), or a partition's error (once).
+    /// - Throws: the error that ended consumption (every call), or a partition's error (once);
+    ///   `.cancelled` when the task is cancelled while waiting (nothing is lost: chunks
+    ///   arriving meanwhile stay buffered for the next call).
     func nextChunk() async throws(KafkaError) -> FetchedChunk? {
-        try await withCheckedContinuation { (continuation: CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>) in
+        let result = await withCancellableContinuation(cancelled: .failure(KafkaError.cancelled("waiting for messages")), register: { id, continuation in
             let (ready, wakeFetcher): (Result<FetchedChunk?, KafkaError>?, Bool) = state.withLock { state in
                 if let failure = state.failure { return (.failure(failure), false) }
                 if !state.partitionFailures.isEmpty { return (.failure(state.partitionFailures.removeFirst().error), false) }
@@ -86,12 +88,19 @@ final class ConsumerState: Sendable {
                     return (.success(chunk), wasFull && state.bufferedBytes < maxPrefetchBytes)
                 }
                 if state.isClosed { return (.success(nil), false) }
-                state.messageWaiter = continuation
+                state.messageWaiter = (id, continuation)
                 return (nil, true)
             }
+            // Before suspending: the fetcher learns at once that there is room, or a reader waiting.
             if wakeFetcher { wakeup.signal() }
-            if let ready { continuation.resume(returning: ready) }
-        }.get()
+            return ready
+        }, withdraw: { [self] id in
+            state.withLock { state in
+                guard state.messageWaiter?.id == id else { return nil }
+                return state.messageWaiter.take()?.continuation
+            }
+        })
+        return try result.get()
     }
 
     /// The next offset the application will receive from `partition`.
@@ -199,8 +208,7 @@ final class ConsumerState: Sendable {
     func close() {
         let waiter = state.withLock { state in
             state.isClosed = true
-            defer { state.messageWaiter = nil }
-            return state.messageWaiter
+            return state.messageWaiter.take()?.continuation
         }
         waiter?.resume(returning: .success(nil))
         wakeup.signal()
@@ -222,10 +230,10 @@ final class ConsumerState: Sendable {
         remember(error)
         let (waiter, failure) = state.withLock { state -> (CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>?, KafkaError) in
             if state.failure == nil { state.failure = error }
-            defer { state.messageWaiter = nil }
-            return (state.messageWaiter, state.failure ?? error)
+            return (state.messageWaiter.take()?.continuation, state.failure ?? error)
         }
         waiter?.resume(returning: .failure(failure))
+        lifecycle.fail(failure)
     }
 
     /// A partition's error for the application: `next()` throws it once, and the
@@ -233,12 +241,11 @@ final class ConsumerState: Sendable {
     func failPartition(_ partition: TopicPartition, _ error: KafkaError) {
         remember(error)
         let waiter = state.withLock { state -> CheckedContinuation<Result<FetchedChunk?, KafkaError>, Never>? in
-            guard let waiter = state.messageWaiter else {
+            guard let waiter = state.messageWaiter.take() else {
                 state.partitionFailures.append((partition, error))
                 return nil
             }
-            state.messageWaiter = nil
-            return waiter
+            return waiter.continuation
         }
         waiter?.resume(returning: .failure(error))
     }

@@ -12,8 +12,13 @@ import Synchronization
 /// ```
 ///
 /// Fetching runs ahead of the application up to `maxPrefetchBytes`, one Fetch
-/// request in flight per leader broker. Consumer groups (`subscribe`) build on
-/// this and come next.
+/// request in flight per leader broker.
+///
+/// As a swift-service-lifecycle `Service`, `run()` returns after a graceful shutdown
+/// (or the cancellation of its task, or `close()`) has committed (with auto-commit),
+/// left the group and closed the consumer, and throws the error that ended
+/// consumption, if one did. Calls that wait honour task cancellation: the messages
+/// iterator, `commit` and the offset calls throw `KafkaError` with code `.cancelled`.
 public final class KafkaConsumer: Sendable, Service {
     /// The settings the consumer was created with.
     public let configuration: Configuration
@@ -22,6 +27,8 @@ public final class KafkaConsumer: Sendable, Service {
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
+    /// The close in progress or done: every `close()` awaits the same one.
+    private let closing = Mutex<Task<Void, Never>?>(nil)
     /// The periodic auto-commit in flight (`autoCommitIfDue`), and whether one runs.
     let periodicCommit = Mutex<Task<Void, Never>?>(nil)
     let periodicCommitRunning = Atomic<Bool>(false)
@@ -52,13 +59,16 @@ public final class KafkaConsumer: Sendable, Service {
     /// authentication or authorization failed (`.authenticationFailed`, or a
     /// `brokerErrorCode` such as `TOPIC_AUTHORIZATION_FAILED`), an invalid
     /// configuration, another member holding this one's `group.instance.id`. Every
-    /// later iteration throws the same error: close the consumer. A partition's error
+    /// later iteration throws the same error: close the consumer (`run()` throws it). A partition's error
     /// under `auto.offset.reset=error` (`OFFSET_OUT_OF_RANGE`, also when the group has
     /// no committed offset, or `.logTruncated`) ends one loop with that error: the
     /// partition waits for `seek` while a new loop reads the others, as the Java
     /// consumer's `poll()` throws and goes on. Errors the consumer works through (a
     /// broker down, a leader moving, a commit failing) go to `events` and
     /// `takeErrors()` instead.
+    ///
+    /// An iteration whose task is cancelled throws `.cancelled` at once; records that
+    /// arrive meanwhile stay buffered for the next loop.
     public var messages: KafkaConsumerMessages { KafkaConsumerMessages(shared: shared) }
 
     /// Rebalances (partitions assigned and revoked) of a group subscription, and
@@ -246,8 +256,23 @@ public final class KafkaConsumer: Sendable, Service {
         group.withLock { $0 = nil }
     }
 
-    /// Stops fetching; the messages sequence ends and connections close.
+    /// Leaves the group (committing first with auto-commit) and stops fetching; the
+    /// messages sequence ends and connections close.
+    ///
+    /// Every call waits for the same close, which runs to its end even when the
+    /// calling task is cancelled. A `run()` in progress returns once it is done.
     public func close() async {
+        shared.lifecycle.requestStop()
+        let task = closing.withLock { task in
+            if let task { return task }
+            let started = Task { await finishClosing() }
+            task = started
+            return started
+        }
+        await task.value
+    }
+
+    private func finishClosing() async {
         await leaveGroup()
         eventContinuation.finish()
         fetcher.stopping.store(true, ordering: .releasing)
@@ -256,10 +281,23 @@ public final class KafkaConsumer: Sendable, Service {
         await cluster.close()
     }
 
-    /// Runs until graceful shutdown, then closes (swift-service-lifecycle).
+    /// Runs the consumer as a swift-service-lifecycle `Service`: returns after a
+    /// graceful shutdown, a `close()` from elsewhere or the cancellation of the task,
+    /// once the consumer has committed (with auto-commit), left its group and closed.
+    ///
+    /// - Throws: the error that ended consumption (see `messages`), after closing the
+    ///   consumer, so a `ServiceGroup` shuts the other services down; `.illegalState`
+    ///   when `run()` is called a second time.
     public func run() async throws {
-        try? await gracefulShutdown()
+        let lifecycle = shared.lifecycle
+        try lifecycle.startRun(client: "KafkaConsumer")
+        await withGracefulShutdownHandler {
+            await lifecycle.waitForEnd()
+        } onGracefulShutdown: {
+            lifecycle.requestStop()
+        }
         await close()
+        if let error = lifecycle.fatalError { throw error }
     }
 
     private static func apply(_ start: KafkaConsumerStartOffset, to partition: inout ConsumerPartitionState) {

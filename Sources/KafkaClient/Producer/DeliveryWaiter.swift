@@ -1,7 +1,7 @@
 /// Who waits for one record's delivery report: a `sendAndWait` caller, or the
 /// handler given to `send(_:onDelivery:)`.
 enum DeliveryWaiter: Sendable {
-    case continuation(CheckedContinuation<KafkaDeliveryReport, Never>)
+    case continuation(OnceContinuation<KafkaDeliveryReport>)
     case handler(@Sendable (KafkaDeliveryReport) -> Void)
 
     func resume(returning report: KafkaDeliveryReport) {

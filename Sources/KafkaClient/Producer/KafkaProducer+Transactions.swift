@@ -15,7 +15,13 @@
 ///
 /// Errors follow the Java client: `.transactionAbortable` means this transaction
 /// is lost (abort it and begin again); `.producerFenced` and `.transactionFatal`
-/// mean the producer can only be closed.
+/// mean the producer can only be closed (and `run()` throws them).
+///
+/// A call whose task is cancelled stops waiting and throws `.cancelled`. What it
+/// sent may still take effect, so the transaction goes on as after a timeout: a
+/// cancelled `commitTransaction()` must be called again (it may have committed), a
+/// cancelled `sendOffsetsToTransaction` leaves the transaction abortable, and a
+/// cancelled `abortTransaction()` may be called again.
 extension KafkaProducer {
     /// Registers the transactional id with its coordinator: fences older producers
     /// with the same id and aborts their open transaction. Call once, before the first transaction.
@@ -32,6 +38,7 @@ extension KafkaProducer {
             transactions.state.withLock { $0.initFinished(nil) }
         } catch {
             transactions.state.withLock { $0.initFinished(error) }
+            sender.noteIfFatal(error)
             throw error
         }
     }
@@ -54,7 +61,10 @@ extension KafkaProducer {
         do {
             try await transactions.sendOffsets(offsets, group: groupMetadata)
         } catch {
-            transactions.state.withLock { $0.failed(error.code == .requestTimedOut ? Self.abortable(error) : error) }
+            // A timed-out or cancelled call may have added the offsets or not: only an abort is safe.
+            let unknown = error.code == .requestTimedOut || error.code == .cancelled
+            transactions.state.withLock { $0.failed(unknown ? Self.abortable(error) : error) }
+            sender.noteIfFatal(error)
             throw error
         }
     }
@@ -70,15 +80,22 @@ extension KafkaProducer {
         let transactions = try requireTransactions()
         try transactions.update { (state) throws(KafkaError) in try state.commitStarted() }
         await flush()
+        if Task.isCancelled {
+            // Cancelled while the records were still being sent: committing again goes on from here.
+            transactions.state.withLock { $0.commitOutcomeUnknown() }
+            throw KafkaError.cancelled("commitTransaction")
+        }
         if let failure = transactions.state.withLock({ $0.failure }) { throw failure }
         if transactions.state.withLock({ $0.hasStartedOnCoordinator }) {
             do {
                 try await transactions.endTransaction(commit: true)
             } catch {
-                if error.code == .requestTimedOut {
+                // A timed-out or cancelled EndTxn may have committed: only another commit may follow.
+                if error.code == .requestTimedOut || error.code == .cancelled {
                     transactions.state.withLock { $0.commitOutcomeUnknown() }
                 } else {
                     transactions.state.withLock { $0.failed(error) }
+                    sender.noteIfFatal(error)
                 }
                 throw error
             }
@@ -96,7 +113,8 @@ extension KafkaProducer {
         try transactions.update { (state) throws(KafkaError) in try state.abortStarted() }
         sender.failUnsent(error: KafkaError(.transactionAbortable, detail: "the transaction was aborted"))
         await flush()
-        do {
+        do throws(KafkaError) {
+            if Task.isCancelled { throw KafkaError.cancelled("abortTransaction") }
             if transactions.state.withLock({ $0.hasStartedOnCoordinator }) {
                 try await transactions.endTransaction(commit: false)
             }
@@ -107,6 +125,7 @@ extension KafkaProducer {
             }
         } catch {
             transactions.state.withLock { $0.failed(error) }
+            sender.noteIfFatal(error)
             if error.code == .producerFenced || error.code == .transactionFatal { throw error }
             // Still aborting: leave the state so the abort can be called again.
             transactions.state.withLock { $0.abortRetryable() }

@@ -14,7 +14,14 @@ import Synchronization
 /// ```
 ///
 /// As a swift-service-lifecycle `Service`, `run()` returns after a graceful
-/// shutdown has flushed every buffered record.
+/// shutdown (or the cancellation of its task, or `close()`) has flushed every
+/// buffered record and closed the producer, and throws when the producer failed
+/// for good (fenced, a fatal transaction error, rejected credentials).
+///
+/// Every call that waits honours task cancellation: `sendAndWait` and the
+/// transaction calls throw `KafkaError` with code `.cancelled`; `flush()` and
+/// `waitForBufferSpace()` return early. Cancelling stops the wait only: records
+/// already queued are still sent, and may be written.
 public final class KafkaProducer: Sendable, Service {
     /// The settings the producer was made with.
     public let configuration: Configuration
@@ -25,7 +32,9 @@ public final class KafkaProducer: Sendable, Service {
     /// The transaction state and coordinator requests, with `transactionalId` set.
     let transactions: TransactionManager?
     private let senderTask: Mutex<Task<Void, Never>?> = Mutex(nil)
-    private let closed = Atomic<Bool>(false)
+    /// The close in progress or done: every `close()` awaits the same one.
+    private let closing = Mutex<Task<Void, Never>?>(nil)
+    var lifecycle: ClientLifecycle { sender.lifecycle }
 
     /// A producer without an events sequence: outcomes reach `sendAndWait` callers only.
     public convenience init(configuration: Configuration, logger: Logger = Logger(label: "swift-kafka-native.producer")) throws(KafkaError) {
@@ -134,17 +143,23 @@ public final class KafkaProducer: Sendable, Service {
     /// Sends `record` and waits for its outcome, waiting for buffer space first if needed.
     ///
     /// - Returns: the report of the written record (partition, offset, timestamp).
-    /// - Throws: the record's error.
+    /// - Throws: the record's error; `.cancelled` when the task is cancelled while the
+    ///   call waits. A cancelled call stops waiting but does not take the record back:
+    ///   once queued it is still sent and may be written (its report still reaches the
+    ///   events sequence).
     public func sendAndWait(_ record: KafkaProducerRecord) async throws(KafkaError) -> KafkaDeliveryReport {
         try transactions?.checkCanSend()
         while true {
-            let outcome: Result<KafkaDeliveryReport, KafkaError> = await withCheckedContinuation { continuation in
+            let report = OnceContinuation<KafkaDeliveryReport>()
+            let cancelled = KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: 0), topic: record.topic, partition: record.partition ?? -1,
+                                                error: KafkaError.cancelled("sendAndWait"))
+            let outcome = await report.wait(cancelled: cancelled) {
                 do throws(KafkaError) {
-                    let appended = try accumulator.append(record, waiter: .continuation(continuation))
+                    let appended = try accumulator.append(record, waiter: .continuation(report))
                     if appended.wakeSender { sender.wakeup.signal() }
                 } catch {
-                    continuation.resume(returning: KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: 0), topic: record.topic,
-                                                                      partition: record.partition ?? -1, error: error))
+                    report.resume(returning: KafkaDeliveryReport(id: KafkaProducerMessageID(rawValue: 0), topic: record.topic,
+                                                                 partition: record.partition ?? -1, error: error))
                 }
             }.asResult
             switch outcome {
@@ -152,19 +167,22 @@ public final class KafkaProducer: Sendable, Service {
                 return report
             case .failure(let error) where error.code == .queueFull:
                 await waitForBufferSpace()
+                if Task.isCancelled { throw KafkaError.cancelled("sendAndWait") }
             case .failure(let error):
                 throw error
             }
         }
     }
 
-    /// Waits until the buffer has room again after `.queueFull`.
+    /// Waits until the buffer has room again after `.queueFull`; returns early when the task is cancelled.
     public func waitForBufferSpace() async {
         sender.wakeup.signal()
         await accumulator.waitForSpace()
     }
 
-    /// Sends everything buffered now (ignoring `linger.ms`) and waits until each record has its report.
+    /// Sends everything buffered now (ignoring `linger.ms`) and waits until each record
+    /// has its report. Returns early when the task is cancelled (check `Task.isCancelled`);
+    /// the records are still sent.
     public func flush() async {
         accumulator.requestFlush()
         sender.wakeup.signal()
@@ -173,8 +191,22 @@ public final class KafkaProducer: Sendable, Service {
 
     /// Flushes, then stops: later sends fail with `.connectionClosed`, the events
     /// sequence ends, and the cluster's connections close.
+    ///
+    /// Every call waits for the same close, which runs to its end even when the
+    /// calling task is cancelled: buffered records are still flushed, each within
+    /// `delivery.timeout.ms`. A `run()` in progress returns once it is done.
     public func close() async {
-        guard !closed.exchange(true, ordering: .acquiringAndReleasing) else { return }
+        lifecycle.requestStop()
+        let task = closing.withLock { task in
+            if let task { return task }
+            let started = Task { await finishClosing() }
+            task = started
+            return started
+        }
+        await task.value
+    }
+
+    private func finishClosing() async {
         await flush()
         accumulator.state.withLock { $0.isClosed = true }
         sender.stopping.store(true, ordering: .releasing)
@@ -184,10 +216,37 @@ public final class KafkaProducer: Sendable, Service {
         await cluster.close()
     }
 
-    /// Runs until graceful shutdown, then flushes and closes (swift-service-lifecycle).
+    /// Runs the producer as a swift-service-lifecycle `Service`: returns after a
+    /// graceful shutdown, a `close()` from elsewhere or the cancellation of the task,
+    /// once the producer has flushed every buffered record and closed.
+    ///
+    /// - Throws: the error that ended the producer for good (`.producerFenced`,
+    ///   `.transactionFatal`, `.authenticationFailed`, cluster or transactional-id
+    ///   authorization), after closing it, so a `ServiceGroup` shuts the other services
+    ///   down; `.illegalState` when `run()` is called a second time.
     public func run() async throws {
-        try? await gracefulShutdown()
+        try lifecycle.startRun(client: "KafkaProducer")
+        await withGracefulShutdownHandler {
+            await lifecycle.waitForEnd()
+        } onGracefulShutdown: { [lifecycle] in
+            lifecycle.requestStop()
+        }
         await close()
+        if let error = lifecycle.fatalError { throw error }
+    }
+}
+
+extension KafkaError {
+    /// True for errors after which the producer can only be closed: `run()` throws them.
+    var endsProducer: Bool {
+        switch code {
+        case .producerFenced, .transactionFatal, .authenticationFailed: return true
+        default: break
+        }
+        switch brokerErrorCode {
+        case .clusterAuthorizationFailed?, .transactionalIdAuthorizationFailed?: return true
+        default: return false
+        }
     }
 }
 

@@ -169,6 +169,7 @@ extension ProducerSender {
                                                 "error": "\(error)"])
         metrics.recordErrors.increment(by: batch.recordCount)
         transactions?.noteFailure(error)
+        noteIfFatal(error)
         accumulator.resume(accumulator.failed(batch, wasInFlight: wasInFlight, report: report))
         if let events { events.yield(.deliveryReports((0..<batch.recordCount).map(report))) }
     }
@@ -188,6 +189,7 @@ extension ProducerSender {
                                 partition: pending.record.partition ?? -1, offset: nil, timestamp: pending.timestamp, error: error)
         }
         metrics.recordErrors.increment(by: records.count)
+        noteIfFatal(error)
         let waiters = accumulator.takeWaiters(for: records.map(\.id))
         accumulator.resume(reports.compactMap { report in waiters[report.id.rawValue].map { ($0, report) } })
         events?.yield(.deliveryReports(reports))

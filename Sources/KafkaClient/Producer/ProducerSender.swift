@@ -20,6 +20,8 @@ final class ProducerSender: Sendable {
     /// Set from response handlers when metadata must be refreshed.
     let metadataDirty = Atomic<Bool>(false)
     let stopping = Atomic<Bool>(false)
+    /// What `KafkaProducer.run()` waits for; told of errors that end the producer.
+    let lifecycle = ClientLifecycle()
 
     init(configuration: KafkaProducer.Configuration, accumulator: RecordAccumulator, cluster: KafkaCluster,
          transactions: TransactionManager?, events: AsyncStream<KafkaProducerEvent>.Continuation?, logger: Logger) {
@@ -114,6 +116,7 @@ final class ProducerSender: Sendable {
             failures += 1
             logger.debug("producer metadata refresh failed", metadata: ["error": "\(error)"])
             events?.yield(.error(error))
+            noteIfFatal(error)
             if error.isUnrecoverableForProducer {
                 // Rejected credentials: the records waiting for this metadata fail now.
                 failRecords(accumulator.takeAllUnpartitioned(), error: error)
@@ -173,6 +176,7 @@ final class ProducerSender: Sendable {
             return nil
         } catch {
             events?.yield(.error(error))
+            noteIfFatal(error)
             logger.debug("InitProducerId failed", metadata: ["error": "\(error)"])
             try? await Task.sleep(for: accumulator.retryDelay(attempts: 1, random: &random))
             return error
@@ -285,6 +289,11 @@ final class ProducerSender: Sendable {
         request.timeoutMs = configuration.requestTimeout.int32MillisecondsRoundedUp
         request.topicData = byTopic.map { .init(name: $0.key, partitionData: $0.value) }
         return request
+    }
+
+    /// Tells `run()` when `error` ends the producer.
+    func noteIfFatal(_ error: KafkaError) {
+        if error.endsProducer { lifecycle.fail(error) }
     }
 
     /// Fails every record not sent yet (an aborted or abortable transaction's).

@@ -125,8 +125,7 @@ extension RecordAccumulator {
             var taken: [UInt64: DeliveryWaiter] = [:]
             for id in ids { if let waiter = state.waiters.removeValue(forKey: id) { taken[id] = waiter } }
             if state.bufferedRecords == 0, !taken.values.contains(where: \.isHandler) {
-                for waiter in state.emptyWaiters { waiter.resume() }
-                state.emptyWaiters = []
+                for waiter in state.emptyWaiters.removeAll() { waiter.resume() }
             }
             return taken
         }
@@ -158,15 +157,13 @@ extension RecordAccumulator {
             }
         }
         if !state.spaceWaiters.isEmpty, hasRoom(state) {
-            for waiter in state.spaceWaiters { waiter.resume() }
-            state.spaceWaiters = []
+            for waiter in state.spaceWaiters.removeAll() { waiter.resume() }
         }
         // A delivery handler may send more (a lineage hop): `flush` waits for those too,
         // so emptiness is announced after the handlers ran (`resume(_:)`).
         if state.bufferedRecords == 0, !resumptions.contains(where: { $0.0.isHandler }) {
             state.flushRequested = false
-            for waiter in state.emptyWaiters { waiter.resume() }
-            state.emptyWaiters = []
+            for waiter in state.emptyWaiters.removeAll() { waiter.resume() }
         }
         return resumptions
     }
@@ -177,13 +174,11 @@ extension RecordAccumulator {
         let woken: [CheckedContinuation<Void, Never>] = state.withLock { state in
             var woken: [CheckedContinuation<Void, Never>] = []
             if !state.spaceWaiters.isEmpty, hasRoom(state) {
-                woken += state.spaceWaiters
-                state.spaceWaiters = []
+                woken += state.spaceWaiters.removeAll()
             }
             if state.bufferedRecords == 0 {
                 state.flushRequested = false
-                woken += state.emptyWaiters
-                state.emptyWaiters = []
+                woken += state.emptyWaiters.removeAll()
             }
             return woken
         }
@@ -202,8 +197,7 @@ extension RecordAccumulator {
         let emptied: [CheckedContinuation<Void, Never>] = state.withLock { state in
             guard state.bufferedRecords == 0 else { return [] }
             state.flushRequested = false
-            defer { state.emptyWaiters = [] }
-            return state.emptyWaiters
+            return state.emptyWaiters.removeAll()
         }
         for waiter in emptied { waiter.resume() }
     }

@@ -185,30 +185,32 @@ extension RecordAccumulator {
         state.withLock { $0.flushRequested = true }
     }
 
-    /// Waits until every record sent so far has its report.
+    /// Waits until every record sent so far has its report, or until the task is cancelled.
     func waitUntilEmpty() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let done = state.withLock { state in
+        await withCancellableContinuation(cancelled: (), register: { id, continuation in
+            state.withLock { state -> Void? in
                 if state.bufferedRecords == 0 {
                     state.flushRequested = false
-                    return true
+                    return ()
                 }
-                state.emptyWaiters.append(continuation)
-                return false
+                state.emptyWaiters.append(id, continuation)
+                return nil
             }
-            if done { continuation.resume() }
-        }
+        }, withdraw: { [self] id in
+            state.withLock { $0.emptyWaiters.remove(id) }
+        })
     }
 
-    /// Waits until the buffer has room again (after `.queueFull`).
+    /// Waits until the buffer has room again (after `.queueFull`), or until the task is cancelled.
     func waitForSpace() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let room = state.withLock { state in
-                if hasRoom(state) { return true }
-                state.spaceWaiters.append(continuation)
-                return false
+        await withCancellableContinuation(cancelled: (), register: { id, continuation in
+            state.withLock { state -> Void? in
+                if hasRoom(state) { return () }
+                state.spaceWaiters.append(id, continuation)
+                return nil
             }
-            if room { continuation.resume() }
-        }
+        }, withdraw: { [self] id in
+            state.withLock { $0.spaceWaiters.remove(id) }
+        })
     }
 }

@@ -84,8 +84,8 @@ final class RecordAccumulator: Sendable {
         /// where the last request ran out of room, so every partition gets its turn.
         var drainStart: [Int32: ProducerTopicTable.Position] = [:]
         var waiters: [UInt64: DeliveryWaiter] = [:]
-        var spaceWaiters: [CheckedContinuation<Void, Never>] = []
-        var emptyWaiters: [CheckedContinuation<Void, Never>] = []
+        var spaceWaiters = WaiterList<Void>()
+        var emptyWaiters = WaiterList<Void>()
         /// Buffers of delivered batches, reused for new ones: fresh pages cost more than encoding.
         var bufferPool: [[UInt8]] = []
     }

@@ -26,14 +26,17 @@ final class SenderWakeup: Sendable {
         waiter?.resume()
     }
 
-    /// Returns at the next signal, or at `deadline`.
+    /// Returns at the next signal, at `deadline`, or when the task is cancelled.
     func wait(until deadline: ContinuousClock.Instant) async {
         let delay = ContinuousClock.now.duration(to: deadline)
         if delay <= .zero {
             state.withLock { $0.signaled = false }
             return
         }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        // The wait's epoch, once registered: the timer and cancellation take the waiter
+        // only while it is still this wait's, so neither can resume a later one.
+        let registered = RegisteredEpoch()
+        await withCancellableContinuation(cancelled: (), register: { _, continuation in
             let epoch: UInt64? = state.withLock { state in
                 if state.signaled {
                     state.signaled = false
@@ -43,19 +46,30 @@ final class SenderWakeup: Sendable {
                 state.waiter = continuation
                 return state.epoch
             }
-            guard let epoch else {
-                continuation.resume()
-                return
-            }
+            guard let epoch else { return () }
+            registered.value.store(epoch, ordering: .releasing)
             let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
-                let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in
-                    guard state.epoch == epoch, let waiter = state.waiter else { return nil }
-                    state.waiter = nil
-                    return waiter
-                }
-                waiter?.resume()
+                take(epoch: epoch)?.resume()
             }
+            return nil
+        }, withdraw: { [self] _ in
+            let epoch = registered.value.load(ordering: .acquiring)
+            return epoch == 0 ? nil : take(epoch: epoch)
+        })
+    }
+
+    /// The waiter, taken out, if the wait of `epoch` is still the current one.
+    private func take(epoch: UInt64) -> CheckedContinuation<Void, Never>? {
+        state.withLock { state in
+            guard state.epoch == epoch, let waiter = state.waiter else { return nil }
+            state.waiter = nil
+            return waiter
         }
     }
+}
+
+/// The epoch of one `SenderWakeup.wait`, shared with its cancellation handler (0: not registered yet).
+private final class RegisteredEpoch: Sendable {
+    let value = Atomic<UInt64>(0)
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import KafkaClient
 import Foundation
 
 /// The process environment, injectable so providers can be tested without changing the real one.
@@ -27,11 +28,14 @@ enum AWSDate {
 /// Runs blocking work (sockets, files, child processes) off the Swift
 /// concurrency pool, so a slow metadata endpoint does not hold a cooperative thread.
 enum BlockingWork {
+    /// The result of `body`; throws `CancellationError` as soon as the task is
+    /// cancelled (the blocking work runs to its end and its result is dropped).
     static func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
+        let outcome = OnceContinuation<Result<T, any Error>>()
+        return try await outcome.wait(cancelled: .failure(CancellationError())) {
             DispatchQueue.global().async {
-                continuation.resume(with: Result { try body() })
+                outcome.resume(returning: Result { try body() })
             }
-        }
+        }.get()
     }
 }

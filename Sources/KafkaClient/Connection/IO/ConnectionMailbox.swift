@@ -50,7 +50,7 @@ final class ConnectionMailbox: Sendable {
         var wakeupPending = false
         /// Set once the thread has exited; later posts are refused.
         var isShutDown = false
-        var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
+        var shutdownWaiters = WaiterList<Void>()
     }
 
     private let state = Mutex(State())
@@ -108,11 +108,8 @@ final class ConnectionMailbox: Sendable {
     func shutDown() -> [ConnectionEvent] {
         let (events, waiters) = state.withLock { state in
             state.isShutDown = true
-            defer {
-                state.events = []
-                state.shutdownWaiters = []
-            }
-            return (state.events, state.shutdownWaiters)
+            defer { state.events = [] }
+            return (state.events, state.shutdownWaiters.removeAll())
         }
         for waiter in waiters { waiter.resume() }
         return events
@@ -121,15 +118,17 @@ final class ConnectionMailbox: Sendable {
     /// True once the thread has exited.
     var isShutDown: Bool { state.withLock { $0.isShutDown } }
 
-    /// Waits until the thread has exited.
+    /// Waits until the thread has exited, or until the task is cancelled (the thread
+    /// still exits on its own).
     func waitForShutdown() async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let resumeNow = state.withLock { state in
-                if state.isShutDown { return true }
-                state.shutdownWaiters.append(continuation)
-                return false
+        await withCancellableContinuation(cancelled: (), register: { id, continuation in
+            state.withLock { state -> Void? in
+                if state.isShutDown { return () }
+                state.shutdownWaiters.append(id, continuation)
+                return nil
             }
-            if resumeNow { continuation.resume() }
-        }
+        }, withdraw: { [self] id in
+            state.withLock { $0.shutdownWaiters.remove(id) }
+        })
     }
 }

@@ -7,7 +7,7 @@ final class ConnectionStatus: Sendable {
         var versions: ApiVersionTable?
         var closeReason: KafkaError?
         var isClosed = false
-        var readyWaiters: [CheckedContinuation<Result<ApiVersionTable, KafkaError>, Never>] = []
+        var readyWaiters = WaiterList<Result<ApiVersionTable, KafkaError>>()
     }
 
     private let state = Mutex(State())
@@ -19,8 +19,7 @@ final class ConnectionStatus: Sendable {
     func becameReady(_ table: ApiVersionTable) {
         let waiters = state.withLock { state in
             state.versions = table
-            defer { state.readyWaiters = [] }
-            return state.readyWaiters
+            return state.readyWaiters.removeAll()
         }
         for waiter in waiters { waiter.resume(returning: .success(table)) }
     }
@@ -30,23 +29,24 @@ final class ConnectionStatus: Sendable {
             guard !state.isClosed else { return [CheckedContinuation<Result<ApiVersionTable, KafkaError>, Never>]() }
             state.isClosed = true
             state.closeReason = reason
-            defer { state.readyWaiters = [] }
-            return state.readyWaiters
+            return state.readyWaiters.removeAll()
         }
         for waiter in waiters { waiter.resume(returning: .failure(reason)) }
     }
 
-    /// Waits until negotiation finished, or throws why the connection closed first.
+    /// Waits until negotiation finished, or throws why the connection closed first
+    /// (`.cancelled` when the task is cancelled while waiting).
     func waitUntilReady() async throws(KafkaError) -> ApiVersionTable {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ApiVersionTable, KafkaError>, Never>) in
-            let immediate: Result<ApiVersionTable, KafkaError>? = state.withLock { state in
+        let result = await withCancellableContinuation(cancelled: .failure(KafkaError.cancelled("waiting for the connection")), register: { id, continuation in
+            state.withLock { state -> Result<ApiVersionTable, KafkaError>? in
                 if state.isClosed { return .failure(state.closeReason ?? KafkaError(.connectionClosed, detail: "the connection is closed")) }
                 if let versions = state.versions { return .success(versions) }
-                state.readyWaiters.append(continuation)
+                state.readyWaiters.append(id, continuation)
                 return nil
             }
-            if let immediate { continuation.resume(returning: immediate) }
-        }
+        }, withdraw: { [self] id in
+            state.withLock { $0.readyWaiters.remove(id) }
+        })
         return try result.get()
     }
 }

@@ -307,6 +307,8 @@ final class TransactionManager: Sendable {
             response = try await connection.send(request, versionCeiling: versionCeiling)
         } catch {
             switch error.code {
+            case .cancelled:
+                throw error  // the caller's task was cancelled: it stops waiting, nothing to retry
             case .apiNotSupported, .unsupportedVersion:
                 throw KafkaError(.transactionFatal, detail: "the broker cannot do transactions: \(error.detail)", apiKey: api,
                                  brokerId: error.brokerId, brokerErrorCode: error.brokerErrorCode)
