@@ -163,9 +163,10 @@ public struct RecordBatchEncoder: Sendable {
     }
 
     /// Appends a record from borrowed bytes (nil key/value are nulls), with
-    /// `trailingHeader` (if any) after `headers`. Specialized for `RecordHeader`; a
-    /// client's own header type goes through the generic path.
-    @_specialize(exported: true, where Header == RecordHeader)
+    /// `trailingHeader` (if any) after `headers`, of any header type the caller
+    /// keeps (KafkaWire's `RecordHeader`, the client's `KafkaHeader`). Not pre-specialized
+    /// with `@_specialize(exported:)`: a release build of a client in another package
+    /// then failed to link against the specialized symbol.
     public mutating func appendRaw<Header: EncodableRecordHeader>(
         key: UnsafeRawBufferPointer?,
         value: UnsafeRawBufferPointer?,
