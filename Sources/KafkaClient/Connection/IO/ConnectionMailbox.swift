@@ -30,6 +30,8 @@ struct PendingRequest: Sendable {
     var encode: Encoder?
     /// Receives the response frame, `nil` for requests without a response, or the failure.
     var completion: @Sendable (Result<ResponseFrame?, KafkaError>) -> Void
+    /// When the request was written, for its latency metric.
+    var sentAt: ContinuousClock.Instant?
 }
 
 /// A response frame (header and body) with the version it answers.
