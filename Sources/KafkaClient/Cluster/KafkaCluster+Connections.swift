@@ -123,7 +123,11 @@ extension KafkaCluster {
         let connection = try BrokerConnection(host: host, port: port, brokerId: nodeId, configuration: configuration.connection,
                                               tlsContext: tlsContext, logger: logger)
         connections[key] = connection
-        if isReconnect { ConnectionMetrics.recordReconnect(clientId: configuration.connection.clientId, brokerId: nodeId) }
+        // Metadata reconnects through the broker list or a bootstrap address; either way the
+        // metrics name the broker when the metadata knows which one listens there.
+        let knownId = nodeId ?? metadata?.brokers.values.first { $0.host == host && $0.port == port }?.nodeId
+        if nodeId == nil, let knownId { connection.metrics.identify(brokerId: knownId) }
+        if isReconnect { ConnectionMetrics.recordReconnect(clientId: configuration.connection.clientId, brokerId: knownId) }
         return connection
     }
 
