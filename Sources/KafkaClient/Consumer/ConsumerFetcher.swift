@@ -30,7 +30,7 @@ final class ConsumerFetcher: Sendable {
     }
 
     func run() async {
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         var failures = 0
         var retryAt = ContinuousClock.now
         while !stopping.load(ordering: .acquiring) {

@@ -34,7 +34,7 @@ struct PartitionerState {
     /// Partitions with a known leader, from the latest metadata; absent: all count.
     var available: [String: [Int32]] = [:]
     var roundRobin: [String: UInt32] = [:]
-    var random = SystemRandomNumberGenerator()
+    var random = SplitMix.seeded()
 
     /// The partition for a record of `topic` with `key`.
     mutating func partition(for topic: String, key: [UInt8]?, partitionCount: Int32, using partitioner: Partitioner) -> Int32 {

@@ -6,7 +6,7 @@ import KafkaWire
 extension ProducerSender {
     func handleResponse(_ result: Result<ResponseFrame?, KafkaError>, batches: [ProducerBatch], broker: Int32, connection: BrokerConnection) {
         accumulator.requestFinished(broker: broker)
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         defer { wakeup.signal() }
         let frame: ResponseFrame
         switch result {
