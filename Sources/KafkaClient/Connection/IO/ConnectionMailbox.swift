@@ -4,7 +4,6 @@ import Glibc
 import Musl
 #endif
 import KafkaWire
-import Synchronization
 
 /// Events posted to a connection's thread from other threads and tasks.
 enum ConnectionEvent: Sendable {
@@ -55,7 +54,8 @@ final class ConnectionMailbox: Sendable {
         var shutdownWaiters: [CheckedContinuation<Void, Never>] = []
     }
 
-    private let state = Mutex(State())
+    /// Shared by callers' tasks and the connection threads: a lock the thread sanitizer sees (`VisibleLock`).
+    private let state = VisibleLock(State())
     /// The pipe end the thread polls; readable while events wait.
     let wakeupDescriptor: Int32
     private let wakeupWriteDescriptor: Int32
