@@ -24,6 +24,7 @@ fi
 binary=$(swift build --package-path "$PACKAGE" --show-bin-path)/observability-example
 [ -x "$binary" ] || { echo "observability-example.sh: $binary not built" >&2; exit 1; }
 
+"$ROOT/scripts/broker.sh" install
 work=$(mktemp -d)
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python3 "$PACKAGE/otlp-sink.py" "$port" >"$work/spans.txt" 2>&1 &
