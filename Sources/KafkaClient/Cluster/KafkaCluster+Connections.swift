@@ -99,12 +99,17 @@ extension KafkaCluster {
     func connection(to host: String, port: Int, nodeId: Int32?) async throws(KafkaError) -> BrokerConnection {
         guard !isClosed else { throw KafkaError(.connectionClosed, detail: "the cluster client is closed") }
         let key = Self.key(host, port)
+        // A connection closed here, or one whose failures are still counted, came before this one.
+        var isReconnect = reconnects[key] != nil
         if let existing = connections[key] {
             if !existing.isClosed {
                 if existing.negotiatedVersions != nil { reconnects[key] = nil }
+                // A bootstrap connection that turns out to reach broker `nodeId`: its metrics say so from now on.
+                if existing.brokerId == nil, let nodeId { existing.metrics.identify(brokerId: nodeId) }
                 return existing
             }
             recordClosed(existing, key: key)
+            isReconnect = true
         }
         if let notBefore = reconnects[key]?.notBefore, notBefore > .now {
             do {
@@ -118,6 +123,11 @@ extension KafkaCluster {
         let connection = try BrokerConnection(host: host, port: port, brokerId: nodeId, configuration: configuration.connection,
                                               tlsContext: tlsContext, logger: logger)
         connections[key] = connection
+        // Metadata reconnects through the broker list or a bootstrap address; either way the
+        // metrics name the broker when the metadata knows which one listens there.
+        let knownId = nodeId ?? metadata?.brokers.values.first { $0.host == host && $0.port == port }?.nodeId
+        if nodeId == nil, let knownId { connection.metrics.identify(brokerId: knownId) }
+        if isReconnect { ConnectionMetrics.recordReconnect(clientId: configuration.connection.clientId, brokerId: knownId) }
         return connection
     }
 

@@ -25,7 +25,7 @@ package actor KafkaCluster {
     var connections: [String: BrokerConnection] = [:]
     var reconnects: [String: ReconnectState] = [:]
     var coordinators: [CoordinatorKey: BrokerAddress] = [:]
-    var random = SystemRandomNumberGenerator()
+    var random = SplitMix.seeded()
     var isClosed = false
 
     struct ReconnectState {

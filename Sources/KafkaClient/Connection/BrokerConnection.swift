@@ -27,6 +27,8 @@ package final class BrokerConnection: Sendable {
 
     let mailbox: ConnectionMailbox
     let status: ConnectionStatus
+    /// This connection's request and traffic metrics (`ConnectionMetrics` lists them).
+    let metrics: ConnectionMetrics
     private let nextToken = Atomic<UInt64>(1)
 
     /// Opens a connection to `host:port` in the background; the first request waits for it.
@@ -42,6 +44,7 @@ package final class BrokerConnection: Sendable {
         self.configuration = configuration
         mailbox = try ConnectionMailbox()
         status = ConnectionStatus()
+        metrics = ConnectionMetrics(clientId: configuration.clientId, brokerId: brokerId)
         var context = tlsContext
         if context == nil, let tls = configuration.tls {
             context = try TLSContext(configuration: tls)
@@ -49,7 +52,7 @@ package final class BrokerConnection: Sendable {
         var logger = logger
         logger[metadataKey: "broker"] = "\(brokerId.map { "\($0)@" } ?? "")\(host):\(port)"
         let loop = ConnectionLoop(host: host, port: port, brokerId: brokerId, configuration: configuration, tlsContext: context,
-                                  mailbox: mailbox, status: status, logger: logger)
+                                  mailbox: mailbox, status: status, metrics: metrics, logger: logger)
         try ConnectionThread.start(loop)
     }
 
@@ -87,6 +90,7 @@ package final class BrokerConnection: Sendable {
     /// does this itself; callers that decode frames from `submit` call it with the
     /// response they decoded and the frame's version.
     package func holdBack(throttleTimeMs: Int32, apiKey: ApiKey, version: Int16) {
+        metrics.recordThrottle(apiKey, milliseconds: throttleTimeMs)
         guard throttleTimeMs > 0, apiKey.clientEnforcesThrottle(version: version) else { return }
         _ = mailbox.post(.throttle(.milliseconds(throttleTimeMs)))
     }

@@ -361,10 +361,15 @@ package struct ConnectionStateMachine: Sendable {
     }
 }
 
-/// SplitMix64, for the re-authentication jitter: small, deterministic per seed.
+/// SplitMix64, for jitter (re-authentication, backoffs, partition choice): small, deterministic per seed.
 struct SplitMix: RandomNumberGenerator, Sendable {
     var state: UInt64
     init(seed: UInt64) { state = seed }
+
+    /// Seeded from the system's generator. The client's loops keep one of these rather
+    /// than a `SystemRandomNumberGenerator`: passing that empty struct `inout` makes the
+    /// thread sanitizer check an address the value never had, and it crashes.
+    static func seeded() -> SplitMix { SplitMix(seed: .random(in: .min ... .max)) }
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state

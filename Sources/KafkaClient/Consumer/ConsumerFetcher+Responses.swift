@@ -33,6 +33,7 @@ extension ConsumerFetcher {
         connection?.holdBack(throttleTimeMs: response.throttleTimeMs, apiKey: .fetch, version: version)
         let requested = Dictionary(entries.map { ($0.0, (offset: $0.1, generation: $0.2)) }, uniquingKeysWith: { first, _ in first })
         let topLevel = KafkaErrorCode(response.errorCode)
+        if topLevel.isError { connection?.metrics.recordError(.fetch, topLevel) }
         sessions.withLock { $0[broker]?.received(errorCode: topLevel, sessionId: response.sessionId) }
         if topLevel == .fetchSessionIdNotFound || topLevel == .invalidFetchSessionEpoch {
             // The broker evicted or lost our session; the next fetch starts a new one.
@@ -47,6 +48,7 @@ extension ConsumerFetcher {
             for data in topic.partitions {
                 let key = TopicPartition(topic: topic.topic, partition: data.partitionIndex)
                 guard let request = requested[key] else { continue }
+                if data.errorCode != 0 { connection?.metrics.recordError(.fetch, KafkaErrorCode(data.errorCode)) }
                 handlePartition(data, key: key, fetchedFrom: request.offset, generation: request.generation, broker: broker)
             }
         }

@@ -16,7 +16,7 @@ final class ConsumerFetcher: Sendable {
     /// Replicas the leaders pointed us to (KIP-392, with `clientRack`).
     let readReplicas = Mutex(PreferredReadReplicas())
     /// Each broker's incremental fetch session (KIP-227).
-    let sessions = Mutex<[Int32: FetchSession]>([:])
+    let sessions = VisibleLock<[Int32: FetchSession]>([:])
     let metadataDirty = Atomic<Bool>(true)
     let stopping = Atomic<Bool>(false)
     let metrics: ConsumerMetrics
@@ -30,7 +30,7 @@ final class ConsumerFetcher: Sendable {
     }
 
     func run() async {
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         var failures = 0
         var retryAt = ContinuousClock.now
         while !stopping.load(ordering: .acquiring) {

@@ -25,11 +25,12 @@ final class ConsumerState: Sendable {
         var nextGeneration: UInt64 = 1
     }
 
-    let state = Mutex(State())
+    /// Shared by tasks and the connection threads: a lock the thread sanitizer sees (`VisibleLock`).
+    let state = VisibleLock(State())
     /// The chunk the iterator is going through, and the offset after its last
     /// delivered record: positions move per message for the cost of one relaxed
     /// store. The chunk itself is kept so a new loop after `break` can go on with it.
-    let current = Mutex<FetchedChunk?>(nil)
+    let current = VisibleLock<FetchedChunk?>(nil)
     let currentNextOffset = Atomic<Int64>(-1)
     /// False once the current chunk's partition was seeked or unassigned: checked per message.
     let currentChunkIsValid = Atomic<Bool>(false)

@@ -51,7 +51,7 @@ struct PartitionerState {
     /// Per broker: when it last had a batch ready to take, and when it last took one.
     var brokerReadyAt: [Int32: ContinuousClock.Instant] = [:]
     var brokerDrainedAt: [Int32: ContinuousClock.Instant] = [:]
-    var random = SystemRandomNumberGenerator()
+    var random = SplitMix.seeded()
 
     /// The partition for a record of `topic` with `key`, or nil when the sticky
     /// partition must be drawn first (`chooseSticky`).

@@ -6,7 +6,7 @@ import KafkaWire
 extension ProducerSender {
     func handleResponse(_ result: Result<ResponseFrame?, KafkaError>, batches: [ProducerBatch], broker: Int32, connection: BrokerConnection) {
         accumulator.requestFinished(broker: broker)
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         defer { wakeup.signal() }
         let frame: ResponseFrame
         switch result {
@@ -51,6 +51,7 @@ extension ProducerSender {
                 // Already written by an earlier attempt whose response was lost.
                 succeed(batch, baseOffset: -1, logAppendTime: -1)
             default:
+                connection.metrics.recordError(.produce, code)
                 let failure = KafkaError.broker(code, apiKey: .produce, message: partition.errorMessage ?? code.message, brokerId: broker)
                 handleBatchError(batch, code: code, error: failure, random: &random)
             }

@@ -40,7 +40,7 @@ final class ProducerSender: Sendable {
     }
 
     func run() async {
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         var metadataFailures = 0
         var missingLeaders = MissingLeaderBackoff()
         while true {

@@ -4,7 +4,6 @@ import Glibc
 import Musl
 #endif
 import KafkaWire
-import Synchronization
 
 /// The producer's buffer: records encoded into per-partition batches as they
 /// are sent, sealed when full or lingered, drained by the sender, and put back
@@ -91,7 +90,8 @@ final class RecordAccumulator: Sendable {
     }
 
     let settings: Settings
-    let state = Mutex(State())
+    /// Shared by callers' tasks and the connection threads: a lock the thread sanitizer sees (`VisibleLock`).
+    let state = VisibleLock(State())
 
     init(settings: Settings) {
         self.settings = settings

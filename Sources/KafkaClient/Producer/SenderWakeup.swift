@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// Wakes the producer's sender: when a batch fills, a response arrives, or a
 /// deadline (linger, retry backoff) passes. Signals while it runs are kept, so
@@ -12,7 +11,8 @@ final class SenderWakeup: Sendable {
         var epoch: UInt64 = 0
     }
 
-    private let state = Mutex(State())
+    /// Shared by tasks and the connection threads: a lock the thread sanitizer sees (`VisibleLock`).
+    private let state = VisibleLock(State())
 
     func signal() {
         let waiter: CheckedContinuation<Void, Never>? = state.withLock { state in

@@ -13,7 +13,7 @@ import Musl
 final class LoopbackServer: Sendable {
     let port: Int
     private let listenDescriptor: Int32
-    private let open = Mutex<Set<Int32>>([])
+    private let open = VisibleLock<Set<Int32>>([])
     private let stopped = Atomic<Bool>(false)
 
     /// Listens on `port` (0 for one the kernel picks), reusing the address so a

@@ -24,7 +24,7 @@ struct ConsumerGroupTests {
 
     /// Collects what a consumer reads, keyed by partition and offset.
     final class Collector: Sendable {
-        let seen = Mutex<[String: Int]>([:])
+        let seen = VisibleLock<[String: Int]>([:])
         /// Reads until the consumer closes; with `pauseEvery`, sleeps `pause` after each
         /// that many records, a slow application.
         func run(_ consumer: KafkaConsumer, pauseEvery: Int = 0, pause: Duration = .zero) -> Task<Void, Never> {

@@ -1,4 +1,5 @@
 import Foundation
+import KafkaClient
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -16,9 +17,9 @@ public final class ChaosProxy: Sendable {
     public let port: Int
     private let upstreamPort: Int
     private let listener: LocalTCPListener
-    private let open = Mutex<[Int: ChaosConnection]>([:])
-    private let plan: Mutex<ChaosPlan>
-    private let history = Mutex(ChaosLog())
+    private let open = VisibleLock<[Int: ChaosConnection]>([:])
+    private let plan: VisibleLock<ChaosPlan>
+    private let history = VisibleLock(ChaosLog())
     private let stopped = Atomic<Bool>(false)
     private let accepted = Atomic<Int>(0)
 
@@ -33,7 +34,7 @@ public final class ChaosProxy: Sendable {
         self.listener = listener
         port = listener.port
         self.upstreamPort = upstreamPort
-        self.plan = Mutex(plan)
+        self.plan = VisibleLock(plan)
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 

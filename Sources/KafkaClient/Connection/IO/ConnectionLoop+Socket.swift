@@ -22,6 +22,7 @@ extension ConnectionLoop {
                 tls = try handshake(socket: socket, context: tlsContext)
             }
             logger.debug("connected", metadata: ["peer": "\(socket.remoteAddress)"])
+            instruments.opened()
             perform(machine.connected(now: .now))
         } catch {
             socket?.close()
@@ -39,11 +40,15 @@ extension ConnectionLoop {
 
     func readFromSocket() {
         guard let socket else { return }
+        var received = 0
+        // One increment per wake-up rather than per read.
+        defer { if received > 0 { instruments.bytesReceived.increment(by: received) } }
         do {
             // Bounded so a fast sender cannot starve writes and timers.
             for _ in 0..<64 {
                 let count = try socket.readAvailable(into: readBuffer)
                 guard count > 0 else { break }
+                received += count
                 let bytes = UnsafeRawBufferPointer(rebasing: readBuffer[..<count])
                 var closedByPeer: KafkaError?
                 if let tls {
@@ -81,6 +86,8 @@ extension ConnectionLoop {
     /// Writes what the kernel takes now; the rest waits for `POLLOUT`.
     func flushOutput() {
         guard let socket else { return }
+        var sent = 0
+        defer { if sent > 0 { instruments.bytesSent.increment(by: sent) } }
         do {
             if let tls {
                 if !outbound.isEmpty {
@@ -91,9 +98,17 @@ extension ConnectionLoop {
                     tls.takeCiphertext(into: &plaintext)
                     plaintext.withUnsafeBytes { encrypted.append($0) }
                 }
-                try encrypted.drain { (bytes) throws(TransportError) in try socket.writeAvailable(bytes) }
+                try encrypted.drain { (bytes) throws(TransportError) in
+                    let written = try socket.writeAvailable(bytes)
+                    sent += written
+                    return written
+                }
             } else {
-                try outbound.drain { (bytes) throws(TransportError) in try socket.writeAvailable(bytes) }
+                try outbound.drain { (bytes) throws(TransportError) in
+                    let written = try socket.writeAvailable(bytes)
+                    sent += written
+                    return written
+                }
             }
         } catch {
             perform(machine.ioError("\(error)"))
@@ -109,6 +124,7 @@ extension ConnectionLoop {
             _ = plaintext.withUnsafeBytes { try? socket.writeAvailable($0) }
         }
         socket?.close()
+        instruments.closed()
     }
 
     /// Runs the TLS handshake to completion, waiting with `poll(2)` up to the setup timeout.

@@ -17,6 +17,7 @@ final class ConnectionLoop {
     let status: ConnectionStatus
     let tlsContext: TLSContext?
     var logger: Logger
+    var instruments: ConnectionInstruments
 
     var machine: ConnectionStateMachine
     var socket: TCPSocket?
@@ -37,7 +38,7 @@ final class ConnectionLoop {
     var lastActivity = ContinuousClock.now
 
     init(host: String, port: Int, brokerId: Int32?, configuration: BrokerConnection.Configuration, tlsContext: TLSContext?,
-         mailbox: ConnectionMailbox, status: ConnectionStatus, logger: Logger) {
+         mailbox: ConnectionMailbox, status: ConnectionStatus, metrics: ConnectionMetrics, logger: Logger) {
         self.host = host
         self.port = port
         self.configuration = configuration
@@ -45,6 +46,7 @@ final class ConnectionLoop {
         self.mailbox = mailbox
         self.status = status
         self.logger = logger
+        instruments = ConnectionInstruments(metrics)
         var machineConfiguration = ConnectionStateMachine.Configuration(
             brokerId: brokerId, address: "\(host):\(port)", maxInFlight: configuration.maxInFlight,
             saslMechanism: configuration.sasl?.name)
@@ -81,6 +83,8 @@ final class ConnectionLoop {
             timeout = min(timeout, ContinuousClock.now.duration(to: deadline).int32MillisecondsRoundedUp)
         }
         let ready = poll(&descriptors, nfds_t(descriptors.count), timeout)
+        // After the wait: a rename made before a request was posted is seen before that request.
+        instruments.refresh()
         if ready < 0 && errno != EINTR {
             perform(machine.ioError("poll failed: \(String(cString: strerror(errno)))"))
             return
@@ -128,6 +132,7 @@ final class ConnectionLoop {
     /// Fails whatever is left once the machine has closed and refuses further posts.
     private func finish() {
         socket?.close()
+        instruments.closed()
         tls = nil
         let reason = status.closeReason ?? KafkaError(.connectionClosed, detail: "the connection is closed").at(
             brokerId: machine.configuration.brokerId, address: machine.configuration.address)
@@ -185,12 +190,17 @@ final class ConnectionLoop {
         case .completeWithoutResponse(let token):
             pending.removeValue(forKey: token)?.completion(.success(nil))
         case .deliver(let token, let version, let frame):
-            lastActivity = .now
-            pending.removeValue(forKey: token)?.completion(.success(ResponseFrame(version: version, bytes: frame)))
+            let now = ContinuousClock.now
+            lastActivity = now
+            guard let request = pending.removeValue(forKey: token) else { return }
+            if let sentAt = request.sentAt { instruments.recordLatency(request.request.apiKey, sentAt.duration(to: now)) }
+            request.completion(.success(ResponseFrame(version: version, bytes: frame)))
         case .fail(let token, let error):
             // When the failure closes the connection, callers must see it closed already.
             if machine.isClosed { status.closed(error) }
-            pending.removeValue(forKey: token)?.completion(.failure(error))
+            guard let request = pending.removeValue(forKey: token) else { return }
+            instruments.metrics.recordFailure(request.request.apiKey, error)
+            request.completion(.failure(error))
         case .closeConnection(let error):
             if let error {
                 logger.debug("connection closed", metadata: ["reason": "\(error)"])
@@ -204,7 +214,10 @@ final class ConnectionLoop {
         guard let request = pending[token], let encode = request.encode else { return }
         do {
             try outbound.appendFrame { (writer) throws(KafkaWireError) in try encode(&writer, version, correlationId) }
-            pending[token]?.encode = nil
+            if let index = pending.index(forKey: token) {
+                pending.values[index].encode = nil
+                pending.values[index].sentAt = ContinuousClock.now
+            }
         } catch {
             let failure = KafkaError(.invalidConfiguration, detail: "the request could not be encoded at v\(version): \(error)",
                                      apiKey: request.request.apiKey)

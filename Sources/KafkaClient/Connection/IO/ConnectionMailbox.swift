@@ -4,7 +4,6 @@ import Glibc
 import Musl
 #endif
 import KafkaWire
-import Synchronization
 
 /// Events posted to a connection's thread from other threads and tasks.
 enum ConnectionEvent: Sendable {
@@ -30,6 +29,8 @@ struct PendingRequest: Sendable {
     var encode: Encoder?
     /// Receives the response frame, `nil` for requests without a response, or the failure.
     var completion: @Sendable (Result<ResponseFrame?, KafkaError>) -> Void
+    /// When the request was written, for its latency metric.
+    var sentAt: ContinuousClock.Instant?
 }
 
 /// A response frame (header and body) with the version it answers.
@@ -53,7 +54,8 @@ final class ConnectionMailbox: Sendable {
         var shutdownWaiters = WaiterList<Void>()
     }
 
-    private let state = Mutex(State())
+    /// Shared by callers' tasks and the connection threads: a lock the thread sanitizer sees (`VisibleLock`).
+    private let state = VisibleLock(State())
     /// The pipe end the thread polls; readable while events wait.
     let wakeupDescriptor: Int32
     private let wakeupWriteDescriptor: Int32

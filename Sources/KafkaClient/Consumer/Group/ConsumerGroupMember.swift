@@ -61,7 +61,7 @@ final class ConsumerGroupMember: GroupMembership {
 
     func run() async {
         var failures = 0
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         var lastContact = ContinuousClock.now
         while !stopping.load(ordering: .acquiring) {
             do {

@@ -53,7 +53,7 @@ final class ConsumerProtocolMember: GroupMembership {
 
     func run() async {
         var failures = 0
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         var lastAutoCommit = ContinuousClock.now
         var interval = configuration.heartbeatInterval
         var pollWatch = PollWatch(now: .now)

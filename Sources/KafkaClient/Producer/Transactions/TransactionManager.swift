@@ -276,7 +276,7 @@ final class TransactionManager: Sendable {
     ) async throws(KafkaError) -> R.Response {
         let deadline = ContinuousClock.now.advanced(by: maxBlock)
         var attempts = 0
-        var random = SystemRandomNumberGenerator()
+        var random = SplitMix.seeded()
         while true {
             attempts += 1
             let lastError: KafkaError
