@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Wakes the producer's sender: when a batch fills, a response arrives, or a
 /// deadline (linger, retry backoff) passes. Signals while it runs are kept, so
