@@ -15,6 +15,21 @@ final class ClientLifecycle: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The close every `close()` call waits for.
+    private let closing = Mutex<Task<Void, Never>?>(nil)
+
+    /// Requests the stop, then runs `finish` once, in a task of its own that every
+    /// caller waits for: a close runs to its end even when a caller is cancelled.
+    func close(_ finish: @escaping @Sendable () async -> Void) async {
+        requestStop()
+        let task = closing.withLock { task in
+            if let task { return task }
+            let started = Task { await finish() }
+            task = started
+            return started
+        }
+        await task.value
+    }
 
     /// Marks `run()` as started.
     /// - Throws: `.illegalState` when `run()` was called before: one client has one lifecycle.

@@ -27,8 +27,6 @@ public final class KafkaConsumer: Sendable, Service {
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
     private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
-    /// The close in progress or done: every `close()` awaits the same one.
-    private let closing = Mutex<Task<Void, Never>?>(nil)
     /// The periodic auto-commit in flight (`autoCommitIfDue`), and whether one runs.
     let periodicCommit = Mutex<Task<Void, Never>?>(nil)
     let periodicCommitRunning = Atomic<Bool>(false)
@@ -262,14 +260,7 @@ public final class KafkaConsumer: Sendable, Service {
     /// Every call waits for the same close, which runs to its end even when the
     /// calling task is cancelled. A `run()` in progress returns once it is done.
     public func close() async {
-        shared.lifecycle.requestStop()
-        let task = closing.withLock { task in
-            if let task { return task }
-            let started = Task { await finishClosing() }
-            task = started
-            return started
-        }
-        await task.value
+        await shared.lifecycle.close { [self] in await finishClosing() }
     }
 
     private func finishClosing() async {

@@ -32,8 +32,6 @@ public final class KafkaProducer: Sendable, Service {
     /// The transaction state and coordinator requests, with `transactionalId` set.
     let transactions: TransactionManager?
     private let senderTask: Mutex<Task<Void, Never>?> = Mutex(nil)
-    /// The close in progress or done: every `close()` awaits the same one.
-    private let closing = Mutex<Task<Void, Never>?>(nil)
     var lifecycle: ClientLifecycle { sender.lifecycle }
 
     /// A producer without an events sequence: outcomes reach `sendAndWait` callers only.
@@ -196,14 +194,7 @@ public final class KafkaProducer: Sendable, Service {
     /// calling task is cancelled: buffered records are still flushed, each within
     /// `delivery.timeout.ms`. A `run()` in progress returns once it is done.
     public func close() async {
-        lifecycle.requestStop()
-        let task = closing.withLock { task in
-            if let task { return task }
-            let started = Task { await finishClosing() }
-            task = started
-            return started
-        }
-        await task.value
+        await lifecycle.close { [self] in await finishClosing() }
     }
 
     private func finishClosing() async {
