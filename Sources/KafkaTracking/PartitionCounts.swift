@@ -5,7 +5,7 @@ import Synchronization
 /// records can be given a partition before they reach the producer (the lineage
 /// sequence is per partition; lineage hops go to their correlation id's partition).
 final class PartitionCounts: Sendable {
-    private let counts = Mutex<[String: Int32]>([:])
+    private let counts = VisibleLock<[String: Int32]>([:])
     private let roundRobin = Atomic<Int>(0)
 
     /// The number of partitions of `topic`.

@@ -28,12 +28,12 @@ public final class TrackedProducer: Sendable {
     /// Where produce hops are recorded for `LineageQuery`; nil to record none.
     public let recorder: LineageRecorder?
     /// Partitions, sequences and event ids: one lock per record.
-    private let stamper = Mutex(LineageStamper())
+    private let stamper = VisibleLock(LineageStamper())
     private let partitions = PartitionCounts()
     /// Source service and instance id in the compact header, encoded once.
     private let compactFields: CompactLineage.ProducerFields
     private let explicitTracer: (any Tracer)?
-    private let resolvedTracer = Mutex<ResolvedTracer?>(nil)
+    private let resolvedTracer = VisibleLock<ResolvedTracer?>(nil)
     /// Whether the resolved tracer is the no-op one, read without the lock: 0 not resolved yet, 1 no-op, 2 another.
     private let tracerKind = Atomic<UInt8>(0)
 

@@ -14,7 +14,7 @@ struct ConsumeMode {
         let messages = Atomic<Int>(0)
         let bytes = Atomic<Int>(0)
         let reachedEnd = Atomic<Bool>(false)
-        let failure = Mutex<KafkaError?>(nil)
+        let failure = VisibleLock<KafkaError?>(nil)
     }
 
     func run() async throws(SkcatFailure) {

@@ -15,7 +15,7 @@ struct ProduceMode {
     final class Outcomes: Sendable {
         let delivered = Atomic<Int>(0)
         let failed = Atomic<Int>(0)
-        let firstError = Mutex<KafkaError?>(nil)
+        let firstError = VisibleLock<KafkaError?>(nil)
     }
 
     func run() async throws(SkcatFailure) {

@@ -98,7 +98,7 @@ struct MSKIAMFrontTests {
     func reauthentication() async throws {
         let front = try Self.startFront(sessionLifetimeMs: 60_000)
         defer { front.stop() }
-        let calls = Mutex(0)
+        let calls = VisibleLock(0)
         let provider = ClosureAWSCredentialsProvider {
             let call = calls.withLock { value -> Int in value += 1; return value }
             return AWSCredentials(accessKeyID: Self.accessKeyID, secretAccessKey: Self.secret, sessionToken: "session-\(call)")

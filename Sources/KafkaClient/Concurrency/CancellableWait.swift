@@ -67,7 +67,7 @@ func withCancellableContinuation<Value: Sendable>(
 /// A continuation for one answer that may come from a callback or from cancellation,
 /// whichever is first; the later one finds it taken and does nothing.
 package final class OnceContinuation<Value: Sendable>: Sendable {
-    private let slot = Mutex<CheckedContinuation<Value, Never>?>(nil)
+    private let slot = VisibleLock<CheckedContinuation<Value, Never>?>(nil)
 
     package init() {}
 

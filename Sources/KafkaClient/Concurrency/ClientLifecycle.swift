@@ -14,9 +14,9 @@ final class ClientLifecycle: Sendable {
         var waiters = WaiterList<Void>()
     }
 
-    private let state = Mutex(State())
+    private let state = VisibleLock(State())
     /// The close every `close()` call waits for.
-    private let closing = Mutex<Task<Void, Never>?>(nil)
+    private let closing = VisibleLock<Task<Void, Never>?>(nil)
 
     /// Requests the stop, then runs `finish` once, in a task of its own that every
     /// caller waits for: a close runs to its end even when a caller is cancelled.

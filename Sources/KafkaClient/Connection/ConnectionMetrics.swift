@@ -29,13 +29,13 @@ final class ConnectionMetrics: Sendable {
     let clientId: String
     /// The `broker` dimension's value; moves from `bootstrap` to the node id once the
     /// cluster learns which broker a bootstrap connection reached (it is then reused for it).
-    private let brokerName: Mutex<String>
+    private let brokerName: VisibleLock<String>
     /// Bumped on every rename, so the connection's thread knows to remake its instruments.
     private let renames = Atomic<Int>(0)
 
     init(clientId: String, brokerId: Int32?) {
         self.clientId = clientId
-        brokerName = Mutex(Self.brokerLabel(brokerId))
+        brokerName = VisibleLock(Self.brokerLabel(brokerId))
     }
 
     /// The `broker` dimension's value now.

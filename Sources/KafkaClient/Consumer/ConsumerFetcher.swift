@@ -10,11 +10,11 @@ final class ConsumerFetcher: Sendable {
     let cluster: KafkaCluster
     let shared: ConsumerState
     let logger: Logger
-    let leaders = Mutex<[TopicPartition: Int32]>([:])
+    let leaders = VisibleLock<[TopicPartition: Int32]>([:])
     /// Each partition's leader epoch from the latest metadata.
-    let leaderEpochs = Mutex<[TopicPartition: Int32]>([:])
+    let leaderEpochs = VisibleLock<[TopicPartition: Int32]>([:])
     /// Replicas the leaders pointed us to (KIP-392, with `clientRack`).
-    let readReplicas = Mutex(PreferredReadReplicas())
+    let readReplicas = VisibleLock(PreferredReadReplicas())
     /// Each broker's incremental fetch session (KIP-227).
     let sessions = VisibleLock<[Int32: FetchSession]>([:])
     let metadataDirty = Atomic<Bool>(true)

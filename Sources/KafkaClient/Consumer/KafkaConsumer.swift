@@ -26,11 +26,11 @@ public final class KafkaConsumer: Sendable, Service {
     package let cluster: KafkaCluster
     let shared: ConsumerState
     let fetcher: ConsumerFetcher
-    private let fetcherTask = Mutex<Task<Void, Never>?>(nil)
+    private let fetcherTask = VisibleLock<Task<Void, Never>?>(nil)
     /// The periodic auto-commit in flight (`autoCommitIfDue`), and whether one runs.
-    let periodicCommit = Mutex<Task<Void, Never>?>(nil)
+    let periodicCommit = VisibleLock<Task<Void, Never>?>(nil)
     let periodicCommitRunning = Atomic<Bool>(false)
-    private let group = Mutex<(member: any GroupMembership, task: Task<Void, Never>)?>(nil)
+    private let group = VisibleLock<(member: any GroupMembership, task: Task<Void, Never>)?>(nil)
     private let eventStream: AsyncStream<KafkaConsumerEvent>
     private let eventContinuation: AsyncStream<KafkaConsumerEvent>.Continuation
     private let logger: Logger

@@ -31,7 +31,7 @@ public final class KafkaProducer: Sendable, Service {
     let sender: ProducerSender
     /// The transaction state and coordinator requests, with `transactionalId` set.
     let transactions: TransactionManager?
-    private let senderTask: Mutex<Task<Void, Never>?> = Mutex(nil)
+    private let senderTask: VisibleLock<Task<Void, Never>?> = VisibleLock(nil)
     var lifecycle: ClientLifecycle { sender.lifecycle }
 
     /// A producer without an events sequence: outcomes reach `sendAndWait` callers only.

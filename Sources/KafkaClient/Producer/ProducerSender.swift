@@ -15,8 +15,8 @@ final class ProducerSender: Sendable {
     let logger: Logger
     let metrics: ProducerMetrics
     /// Leaders by partition, from the latest metadata.
-    let leaders = Mutex<[TopicPartition: Int32]>([:])
-    let connections = Mutex<[Int32: BrokerConnection]>([:])
+    let leaders = VisibleLock<[TopicPartition: Int32]>([:])
+    let connections = VisibleLock<[Int32: BrokerConnection]>([:])
     /// Set from response handlers when metadata must be refreshed.
     let metadataDirty = Atomic<Bool>(false)
     let stopping = Atomic<Bool>(false)
@@ -315,8 +315,8 @@ final class ProducerSender: Sendable {
 /// Hands a request's batches to its completion without an extra reference, so
 /// their buffers can be reused once delivered.
 final class BatchHandoff: Sendable {
-    private let batches: Mutex<[ProducerBatch]>
-    init(_ batches: [ProducerBatch]) { self.batches = Mutex(batches) }
+    private let batches: VisibleLock<[ProducerBatch]>
+    init(_ batches: [ProducerBatch]) { self.batches = VisibleLock(batches) }
     func take() -> [ProducerBatch] { batches.withLock { $0.take() } }
 }
 

@@ -89,7 +89,7 @@ public struct LineageQuery: Sendable {
             var lastArrival = ContinuousClock.now
         }
 
-        let state = Mutex(State())
+        let state = VisibleLock(State())
     }
 
     /// Takes the records of the assigned partition up to `end` (and any arriving within

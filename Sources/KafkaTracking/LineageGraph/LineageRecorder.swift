@@ -32,7 +32,7 @@ public final class LineageRecorder: Sendable {
     /// (then recording fails with `unknownTopicOrPartition` naming the topic).
     public let topicCreation: TopicCreation?
     private let partitions = PartitionCounts()
-    private let topicCheck = Mutex<Task<Result<Void, KafkaError>, Never>?>(nil)
+    private let topicCheck = VisibleLock<Task<Result<Void, KafkaError>, Never>?>(nil)
     private let topicReady = Atomic<Bool>(false)
     private let logger: Logger
 

@@ -37,7 +37,7 @@ public final class LossDetector: Sendable {
         var partition: Int32
     }
 
-    private let expected = Mutex<[Key: Int64]>([:])
+    private let expected = VisibleLock<[Key: Int64]>([:])
     private let continuation: AsyncStream<SequenceAnomaly>.Continuation
     /// Every anomaly, as it is found.
     public let anomalies: AsyncStream<SequenceAnomaly>

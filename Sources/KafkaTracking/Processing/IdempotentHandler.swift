@@ -19,12 +19,12 @@ public final class InMemoryLRUEventStore: ProcessedEventStore {
 
     /// The most event ids remembered.
     public let capacity: Int
-    private let state: Mutex<State>
+    private let state: VisibleLock<State>
 
     /// A store remembering the last `capacity` event ids.
     public init(capacity: Int = 100_000) {
         self.capacity = max(1, capacity)
-        state = Mutex(State(order: Array(repeating: nil, count: max(1, capacity))))
+        state = VisibleLock(State(order: Array(repeating: nil, count: max(1, capacity))))
     }
 
     public func contains(_ eventId: UUID) -> Bool {

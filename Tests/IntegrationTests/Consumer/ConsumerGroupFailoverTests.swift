@@ -80,7 +80,7 @@ struct ConsumerGroupFailoverTests {
         // Samples the group's committed offsets while the chaos goes on.
         let observer = try member()
         let partitions = (0..<Int32(6)).map { TopicPartition(topic: topic, partition: $0) }
-        let samples = Mutex<[[TopicPartition: Int64]]>([])
+        let samples = VisibleLock<[[TopicPartition: Int64]]>([])
         let sampling = Task {
             while !Task.isCancelled {
                 if let committed = try? await observer.committed(partitions) { samples.withLock { $0.append(committed) } }

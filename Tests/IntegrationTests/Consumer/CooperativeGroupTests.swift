@@ -19,7 +19,7 @@ struct CooperativeGroupTests {
 
     /// Every rebalance event a consumer reports, in order.
     final class EventLog: Sendable {
-        let events = Mutex<[KafkaConsumerEvent]>([])
+        let events = VisibleLock<[KafkaConsumerEvent]>([])
         func run(_ consumer: KafkaConsumer) -> Task<Void, Never> {
             Task { for await event in consumer.events { events.withLock { $0.append(event) } } }
         }

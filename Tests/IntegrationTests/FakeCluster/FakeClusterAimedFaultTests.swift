@@ -69,8 +69,8 @@ struct FakeClusterAimedFaultTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try cluster.createTopic("hooked", partitions: 1)
-        let seen = Mutex<[ApiKey]>([])
-        let produces = Mutex(0)
+        let seen = VisibleLock<[ApiKey]>([])
+        let produces = VisibleLock(0)
         cluster.setRequestHook { request in
             seen.withLock { $0.append(request.apiKey) }
             guard request.apiKey == .produce, let produce = try? request.decode(ProduceRequest.self),
@@ -93,7 +93,7 @@ struct FakeClusterAimedFaultTests {
 
         // Answers made by the hook: a response value, then the same as raw frame bytes.
         let partition = TopicPartition(topic: "hooked", partition: 0)
-        let answers = Mutex<[Int64]>([42, 43])
+        let answers = VisibleLock<[Int64]>([42, 43])
         cluster.setRequestHook { request in
             guard request.apiKey == .listOffsets else { return .proceed }
             var response = ListOffsetsResponse()

@@ -49,7 +49,7 @@ struct FakeClusterConsumerTests {
         let readers = zip(members, collectors).map { $1.run($0) }
         for member in members { try member.subscribe(topics: ["coord"]) }
 
-        let samples = Mutex<[[Int64]]>([])
+        let samples = VisibleLock<[[Int64]]>([])
         let sampling = Task {
             while !Task.isCancelled {
                 samples.withLock { $0.append((0..<Int32(6)).map { cluster.committedOffset(group: "movers", topic: "coord", partition: $0) ?? -1 }) }

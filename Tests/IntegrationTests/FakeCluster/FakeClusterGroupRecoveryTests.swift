@@ -14,7 +14,7 @@ struct FakeClusterGroupRecoveryTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try await FakeClusterPartitionIsolationTests.fill(cluster, topic: "generations", partitions: 2, each: 5)
-        let joinedAs = Mutex<[String]>([])
+        let joinedAs = VisibleLock<[String]>([])
         cluster.setRequestHook { request in
             if request.apiKey == .joinGroup, let join = try? request.decode(JoinGroupRequest.self), !join.memberId.isEmpty {
                 joinedAs.withLock { $0.append(join.memberId) }
@@ -55,7 +55,7 @@ struct FakeClusterStaticCommitTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try await FakeClusterPartitionIsolationTests.fill(cluster, topic: "static-commit", partitions: 1, each: 3)
-        let instanceIds = Mutex<[String?]>([])
+        let instanceIds = VisibleLock<[String?]>([])
         cluster.setRequestHook { request in
             if request.apiKey == .offsetCommit, let commit = try? request.decode(OffsetCommitRequest.self) {
                 instanceIds.withLock { $0.append(commit.groupInstanceId) }
@@ -93,7 +93,7 @@ struct FakeClusterSlowAutoCommitTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try await FakeClusterPartitionIsolationTests.fill(cluster, topic: "slow-commit", partitions: 1, each: 5)
-        let slow = Mutex(true)
+        let slow = VisibleLock(true)
         cluster.setRequestHook { request in
             // The commit is retried (as commitSync does) while this lasts.
             request.apiKey == .offsetCommit && slow.withLock({ $0 }) ? .fail(.coordinatorLoadInProgress) : .proceed

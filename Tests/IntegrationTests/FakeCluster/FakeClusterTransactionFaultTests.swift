@@ -19,7 +19,7 @@ struct FakeClusterTransactionFaultTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try cluster.createTopic("unknown-outcome", partitions: 1)
-        let refuseEndTxn = Mutex(false)
+        let refuseEndTxn = VisibleLock(false)
         cluster.setRequestHook { request in
             request.apiKey == .endTxn && refuseEndTxn.withLock { $0 } ? .fail(.coordinatorLoadInProgress) : .proceed
         }
@@ -56,7 +56,7 @@ struct FakeClusterTransactionFaultTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try cluster.createTopic("epochs", partitions: 1)
-        let initRequests = Mutex<[(producerId: Int64, epoch: Int16)]>([])
+        let initRequests = VisibleLock<[(producerId: Int64, epoch: Int16)]>([])
         cluster.setRequestHook { request in
             if request.apiKey == .initProducerId, let body = try? request.decode(InitProducerIdRequest.self) {
                 initRequests.withLock { $0.append((body.producerId, body.producerEpoch)) }
@@ -120,8 +120,8 @@ struct FakeClusterTransactionFaultTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try cluster.createTopic("late", partitions: 1)
-        let holdProduce = Mutex(false)
-        let initRequests = Mutex<[(producerId: Int64, epoch: Int16)]>([])
+        let holdProduce = VisibleLock(false)
+        let initRequests = VisibleLock<[(producerId: Int64, epoch: Int16)]>([])
         cluster.setRequestHook { request in
             if request.apiKey == .initProducerId, let body = try? request.decode(InitProducerIdRequest.self) {
                 initRequests.withLock { $0.append((body.producerId, body.producerEpoch)) }

@@ -35,7 +35,7 @@ struct FakeClusterTransactionTests {
                        isolation: KafkaIsolationLevel) async throws -> [String] {
         let consumer = try FakeClusterConsumerTests.consumer(cluster) { $0.isolationLevel = isolation }
         consumer.assign(Dictionary(uniqueKeysWithValues: (0..<partitions).map { (TopicPartition(topic: topic, partition: $0), .earliest) }))
-        let seen = Mutex<[String]>([])
+        let seen = VisibleLock<[String]>([])
         let reader = Task {
             do {
                 for try await message in consumer.messages {
@@ -194,7 +194,7 @@ struct FakeClusterTransactionTests {
 
         let consumer = try Self.readCommitted(cluster)
         consumer.assign([partition: .earliest])
-        let seen = Mutex<[String]>([])
+        let seen = VisibleLock<[String]>([])
         let reader = Task {
             do {
                 for try await message in consumer.messages { seen.withLock { $0.append(String(decoding: message.value ?? [], as: UTF8.self)) } }

@@ -16,7 +16,7 @@ struct FakeClusterTransactionVersionTests {
         defer { cluster.close() }
         try cluster.createTopic("v1-out", partitions: 1)
         try cluster.createTopic("v1-in", partitions: 1)
-        let seen = Mutex<[(api: ApiKey, version: Int16)]>([])
+        let seen = VisibleLock<[(api: ApiKey, version: Int16)]>([])
         cluster.setRequestHook { request in
             seen.withLock { $0.append((request.apiKey, request.version)) }
             return .proceed

@@ -38,7 +38,7 @@ struct FakeClusterUnsubscribeTests {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
         try await Consumers.fill(cluster, topic: "leaving", partitions: 2, perPartition: 50)
-        let revoked = Mutex<[TopicPartition]>([])
+        let revoked = VisibleLock<[TopicPartition]>([])
         // A long session: only a LeaveGroup, not an expiry, lets the group settle quickly.
         let consumer = try Consumers.consumer(cluster, group: "quitters") {
             $0.sessionTimeout = .seconds(30)

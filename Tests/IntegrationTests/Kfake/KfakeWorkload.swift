@@ -9,7 +9,7 @@ import Synchronization
 enum KfakeWorkload {
     /// Delivery outcomes counted by `onDelivery`.
     final class Deliveries: Sendable {
-        private let counts = Mutex<(ok: Int, failed: [KafkaError])>((0, []))
+        private let counts = VisibleLock<(ok: Int, failed: [KafkaError])>((0, []))
         func record(_ report: KafkaDeliveryReport) {
             counts.withLock { counts in
                 if let error = report.error { counts.failed.append(error) } else { counts.ok += 1 }
@@ -89,7 +89,7 @@ enum KfakeWorkload {
 
     /// Values read so far, shared between the reading task and the test.
     final class Values: Sendable {
-        private let values = Mutex<[String]>([])
+        private let values = VisibleLock<[String]>([])
         /// Appends `value`; true once there are `count`.
         func append(_ value: String, until count: Int) -> Bool {
             values.withLock { values in

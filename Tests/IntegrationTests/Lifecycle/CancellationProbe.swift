@@ -9,7 +9,7 @@ import Testing
 /// the request hook) until `open()`, so a call waiting for their answer stays suspended.
 final class RequestGate: Sendable {
     private let apiKeys: Set<ApiKey>
-    private let state = Mutex<(isOpen: Bool, held: Int)>((false, 0))
+    private let state = VisibleLock<(isOpen: Bool, held: Int)>((false, 0))
 
     init(_ cluster: FakeKafkaCluster, holding apiKeys: Set<ApiKey>) {
         self.apiKeys = apiKeys
@@ -45,7 +45,7 @@ enum CancellationProbe {
     /// client), so a call that ignored the cancellation still ends before the test does.
     static func cancel(_ operation: @escaping @Sendable () async throws -> Void, once isWaiting: @escaping @Sendable () -> Bool,
                        limit: Duration = .seconds(2), release: (_ returned: Bool) -> Void = { _ in }) async throws -> Outcome? {
-        let finished = Mutex<(any Error)??>(nil)
+        let finished = VisibleLock<(any Error)??>(nil)
         let task = Task {
             do {
                 try await operation()

@@ -21,7 +21,7 @@ struct ClientLifecycleTests {
     /// still runs: a run() that ignores what should end it fails here instead of hanging.
     static func outcome<T: Sendable>(of task: Task<T, any Error>, within limit: Duration = .seconds(20),
                                      _ what: String) async throws -> Result<T, any Error>? {
-        let ended = Mutex<Result<T, any Error>?>(nil)
+        let ended = VisibleLock<Result<T, any Error>?>(nil)
         Task { let result = await task.result; ended.withLock { $0 = result } }
         let deadline = ContinuousClock.now.advanced(by: limit)
         while ContinuousClock.now < deadline {

@@ -10,7 +10,7 @@ struct ProducerDeliveryHandlerTests {
         let topic = TestBroker.uniqueTopicName("dh")
         try await KafkaProducerTests.createTopic(topic, partitions: 1)
         let producer = try KafkaProducer(configuration: try KafkaProducerTests.configuration())
-        let reports = Mutex<[String: KafkaDeliveryReport]>([:])
+        let reports = VisibleLock<[String: KafkaDeliveryReport]>([:])
         for index in 0..<3 {
             try producer.send(KafkaProducerRecord(topic: topic, partition: 0, value: "r\(index)")) { report in
                 reports.withLock { $0["r\(index)"] = report }

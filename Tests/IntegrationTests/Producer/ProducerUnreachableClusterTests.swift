@@ -25,7 +25,7 @@ struct ProducerUnreachableClusterTests {
     func metadataNeverArrives(idempotent: Bool) async throws {
         let producer = try Self.producer(idempotent: idempotent)
         let started = ContinuousClock.now
-        let outcome = Mutex<KafkaDeliveryReport?>(nil)
+        let outcome = VisibleLock<KafkaDeliveryReport?>(nil)
         try producer.send(KafkaProducerRecord(topic: "nowhere", value: "lost?")) { report in outcome.withLock { $0 = report } }
         await producer.flush()
         let elapsed = started.duration(to: .now)

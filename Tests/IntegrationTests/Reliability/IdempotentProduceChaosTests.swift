@@ -140,7 +140,7 @@ final class ReportLedger: Sendable {
         var count: Int { ids.count }
     }
 
-    private let state = Mutex(Reports())
+    private let state = VisibleLock(Reports())
     private let deliveredCount = Atomic<Int>(0)
     private let total: Int
 

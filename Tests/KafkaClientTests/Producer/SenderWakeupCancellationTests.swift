@@ -9,7 +9,7 @@ struct SenderWakeupCancellationTests {
     @Test("a wait with a 30 s deadline returns within 2 s of its task's cancellation")
     func cancelledWaitReturns() async throws {
         let wakeup = SenderWakeup()
-        let returned = Mutex<ContinuousClock.Instant?>(nil)
+        let returned = VisibleLock<ContinuousClock.Instant?>(nil)
         let task = Task {
             await wakeup.wait(until: .now.advanced(by: .seconds(30)))
             returned.withLock { $0 = .now }

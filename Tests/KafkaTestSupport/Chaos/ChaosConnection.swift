@@ -15,7 +15,7 @@ final class ChaosConnection: Sendable {
     private let isCut = Atomic<Bool>(false)
     private let pumpsRunning = Atomic<Int>(2)
     /// While set and in the future, neither direction forwards anything.
-    private let stalledUntil = Mutex<ContinuousClock.Instant?>(nil)
+    private let stalledUntil = VisibleLock<ContinuousClock.Instant?>(nil)
 
     init(id: Int, client: Int32, upstream: Int32) {
         self.id = id

@@ -10,7 +10,7 @@ final class ConnectionStatus: Sendable {
         var readyWaiters = WaiterList<Result<ApiVersionTable, KafkaError>>()
     }
 
-    private let state = Mutex(State())
+    private let state = VisibleLock(State())
 
     var versions: ApiVersionTable? { state.withLock { $0.versions } }
     var isClosed: Bool { state.withLock { $0.isClosed } }

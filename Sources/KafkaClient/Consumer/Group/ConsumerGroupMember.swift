@@ -34,14 +34,14 @@ final class ConsumerGroupMember: GroupMembership {
     let logger: Logger
     let rebalanceProtocol: KafkaRebalanceProtocol
     let stopping = Atomic<Bool>(false)
-    let memberId = Mutex("")
-    let generation = Mutex<Generation?>(nil)
+    let memberId = VisibleLock("")
+    let generation = VisibleLock<Generation?>(nil)
     let owned: OwnedPartitions
     /// The topics subscribed now (for a pattern, the matching topics last seen).
-    let topics = Mutex<[String]>([])
+    let topics = VisibleLock<[String]>([])
     /// As the leader: each subscribed topic's partition count the assignment was made
     /// for; nil when another member assigned. A change means a new assignment.
-    let assignedPartitionCounts = Mutex<[String: Int32]?>(nil)
+    let assignedPartitionCounts = VisibleLock<[String: Int32]?>(nil)
 
     init(groupId: String, subscription: GroupSubscription, consumer: KafkaConsumer, logger: Logger) {
         self.groupId = groupId

@@ -30,7 +30,7 @@ final class ConsumerProtocolMember: GroupMembership {
     let logger: Logger
     let owned: OwnedPartitions
     let stopping = Atomic<Bool>(false)
-    let membership: Mutex<Membership>
+    let membership: VisibleLock<Membership>
 
     init(groupId: String, subscription: GroupSubscription, consumer: KafkaConsumer, logger: Logger) {
         self.groupId = groupId
@@ -42,7 +42,7 @@ final class ConsumerProtocolMember: GroupMembership {
         self.owned = OwnedPartitions(consumer: consumer)
         // Version 1 (KIP-1082) has the member choose its id; version 0 brokers replace it.
         let id = KafkaUUID(high: .random(in: .min ... .max), low: .random(in: .min ... .max))
-        self.membership = Mutex(Membership(memberId: "\(id)"))
+        self.membership = VisibleLock(Membership(memberId: "\(id)"))
     }
 
     var currentGeneration: ConsumerGroupMember.Generation? {

@@ -5,7 +5,7 @@ import Synchronization
 /// change the consumer's assignment.
 final class OwnedPartitions: Sendable {
     let consumer: KafkaConsumer
-    private let owned = Mutex<[TopicPartition]>([])
+    private let owned = VisibleLock<[TopicPartition]>([])
 
     init(consumer: KafkaConsumer) {
         self.consumer = consumer

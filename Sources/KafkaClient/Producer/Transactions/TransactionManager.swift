@@ -19,7 +19,7 @@ final class TransactionManager: Sendable {
     let cluster: KafkaCluster
     let accumulator: RecordAccumulator
     let logger: Logger
-    let state = Mutex(TransactionState())
+    let state = VisibleLock(TransactionState())
 
     init(transactionalId: String, configuration: KafkaProducer.Configuration, cluster: KafkaCluster,
          accumulator: RecordAccumulator, logger: Logger) {
