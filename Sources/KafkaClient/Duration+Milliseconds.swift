@@ -17,3 +17,11 @@ extension Duration {
     /// timeout fields (about 24.8 days).
     package var int32MillisecondsRoundedUp: Int32 { Int32(clamping: wholeMillisecondsRoundedUp) }
 }
+
+extension Duration {
+    /// The duration in whole nanoseconds (truncated), for timers and `DispatchTime`.
+    package var wholeNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds &* 1_000_000_000 &+ attoseconds / 1_000_000_000
+    }
+}

@@ -228,7 +228,7 @@ final class ConsumerFetcher: Sendable {
             let sentAt = ContinuousClock.now
             connection.submit(request, timeout: timeout, versionCeiling: 12) { [self] result in
                 let elapsed = sentAt.duration(to: .now)
-                metrics.fetchLatency.recordNanoseconds(elapsed.components.seconds * 1_000_000_000 + elapsed.components.attoseconds / 1_000_000_000)
+                metrics.fetchLatency.recordNanoseconds(elapsed.wholeNanoseconds)
                 handle(result, entries: entries, broker: broker, connection: connection)
             }
         }

@@ -49,7 +49,7 @@ final class SenderWakeup: Sendable {
             }
             guard let epoch else { return () }
             registered.value.store(epoch, ordering: .releasing)
-            let nanoseconds = delay.components.seconds * 1_000_000_000 + delay.components.attoseconds / 1_000_000_000
+            let nanoseconds = delay.wholeNanoseconds
             DispatchQueue.global().asyncAfter(deadline: .now() + .nanoseconds(Int(nanoseconds))) { [self] in
                 take(epoch: epoch)?.resume()
             }

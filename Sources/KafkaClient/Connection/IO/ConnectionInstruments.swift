@@ -65,7 +65,6 @@ struct ConnectionInstruments {
             timer = metrics.makeLatencyTimer(api)
             latency[slot] = timer
         }
-        let (seconds, attoseconds) = elapsed.components
-        timer.recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+        timer.recordNanoseconds(elapsed.wholeNanoseconds)
     }
 }
