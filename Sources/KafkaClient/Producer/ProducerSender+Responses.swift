@@ -7,7 +7,11 @@ extension ProducerSender {
     func handleResponse(_ result: Result<ResponseFrame?, KafkaError>, batches: [ProducerBatch], broker: Int32, connection: BrokerConnection) {
         accumulator.requestFinished(broker: broker)
         var random = SplitMix.seeded()
-        defer { wakeup.signal() }
+        defer {
+            // After the batches are back in their queues, so the new connection sees them first.
+            handover.finished(broker: broker, on: connection)
+            wakeup.signal()
+        }
         let frame: ResponseFrame
         switch result {
         case .failure(let error):
@@ -63,6 +67,14 @@ extension ProducerSender {
         switch code {
         case .messageTooLarge:
             splitOrFail(batch, error: error)
+        case .outOfOrderSequenceNumber where accumulator.isAcknowledgedPast(batch):
+            // The broker took later sequences of this epoch, which it does only in order:
+            // this batch is in the log, and its retry came after the broker forgot it
+            // (it remembers five batches). Written, at an offset we can't learn, as
+            // Java resolves a batch whose sequence the last acknowledged one passed.
+            logger.debug("batch acknowledged past its sequence; reported written", metadata: [
+                "partition": "\(batch.topicPartition)", "sequence": "\(batch.baseSequence)"])
+            succeed(batch, baseOffset: -1, logAppendTime: -1)
         case .outOfOrderSequenceNumber:
             // Expected while an earlier batch is being re-sent; otherwise the
             // broker lost our sequence state and a new epoch restarts it.
@@ -138,7 +150,8 @@ extension ProducerSender {
         }
         metrics.retries.increment()
         logger.debug("retrying batch", metadata: ["partition": "\(batch.topicPartition)", "attempt": "\(batch.attempts)",
-                                                  "error": "\(error.code)"])
+                                                  "sequence": "\(batch.baseSequence)", "epoch": "\(batch.identity?.epoch ?? -1)",
+                                                  "error": "\(error.brokerErrorCode.map { "\($0)" } ?? "\(error.code)")"])
         accumulator.retry(batch, now: now, bumpEpoch: bumpEpoch, random: &random)
     }
 

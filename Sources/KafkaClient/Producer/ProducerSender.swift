@@ -17,6 +17,8 @@ final class ProducerSender: Sendable {
     /// Leaders by partition, from the latest metadata.
     let leaders = VisibleLock<[TopicPartition: Int32]>([:])
     let connections = VisibleLock<[Int32: BrokerConnection]>([:])
+    /// Keeps a broker's new connection idle until its previous one's requests are settled.
+    let handover = ConnectionHandover()
     /// Set from response handlers when metadata must be refreshed.
     let metadataDirty = Atomic<Bool>(false)
     let stopping = Atomic<Bool>(false)
@@ -264,6 +266,13 @@ final class ProducerSender: Sendable {
             accumulator.requestFinished(broker: broker)
             metadataDirty.store(true, ordering: .releasing)
             for batch in ready { retryOrFail(batch, error: error, bumpEpoch: false, random: &random) }
+            return
+        }
+        guard handover.begin(broker: broker, on: connection) else {
+            // The failures of the broker's previous connection are still being handled;
+            // their retries go first. Each one wakes the sender again.
+            accumulator.putBack(ready)
+            accumulator.requestFinished(broker: broker)
             return
         }
         let request = Self.produceRequest(for: ready, configuration: configuration)

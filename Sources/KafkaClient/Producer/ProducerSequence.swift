@@ -18,4 +18,14 @@ enum ProducerSequence {
         let period = Int64(Int32.max) + 1
         return ((Int64(sequence) - Int64(origin)) % period + period) % period
     }
+
+    /// How far apart two sequences of one partition can be and still be told apart
+    /// across the wrap: a quarter of the range, far more than five batches in flight.
+    static let window = (Int64(Int32.max) + 1) / 4
+
+    /// True when `sequence` comes after `other` (within ``window``).
+    static func isAfter(_ sequence: Int32, _ other: Int32) -> Bool {
+        let ahead = distance(from: other, to: sequence)
+        return ahead > 0 && ahead < window
+    }
 }

@@ -21,7 +21,12 @@ extension RecordAccumulator {
                 if batch.identity?.generation != generation, batch.identity != nil {
                     queue.staleInFlight -= 1
                 } else if batch.baseSequence >= 0 {
-                    queue.lastAckedSequence = ProducerSequence.increment(batch.baseSequence, by: batch.recordCount - 1)
+                    // Only forward: answers from two leaders (or two connections) may arrive out
+                    // of order, and a step back would make the next batch look out of line.
+                    let last = ProducerSequence.increment(batch.baseSequence, by: batch.recordCount - 1)
+                    if queue.lastAckedSequence < 0 || ProducerSequence.isAfter(last, queue.lastAckedSequence) {
+                        queue.lastAckedSequence = last
+                    }
                 }
             }
             return release(batch, report: report, state: &state)
@@ -60,7 +65,7 @@ extension RecordAccumulator {
             state.table.withQueue(batch.topicPartition) { queue in
                 queue.inFlight -= 1
                 if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
-                queue.sealed.insert(batch, at: idempotent ? queue.sequenceOrderIndex(for: batch.baseSequence) : 0)
+                queue.sealed.insert(batch, at: idempotent ? queue.sequenceOrderIndex(for: batch) : 0)
             }
             if bumpEpoch {
                 state.needsEpochBump = true
@@ -78,7 +83,7 @@ extension RecordAccumulator {
             state.table.withQueue(batch.topicPartition) { queue in
                 queue.inFlight -= 1
                 if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
-                let index = idempotent ? queue.sequenceOrderIndex(for: batch.baseSequence) : 0
+                let index = idempotent ? queue.sequenceOrderIndex(for: batch) : 0
                 queue.sealed.insert(contentsOf: [halves.0, halves.1], at: index)
             }
         }
@@ -91,6 +96,36 @@ extension RecordAccumulator {
         state.withLock { state in
             guard let queue = state.table.queue(batch.topicPartition) else { return false }
             return batch.baseSequence != ProducerSequence.increment(queue.lastAckedSequence, by: 1)
+        }
+    }
+
+    /// True when the broker acknowledged a sequence at or past the end of `batch` under
+    /// the batch's own producer id and epoch: it accepts sequences only in order, so
+    /// the batch itself is in the log.
+    func isAcknowledgedPast(_ batch: ProducerBatch) -> Bool {
+        state.withLock { state in
+            guard let identity = batch.identity, identity.generation == state.identity.generation, batch.baseSequence >= 0,
+                  let queue = state.table.queue(batch.topicPartition), queue.lastAckedSequence >= 0 else { return false }
+            let last = ProducerSequence.increment(batch.baseSequence, by: batch.recordCount - 1)
+            return !ProducerSequence.isAfter(last, queue.lastAckedSequence)
+                && ProducerSequence.distance(from: last, to: queue.lastAckedSequence) < ProducerSequence.window
+        }
+    }
+
+    /// Batches taken for a request that did not go out (``ConnectionHandover``): back
+    /// to their places in sequence order, as if never taken, keeping their stamps.
+    func putBack(_ batches: [ProducerBatch]) {
+        state.withLock { state in
+            let generation = state.identity.generation
+            let idempotent = settings.idempotent
+            for var batch in batches {
+                batch.attempts -= 1
+                state.table.withQueue(batch.topicPartition) { queue in
+                    queue.inFlight -= 1
+                    if batch.identity != nil, batch.identity?.generation != generation { queue.staleInFlight -= 1 }
+                    queue.sealed.insert(batch, at: idempotent ? queue.sequenceOrderIndex(for: batch) : 0)
+                }
+            }
         }
     }
 
@@ -204,13 +239,18 @@ extension RecordAccumulator {
 }
 
 extension RecordAccumulator.PartitionQueue {
-    /// Where a batch with `baseSequence` goes back among the sealed ones: before the
-    /// first unstamped batch or the first that comes after it. Ordered by distance
-    /// from the next expected sequence, so the order holds across the wrap at Int32.max.
-    func sequenceOrderIndex(for baseSequence: Int32) -> Int {
-        let next = ProducerSequence.increment(lastAckedSequence, by: 1)
-        let place = ProducerSequence.distance(from: next, to: baseSequence)
-        return sealed.firstIndex { $0.baseSequence < 0 || ProducerSequence.distance(from: next, to: $0.baseSequence) > place }
-            ?? sealed.endIndex
+    /// Where a stamped `batch` goes back among the sealed ones: before the first
+    /// unstamped batch, the first stamped under a later producer epoch, or the first
+    /// whose sequence comes after its own. Sequences are compared to each other, not to
+    /// the last acknowledged one: a batch the broker has acknowledged past (its answer
+    /// lost, a later batch's arrived) must still go first, while the broker remembers it
+    /// and answers its retry with its offset.
+    func sequenceOrderIndex(for batch: ProducerBatch) -> Int {
+        let generation = batch.identity?.generation ?? Int.max
+        return sealed.firstIndex { other in
+            guard other.baseSequence >= 0, let otherGeneration = other.identity?.generation else { return true }
+            if otherGeneration != generation { return otherGeneration > generation }
+            return ProducerSequence.isAfter(other.baseSequence, batch.baseSequence)
+        } ?? sealed.endIndex
     }
 }
