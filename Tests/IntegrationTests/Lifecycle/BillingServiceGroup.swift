@@ -4,18 +4,20 @@ import ServiceLifecycle
 import Synchronization
 
 /// The README's ServiceGroup example ("Running in a ServiceGroup"), line for line
-/// but for the bootstrap servers and the counters the tests read: a producer, a
+/// but for the bootstrap servers, the topic and group names (the README's by default;
+/// unique ones on a shared broker) and the counter the tests read: a producer, a
 /// consumer and the application's service that reads orders and sends invoices.
 struct BillingServiceGroup {
     /// Reads orders and sends an invoice for each; stops reading at graceful shutdown.
     struct Billing: Service {
         let consumer: KafkaConsumer
         let producer: KafkaProducer
+        let invoices: String
         let invoiced: Counter
 
         func run() async throws {
             for try await order in consumer.messages.cancelOnGracefulShutdown() {
-                try producer.send(KafkaProducerRecord(topic: "invoices", key: order.key, value: order.value))
+                try producer.send(KafkaProducerRecord(topic: invoices, key: order.key, value: order.value))
                 invoiced.add()
             }
         }
@@ -33,21 +35,29 @@ struct BillingServiceGroup {
     let group: ServiceGroup
     let invoiced = Counter()
 
+    /// The names the README uses; tests on a shared broker pass unique ones.
+    struct Names: Sendable {
+        var orders = "orders"
+        var invoices = "invoices"
+        var group = "billing"
+    }
+
     /// The README's setup. `linger` holds invoices back so only the shutdown's flush sends them.
-    init(servers: [String], linger: Duration = .milliseconds(5), configureConsumer: (inout KafkaConsumer.Configuration) -> Void = { _ in }) throws {
+    init(servers: [String], names: Names = Names(), linger: Duration = .milliseconds(5),
+         configureConsumer: (inout KafkaConsumer.Configuration) -> Void = { _ in }) throws {
         var producerConfiguration = KafkaProducer.Configuration(bootstrapServers: servers)
         producerConfiguration.linger = linger
         producer = try KafkaProducer(configuration: producerConfiguration)
         var consumerConfiguration = KafkaConsumer.Configuration(bootstrapServers: servers)
-        consumerConfiguration.groupId = "billing"
+        consumerConfiguration.groupId = names.group
         consumerConfiguration.autoOffsetReset = .earliest
         configureConsumer(&consumerConfiguration)
         consumer = try KafkaConsumer(configuration: consumerConfiguration)
-        try consumer.subscribe(topics: ["orders"])
+        try consumer.subscribe(topics: [names.orders])
 
         // Shut down in reverse order: Billing stops reading, the consumer commits and
         // leaves its group, then the producer flushes what Billing sent.
-        group = ServiceGroup(services: [producer, consumer, Billing(consumer: consumer, producer: producer, invoiced: invoiced)],
+        group = ServiceGroup(services: [producer, consumer, Billing(consumer: consumer, producer: producer, invoices: names.invoices, invoiced: invoiced)],
                              gracefulShutdownSignals: [.sigterm, .sigint], logger: Logger(label: "billing"))
     }
 }

@@ -9,7 +9,9 @@ import Testing
 /// The README's ServiceGroup (a producer, a consumer and the application's service)
 /// shut down gracefully, on the in-process fake cluster and on kfake: every invoice
 /// delivered, the consumer's offsets committed and its membership gone, `run()` returned.
-@Suite("ServiceGroup lifecycle: graceful shutdown", .timeLimit(.minutes(2)))
+/// Serialized: one of them sends this process a SIGTERM, which every running Billing
+/// group would take as its shutdown.
+@Suite("ServiceGroup lifecycle: graceful shutdown", .serialized, .timeLimit(.minutes(2)))
 struct ServiceGroupLifecycleTests {
     static let orders = 40
 
