@@ -210,13 +210,7 @@ struct CancellationTests {
         await connection.close()
     }
 
-    // Disabled: it passes alone, with its suite and with the lifecycle suites on Tansu, but in
-    // the whole suite (scripts/test.sh and the TSan integration run, 2026-12-04) the held
-    // Metadata request never reached the fake cluster's hook within 20 s. Until that
-    // interaction is understood, the close-wait cancellation is checked only by hand:
-    // swift test --filter connectionClose.
-    @Test("a connection: close() waiting for a held answer to drain returns early",
-          .disabled("passes alone; in the full suite its request never reaches the gate (under investigation)"))
+    @Test("a connection: close() waiting for a held answer to drain returns early")
     func connectionClose() async throws {
         let cluster = try FakeKafkaCluster(brokers: 1)
         defer { cluster.close() }
@@ -227,7 +221,13 @@ struct CancellationTests {
         var request = MetadataRequest()
         request.topics = []
         let pending = Task { try? await connection.send(request) }
-        let outcome = try await CancellationProbe.cancel({ await connection.close() }, once: { gate.held > 0 }, release: { _ in gate.open() })
+        // close() only waits while a request is in flight: one that starts before the
+        // request is posted closes at once and the request fails unsent. So wait for
+        // the request to reach the gate first, rather than race the two tasks (a loaded
+        // run started close() first and the request never reached the gate).
+        let held = try await ConsumerGroupTests.waitUntil(.seconds(20)) { gate.held > 0 }
+        try #require(held, "the Metadata request never reached the fake cluster")
+        let outcome = try await CancellationProbe.cancel({ await connection.close() }, once: { true }, release: { _ in gate.open() })
         #expect(outcome != nil && outcome?.error == nil)
         _ = await pending.value
         await connection.close(drain: false)
