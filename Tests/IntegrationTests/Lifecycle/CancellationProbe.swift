@@ -43,8 +43,15 @@ enum CancellationProbe {
     /// suspended), cancels it and waits up to `limit` for it to return. `release` runs
     /// afterwards either way, told whether the call returned (open the gate, close the
     /// client), so a call that ignored the cancellation still ends before the test does.
+    ///
+    /// What proves the cancellation worked is that the call returned before `release`
+    /// ended its wait (a `RequestGate` holds its answer 30 s, longer than `limit`), not
+    /// how fast: on 2 cores the concurrency pool has 2 threads, and in the whole suite
+    /// helpers that block one (a broker script starting Tansu, a Python peer) can keep
+    /// a resumed task from running for seconds. Unloaded, calls return within
+    /// milliseconds (`Outcome.elapsed`).
     static func cancel(_ operation: @escaping @Sendable () async throws -> Void, once isWaiting: @escaping @Sendable () -> Bool,
-                       limit: Duration = .seconds(2), release: (_ returned: Bool) -> Void = { _ in }) async throws -> Outcome? {
+                       limit: Duration = .seconds(10), release: (_ returned: Bool) -> Void = { _ in }) async throws -> Outcome? {
         let finished = VisibleLock<(any Error)??>(nil)
         let task = Task {
             do {
@@ -61,12 +68,16 @@ enum CancellationProbe {
         let cancelledAt = ContinuousClock.now
         task.cancel()
         var outcome: Outcome?
-        while cancelledAt.duration(to: .now) < limit {
+        while outcome == nil {
+            // Look once more after the limit: a poll that overslept must not miss a return.
+            let pastLimit = cancelledAt.duration(to: .now) >= limit
             if let result = finished.withLock({ $0 }) {
                 outcome = Outcome(error: result, elapsed: cancelledAt.duration(to: .now))
+            } else if pastLimit {
                 break
+            } else {
+                try await Task.sleep(for: .milliseconds(10))
             }
-            try await Task.sleep(for: .milliseconds(10))
         }
         release(outcome != nil)
         // A call that ignored the cancellation ends once released; one that does not
