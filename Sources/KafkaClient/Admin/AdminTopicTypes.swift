@@ -30,7 +30,7 @@ public struct CreatedTopic: Sendable, Hashable {
     /// The topic's name.
     public var name: String
     /// The topic id (KIP-516); zero from brokers before CreateTopics v7.
-    public var topicId: KafkaUUID
+    public var topicId: KafkaTopicID
     /// Partitions and replication factor as created; -1 where the broker did not say.
     public var partitions: Int32
     /// See `partitions`.
@@ -42,7 +42,7 @@ public struct TopicListing: Sendable, Hashable {
     /// The topic's name.
     public var name: String
     /// The topic id (KIP-516).
-    public var topicId: KafkaUUID
+    public var topicId: KafkaTopicID
     /// True for Kafka's own topics (`__consumer_offsets`, `__transaction_state`).
     public var isInternal: Bool
 }
@@ -52,7 +52,7 @@ public struct TopicDescription: Sendable, Hashable {
     /// The topic's name.
     public var name: String
     /// The topic id (KIP-516).
-    public var topicId: KafkaUUID
+    public var topicId: KafkaTopicID
     /// True for Kafka's own topics.
     public var isInternal: Bool
     /// Leaders, replicas, in-sync replicas and epochs, by partition number.

@@ -37,7 +37,7 @@ extension KafkaAdminClient {
             if let error = Self.itemError(result.errorCode, message: result.errorMessage, api: .createTopics, item: result.name) {
                 results[result.name] = .failure(error)
             } else {
-                results[result.name] = .success(CreatedTopic(name: result.name, topicId: result.topicId,
+                results[result.name] = .success(CreatedTopic(name: result.name, topicId: KafkaTopicID(result.topicId),
                                                              partitions: result.numPartitions,
                                                              replicationFactor: result.replicationFactor))
             }
@@ -92,21 +92,22 @@ extension KafkaAdminClient {
     }
 
     /// Deletes topics by id (DeleteTopics v6+, KIP-516).
-    public func deleteTopics(ids: [KafkaUUID]) async throws(KafkaError) -> [KafkaUUID: Result<Void, KafkaError>] {
+    public func deleteTopics(ids: [KafkaTopicID]) async throws(KafkaError) -> [KafkaTopicID: Result<Void, KafkaError>] {
         var request = DeleteTopicsRequest()
         request.timeoutMs = operationTimeoutMs
-        request.topics = ids.map { DeleteTopicsRequest.DeleteTopicState(name: nil, topicId: $0) }
+        request.topics = ids.map { DeleteTopicsRequest.DeleteTopicState(name: nil, topicId: $0.uuid) }
         let connection = try await cluster.connection(for: .controller)
         guard try await connection.apiVersions().version(for: DeleteTopicsRequest.self) >= 6 else {
             throw KafkaError(.unsupportedVersion, detail: "deleting topics by id needs DeleteTopics v6", apiKey: .deleteTopics)
         }
         let response = try await connection.send(request)
-        var results: [KafkaUUID: Result<Void, KafkaError>] = [:]
+        var results: [KafkaTopicID: Result<Void, KafkaError>] = [:]
         for result in response.responses {
-            if let error = Self.itemError(result.errorCode, message: result.errorMessage, api: .deleteTopics, item: "\(result.topicId)") {
-                results[result.topicId] = .failure(error)
+            let id = KafkaTopicID(result.topicId)
+            if let error = Self.itemError(result.errorCode, message: result.errorMessage, api: .deleteTopics, item: "\(id)") {
+                results[id] = .failure(error)
             } else {
-                results[result.topicId] = .success(())
+                results[id] = .success(())
             }
         }
         return results
@@ -117,7 +118,7 @@ extension KafkaAdminClient {
         let response = try await metadata(topics: nil, authorizedOperations: false)
         return response.topics.compactMap { topic in
             guard let name = topic.name, includeInternal || !topic.isInternal else { return nil }
-            return TopicListing(name: name, topicId: topic.topicId, isInternal: topic.isInternal)
+            return TopicListing(name: name, topicId: KafkaTopicID(topic.topicId), isInternal: topic.isInternal)
         }.sorted { $0.name < $1.name }
     }
 
@@ -140,7 +141,7 @@ extension KafkaAdminClient {
                 continue
             }
             let partitions = topic.partitions.map(PartitionMetadata.init).sorted { $0.partition < $1.partition }
-            results[name] = .success(TopicDescription(name: name, topicId: topic.topicId, isInternal: topic.isInternal,
+            results[name] = .success(TopicDescription(name: name, topicId: KafkaTopicID(topic.topicId), isInternal: topic.isInternal,
                                                       partitions: partitions,
                                                       authorizedOperations: AclOperation.set(fromBits: topic.topicAuthorizedOperations)))
         }
