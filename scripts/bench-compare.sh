@@ -23,13 +23,15 @@
 #
 # Peers come from ../shared/peers (rdk_perf built into .peers-bin/ by its build.sh); when
 # that folder is missing the peers are skipped with a message and the table has our column only.
-# kafka-bench must be built first:
+# KAFKA_BENCH_BASE=/path/to/an/older/kafka-bench adds it as a fourth client ("base"), to show
+# a change is no slower than before in the same run. kafka-bench must be built first:
 #   swift build -c release --package-path Benchmarks --product kafka-bench
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PEERS=${PEERS_DIR:-$ROOT/../shared/peers}
 KB=${KAFKA_BENCH:-$ROOT/Benchmarks/.build/release/kafka-bench}
+KB_BASE=${KAFKA_BENCH_BASE:-}
 RDK=$ROOT/.peers-bin/rdk_perf
 FRANZ=$PEERS/franz-bench.sh
 ROUNDS=3 CASES=p100,p100lz4,p1k,p400,c100,t100,t400 SCALE=1 OUT=""
@@ -42,7 +44,7 @@ while getopts "n:c:s:o:h" opt; do
         c) CASES=$OPTARG ;;
         s) SCALE=$OPTARG ;;
         o) OUT=$OPTARG ;;
-        *) sed -n '2,27p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+        *) sed -n '2,28p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
     esac
 done
 [ -x "$KB" ] || { say "no $KB: swift build -c release --package-path Benchmarks --product kafka-bench"; exit 1; }
@@ -54,6 +56,7 @@ RESULTS=$OUT/results.tsv
 scaled() { python3 -c "import sys; print(max(1, int(float(sys.argv[1]) * float(sys.argv[2]))))" "$1" "$SCALE"; }
 
 CLIENTS=(swift)
+[ -z "$KB_BASE" ] || { [ -x "$KB_BASE" ] && CLIENTS+=(base) || { say "no $KB_BASE"; exit 1; }; }
 if [ -d "$PEERS" ]; then
     if [ ! -x "$RDK" ]; then
         say "building rdk_perf into .peers-bin/"
@@ -88,6 +91,8 @@ run_one() {
     local timed="/usr/bin/time -f '%U %S' -o '$timing'"
     case $client/$mode in
         swift/produce) run="\"$KB\" create \$KAFKA_BOOTSTRAP_SERVERS bench 6 && $timed \"$KB\" produce \$KAFKA_BOOTSTRAP_SERVERS bench $count $size $codec $tracked" ;;
+        base/produce) run="\"$KB\" create \$KAFKA_BOOTSTRAP_SERVERS bench 6 && $timed \"$KB_BASE\" produce \$KAFKA_BOOTSTRAP_SERVERS bench $count $size $codec" ;;
+        base/consume) run="$timed \"$KB_BASE\" consume \$KAFKA_BOOTSTRAP_SERVERS bench $count" ;;
         rdk/produce) run="\"$KB\" create \$KAFKA_BOOTSTRAP_SERVERS bench 6 && $timed \"$RDK\" produce \$KAFKA_BOOTSTRAP_SERVERS bench $count $size $codec" ;;
         swift/consume) run="$timed \"$KB\" consume \$KAFKA_BOOTSTRAP_SERVERS bench $count" ;;
         rdk/consume) run="$timed \"$RDK\" consume \$KAFKA_BOOTSTRAP_SERVERS bench $count" ;;
@@ -157,7 +162,7 @@ def cell(case, client):
     return statistics.median(r for r, _ in got), statistics.median(c for _, c in got), len(got)
 def text(value):
     return "n/a" if value is None else f"{value[0]:,.0f} ({value[1]:.2f})"
-names = {"swift": "swift-kafka-native", "rdk": "librdkafka", "franz": "franz-go"}
+names = {"swift": "swift-kafka-native", "base": "swift-kafka-native (base)", "rdk": "librdkafka", "franz": "franz-go"}
 labels = {"p100": "produce 100 B", "p100lz4": "produce 100 B lz4", "p400": "produce 400 B", "p1k": "produce 1 KB",
           "c100": "consume 100 B", "t100": "tracked produce 100 B", "t400": "tracked produce 400 B"}
 print(f"Medians of {rounds} interleaved rounds, {datetime.date.today()}, msgs/s (CPU µs per record, user+sys):\n")
