@@ -107,8 +107,7 @@ extension RecordAccumulator {
             guard let identity = batch.identity, identity.generation == state.identity.generation, batch.baseSequence >= 0,
                   let queue = state.table.queue(batch.topicPartition), queue.lastAckedSequence >= 0 else { return false }
             let last = ProducerSequence.increment(batch.baseSequence, by: batch.recordCount - 1)
-            return !ProducerSequence.isAfter(last, queue.lastAckedSequence)
-                && ProducerSequence.distance(from: last, to: queue.lastAckedSequence) < ProducerSequence.window
+            return ProducerSequence.distance(from: last, to: queue.lastAckedSequence) < ProducerSequence.window
         }
     }
 

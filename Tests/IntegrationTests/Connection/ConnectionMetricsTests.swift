@@ -25,6 +25,24 @@ struct ConnectionMetricsTests {
         }
     }
 
+    /// A one-broker fake cluster with `topic` (one partition) and a producer with its own
+    /// client id and short retry and reconnect backoffs.
+    static func producerOnFakeCluster(topic: String) throws -> (FakeKafkaCluster, KafkaProducer, clientId: String) {
+        let cluster = try FakeKafkaCluster(brokers: 1)
+        try cluster.createTopic(topic, partitions: 1)
+        let clientId = "conn-\(TestBroker.uniqueTopicName(topic))"
+        var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
+        configuration.cluster.connection.clientId = clientId
+        configuration.retryBackoff = .milliseconds(10)
+        configuration.cluster.reconnectBackoff = ReconnectBackoff(base: .milliseconds(10), maximum: .milliseconds(50))
+        do {
+            return (cluster, try KafkaProducer(configuration: configuration), clientId)
+        } catch {
+            cluster.close()
+            throw error
+        }
+    }
+
     @Test("latency per broker and API, bytes both ways and open connections on the real broker")
     func requestMetricsOnBroker() async throws {
         let metrics = TestMetricsBootstrap.shared
@@ -53,14 +71,8 @@ struct ConnectionMetricsTests {
     @Test("a broker's error code in a Produce response is counted by broker, API and code")
     func errorCodesOnFakeCluster() async throws {
         let metrics = TestMetricsBootstrap.shared
-        let cluster = try FakeKafkaCluster(brokers: 1)
+        let (cluster, producer, clientId) = try Self.producerOnFakeCluster(topic: "errors")
         defer { cluster.close() }
-        try cluster.createTopic("errors", partitions: 1)
-        let clientId = "conn-errors-\(TestBroker.uniqueTopicName("e"))"
-        var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
-        configuration.cluster.connection.clientId = clientId
-        configuration.retryBackoff = .milliseconds(10)
-        let producer = try KafkaProducer(configuration: configuration)
         cluster.inject(FakeClusterFault(.error(.notLeaderOrFollower), on: .produce, topic: "errors", times: 2))
         _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "errors", partition: 0, value: "v"))
         await producer.close()
@@ -73,15 +85,8 @@ struct ConnectionMetricsTests {
     @Test("a dropped connection is counted as a failed request and a reconnect")
     func reconnectsOnFakeCluster() async throws {
         let metrics = TestMetricsBootstrap.shared
-        let cluster = try FakeKafkaCluster(brokers: 1)
+        let (cluster, producer, clientId) = try Self.producerOnFakeCluster(topic: "drops")
         defer { cluster.close() }
-        try cluster.createTopic("drops", partitions: 1)
-        let clientId = "conn-drops-\(TestBroker.uniqueTopicName("d"))"
-        var configuration = KafkaProducer.Configuration(bootstrapServers: cluster.bootstrapServers)
-        configuration.cluster.connection.clientId = clientId
-        configuration.retryBackoff = .milliseconds(10)
-        configuration.cluster.reconnectBackoff = ReconnectBackoff(base: .milliseconds(10), maximum: .milliseconds(50))
-        let producer = try KafkaProducer(configuration: configuration)
         _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "drops", partition: 0, value: "before"))
         cluster.inject(FakeClusterFault(.disconnectBeforeHandling, on: .produce))
         _ = try await producer.sendAndWait(KafkaProducerRecord(topic: "drops", partition: 0, value: "after"))
