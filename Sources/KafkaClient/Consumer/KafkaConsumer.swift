@@ -343,24 +343,41 @@ public struct KafkaConsumerMessages: AsyncSequence, Sendable {
 
         /// The next message, run in the caller's isolation (what `for try await` calls):
         /// a message already fetched is returned without a hop to another executor.
+        @inlinable
         public mutating func next(isolation actor: isolated (any Actor)?) async throws -> KafkaConsumerMessage? {
+            // Inlined into the caller's loop, so a message already fetched costs a plain call.
+            // As an async call every message allocated an async frame and switched executors
+            // (about a fifth of the instructions per consumed message).
+            if let message = nextFetched() { return message }
+            return try await nextWaiting(isolation: actor)
+        }
+
+        /// The next message of the chunk in hand, if it has one; never waits.
+        @usableFromInline
+        mutating func nextFetched() -> KafkaConsumerMessage? {
             if !checkedUnfinished {
                 checkedUnfinished = true
                 if let unfinished = shared.unfinishedChunk() { resume(unfinished.chunk, after: unfinished.nextOffset) }
             }
+            guard hasRecordInChunk() else { return nil }
+            let at = index
+            index += 1
+            let offset = records[at].offset
+            shared.currentNextOffset.store(offset + 1, ordering: .relaxed)
+            return KafkaConsumerMessage(topic: topicPartition.topic, partition: topicPartition.partition,
+                                        offset: offset, key: records[at].key, value: records[at].value,
+                                        // Header values stay slices of the fetched buffer; only the array
+                                        // is rebuilt (and an empty one allocates nothing).
+                                        headers: records[at].headers.map(KafkaHeader.init), timestamp: records[at].timestamp,
+                                        timestampType: KafkaTimestampType(timestampType), leaderEpoch: leaderEpoch)
+        }
+
+        /// Hands the finished chunk back and waits for the next one, until a message is
+        /// there (nil once the consumer is closed).
+        @usableFromInline
+        mutating func nextWaiting(isolation actor: isolated (any Actor)?) async throws -> KafkaConsumerMessage? {
             while true {
-                if hasRecordInChunk() {
-                    let at = index
-                    index += 1
-                    let offset = records[at].offset
-                    shared.currentNextOffset.store(offset + 1, ordering: .relaxed)
-                    return KafkaConsumerMessage(topic: topicPartition.topic, partition: topicPartition.partition,
-                                                offset: offset, key: records[at].key, value: records[at].value,
-                                                // Header values stay slices of the fetched buffer; only the array
-                                                // is rebuilt (and an empty one allocates nothing).
-                                                headers: records[at].headers.map(KafkaHeader.init), timestamp: records[at].timestamp,
-                                                timestampType: KafkaTimestampType(timestampType), leaderEpoch: leaderEpoch)
-                }
+                if let message = nextFetched() { return message }
                 let finished = chunk
                 chunk = nil
                 records = []

@@ -36,6 +36,6 @@ struct FakeClusterThrottleTests {
 
     @Test("Metadata v5: the broker already throttled, so the next request goes at once")
     func brokerThrottlesOldVersions() async throws {
-        #expect(try await Self.gapAfterThrottle(version: 5) < .milliseconds(1_500), "far below the 3 s throttle, with room for a busy machine")
+        #expect(try await Self.gapAfterThrottle(version: 5) < .milliseconds(2_500), "below the 3 s throttle, with room for a busy machine (1.5 s was exceeded once with 440 tests sharing two cores)")
     }
 }
