@@ -92,7 +92,52 @@ public final class TrackedProducer: Sendable {
     /// With a recorder, a produce hop with the record's offset is recorded when its
     /// delivery report arrives (sending does not wait for delivery).
     @discardableResult
+    @inlinable
     public func send(_ record: consuming KafkaProducerRecord, eventType: String? = nil, schemaVersion: Int? = nil)
+        async throws(KafkaError) -> (id: KafkaProducerMessageID, lineage: LineageMetadata) {
+        // Inlined into the caller, so the common case (the record queued at once) is a plain
+        // call: as an async call every send paid an async frame and an executor switch.
+        switch try firstStep(&record, eventType: eventType, schemaVersion: schemaVersion) {
+        case .sent(let id, let lineage):
+            return (id, lineage)
+        case .stamped(let stamped):
+            return try await finish(stamped)
+        case .waits:
+            return try await sendWaiting(record, eventType: eventType, schemaVersion: schemaVersion)
+        }
+    }
+
+    /// How far a send got without waiting.
+    @usableFromInline
+    enum FirstStep {
+        /// Queued.
+        case sent(KafkaProducerMessageID, LineageMetadata)
+        /// Stamped, to be queued in a span or once there is buffer space.
+        case stamped(Stamped)
+        /// Nothing done yet: the recorder's topic or the record's partition count is needed first.
+        case waits
+    }
+
+    /// Stamps and queues `record` when that needs no waiting.
+    @usableFromInline
+    func firstStep(_ record: inout KafkaProducerRecord, eventType: String?, schemaVersion: Int?) throws(KafkaError) -> FirstStep {
+        if let recorder, !recorder.isPrepared { return .waits }
+        switch try attempt(&record, eventType: eventType, schemaVersion: schemaVersion) {
+        case .sent(let id, let lineage): return .sent(id, lineage)
+        case .stamped(let stamped): return .stamped(stamped)
+        case .needsPartitionCount: return .waits
+        }
+    }
+
+    /// Queues a stamped record, in a span or once there is buffer space.
+    @usableFromInline
+    func finish(_ stamped: Stamped) async throws(KafkaError) -> (id: KafkaProducerMessageID, lineage: LineageMetadata) {
+        (try await send(stamped), stamped.lineage)
+    }
+
+    /// A send that waits first: for the recorder's topic, or for the record's partition count.
+    @usableFromInline
+    func sendWaiting(_ record: consuming KafkaProducerRecord, eventType: String?, schemaVersion: Int?)
         async throws(KafkaError) -> (id: KafkaProducerMessageID, lineage: LineageMetadata) {
         // Delivery handlers can then queue produce hops at once (`flush` waits for those).
         if let recorder { try? await recorder.prepare() }
@@ -112,7 +157,8 @@ public final class TrackedProducer: Sendable {
     }
 
     /// A record with its lineage stamped, ready to queue.
-    private struct Stamped {
+    @usableFromInline
+    struct Stamped {
         var record: KafkaProducerRecord
         let lineage: LineageMetadata
         let spanName: String

@@ -142,9 +142,12 @@ public final class LineageRecorder: Sendable {
     /// - Throws: `KafkaError`, `unknownTopicOrPartition` naming the topic when it is
     ///   missing and `topicCreation` is nil.
     public func prepare() async throws(KafkaError) {
-        guard !topicReady.load(ordering: .acquiring) else { return }
+        guard !isPrepared else { return }
         try await ensureTopic().get()
     }
+
+    /// True once the lineage topic is known to be there.
+    var isPrepared: Bool { topicReady.load(ordering: .acquiring) }
 
     /// The lineage topic's partition for `key`.
     private func partition(for key: [UInt8]) async throws(KafkaError) -> Int32 {
