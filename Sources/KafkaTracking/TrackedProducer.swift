@@ -98,35 +98,21 @@ public final class TrackedProducer: Sendable {
         // Inlined into the caller, so the common case (the record queued at once) is a plain
         // call: as an async call every send paid an async frame and an executor switch.
         switch try firstStep(&record, eventType: eventType, schemaVersion: schemaVersion) {
-        case .sent(let id, let lineage):
+        case .sent(let id, let lineage)?:
             return (id, lineage)
-        case .stamped(let stamped):
+        case .stamped(let stamped)?:
             return try await finish(stamped)
-        case .waits:
+        case .needsPartitionCount?, nil:
             return try await sendWaiting(record, eventType: eventType, schemaVersion: schemaVersion)
         }
     }
 
-    /// How far a send got without waiting.
+    /// Stamps and queues `record` when that needs no waiting; nil while the recorder's
+    /// topic is still to be checked.
     @usableFromInline
-    enum FirstStep {
-        /// Queued.
-        case sent(KafkaProducerMessageID, LineageMetadata)
-        /// Stamped, to be queued in a span or once there is buffer space.
-        case stamped(Stamped)
-        /// Nothing done yet: the recorder's topic or the record's partition count is needed first.
-        case waits
-    }
-
-    /// Stamps and queues `record` when that needs no waiting.
-    @usableFromInline
-    func firstStep(_ record: inout KafkaProducerRecord, eventType: String?, schemaVersion: Int?) throws(KafkaError) -> FirstStep {
-        if let recorder, !recorder.isPrepared { return .waits }
-        switch try attempt(&record, eventType: eventType, schemaVersion: schemaVersion) {
-        case .sent(let id, let lineage): return .sent(id, lineage)
-        case .stamped(let stamped): return .stamped(stamped)
-        case .needsPartitionCount: return .waits
-        }
+    func firstStep(_ record: inout KafkaProducerRecord, eventType: String?, schemaVersion: Int?) throws(KafkaError) -> Attempt? {
+        if let recorder, !recorder.isPrepared { return nil }
+        return try attempt(&record, eventType: eventType, schemaVersion: schemaVersion)
     }
 
     /// Queues a stamped record, in a span or once there is buffer space.
@@ -148,7 +134,7 @@ public final class TrackedProducer: Sendable {
             case .sent(let id, let lineage):
                 return (id, lineage)
             case .stamped(let stamped):
-                return (try await send(stamped), stamped.lineage)
+                return try await finish(stamped)
             case .needsPartitionCount:
                 let count = try await partitions.count(of: record.topic, in: producer.cluster)
                 stamper.withLock { $0.learn(partitionCount: count, of: record.topic) }
@@ -165,7 +151,8 @@ public final class TrackedProducer: Sendable {
     }
 
     /// How far `attempt` got.
-    private enum Attempt {
+    @usableFromInline
+    enum Attempt {
         /// Queued.
         case sent(KafkaProducerMessageID, LineageMetadata)
         /// Stamped, to be queued in a span or once there is buffer space.
